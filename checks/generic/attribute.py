@@ -1,0 +1,134 @@
+"""``attribute``: a condition on resource attributes, written in the control with no Python.
+
+Each leaf is ``{path, op, value}``; leaves combine with ``all``, ``any`` and
+``not``. A path is dotted (``settings.permitrootlogin``, ``rules.0.days``).
+A path that does not exist fails every operator except ``absent``: what is
+not there cannot be shown compliant.
+"""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from hipaacheck.model import Outcome, Resource
+from hipaacheck.registry import check
+
+_MISSING = object()
+OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "matches", "exists", "absent")
+
+CONDITION_SCHEMA = {
+    "$ref": "#/properties/condition/$defs/node",
+    "$defs": {
+        "node": {
+            "oneOf": [
+                {
+                    "type": "object",
+                    "required": ["path", "op"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "path": {"type": "string", "minLength": 1},
+                        "op": {"enum": list(OPERATORS)},
+                        "value": {},
+                    },
+                },
+                {"type": "object", "required": ["all"], "additionalProperties": False,
+                 "properties": {"all": {"type": "array", "minItems": 1,
+                                        "items": {"$ref": "#/properties/condition/$defs/node"}}}},
+                {"type": "object", "required": ["any"], "additionalProperties": False,
+                 "properties": {"any": {"type": "array", "minItems": 1,
+                                        "items": {"$ref": "#/properties/condition/$defs/node"}}}},
+                {"type": "object", "required": ["not"], "additionalProperties": False,
+                 "properties": {"not": {"$ref": "#/properties/condition/$defs/node"}}},
+            ]
+        }
+    },
+}
+
+
+def lookup(resource: Resource, path: str) -> Any:
+    head, _, rest = path.partition(".")
+    value = resource.get(head, _MISSING)  # raises Unreadable for attributes the source could not read
+    for part in rest.split(".") if rest else []:
+        if isinstance(value, dict):
+            value = value.get(part, _MISSING)
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return _MISSING
+        if value is _MISSING:
+            return _MISSING
+    return value
+
+
+def _compare(op: str, actual: Any, expected: Any) -> bool:
+    if op == "exists":
+        return actual is not _MISSING and actual is not None
+    if op == "absent":
+        return actual is _MISSING or actual is None
+    if actual is _MISSING:
+        return False
+    try:
+        if op == "eq":
+            return actual == expected
+        if op == "ne":
+            return actual != expected
+        if op == "lt":
+            return actual < expected
+        if op == "le":
+            return actual <= expected
+        if op == "gt":
+            return actual > expected
+        if op == "ge":
+            return actual >= expected
+        if op == "in":
+            return actual in expected
+        if op == "not_in":
+            return actual not in expected
+        if op == "contains":
+            return expected in actual
+        if op == "matches":
+            return re.search(str(expected), str(actual)) is not None
+    except TypeError:
+        return False  # e.g. "300" < 600: a value of the wrong type is not compliant
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def evaluate(node: dict[str, Any], resource: Resource, observed: dict[str, Any]) -> bool:
+    if "all" in node:
+        return all([evaluate(child, resource, observed) for child in node["all"]])
+    if "any" in node:
+        return any([evaluate(child, resource, observed) for child in node["any"]])
+    if "not" in node:
+        return not evaluate(node["not"], resource, observed)
+    actual = lookup(resource, node["path"])
+    observed[node["path"]] = None if actual is _MISSING else actual
+    return _compare(node["op"], actual, node.get("value"))
+
+
+def describe(node: dict[str, Any]) -> str:
+    if "all" in node:
+        return "(" + " and ".join(describe(c) for c in node["all"]) + ")"
+    if "any" in node:
+        return "(" + " or ".join(describe(c) for c in node["any"]) + ")"
+    if "not" in node:
+        return f"not {describe(node['not'])}"
+    value = "" if node["op"] in ("exists", "absent") else f" {node.get('value')!r}"
+    return f"{node['path']} {node['op']}{value}"
+
+
+@check("attribute", resource_type=None, params={
+    "condition": CONDITION_SCHEMA,
+    "pass_message": {"type": "string"},
+    "fail_message": {"type": "string"},
+}, required=["condition"])
+def attribute(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """Pass when the condition on the resource's attributes holds."""
+    observed: dict[str, Any] = {}
+    condition = params["condition"]
+    ok = evaluate(condition, resource, observed)
+    expected = describe(condition)
+    if ok:
+        return Outcome("pass", params.get("pass_message") or f"{expected} holds", {"observed": observed,
+                                                                                    "expected": expected})
+    return Outcome("fail", params.get("fail_message") or f"expected {expected}", {"observed": observed,
+                                                                               "expected": expected})

@@ -1,0 +1,60 @@
+"""Command-line entry point. Subcommands live in one module each (``register`` + ``run``).
+
+Heavy modules are imported inside ``run`` so ``hipaacheck --help`` starts fast.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+from typing import Sequence
+
+from .. import __version__
+from ..errors import InputError
+
+SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles")
+EXIT_INPUT = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, but bad flags exit 2 with one line (its default prints usage too)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"hipaacheck: error: {message}\n")
+        raise SystemExit(EXIT_INPUT)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="hipaacheck", description="HIPAA Security Rule compliance checks for Linux hosts and AWS.")
+    parser.add_argument("--version", action="version", version=f"hipaacheck {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in SUBCOMMANDS:
+        module = importlib.import_module(f"{__name__}.{name}")
+        module.register(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    if not argv:
+        argv = ["--help"]
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return EXIT_INPUT
+    args.argv = argv
+    try:
+        return int(args.handler(args) or 0)
+    except InputError as exc:
+        sys.stderr.write(f"hipaacheck: error: {exc}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("hipaacheck: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+def run() -> None:
+    raise SystemExit(main())

@@ -1,0 +1,205 @@
+"""Loading and validating controls: declarative YAML files that cite the Security Rule.
+
+A control names a registered check and gives its parameters. A parameter value
+written ``$name`` refers to a variable from ``controls/variables.yaml``; profiles
+override variables and per-control params.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .errors import InputError
+from .registry import CheckSpec, get_check
+from .security_rule import security_rule
+from .validation import schema_error, validate_document
+from .yamlio import line_of, load_yaml
+
+VARIABLE_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")
+
+
+@dataclass
+class Control:
+    id: str
+    title: str
+    description: str
+    rationale: str
+    severity: str
+    citations: list[str]
+    resource_type: str
+    check: str
+    params: dict[str, Any]  # as written, may hold $variable references
+    remediation: dict[str, str]
+    references: list[dict[str, str]] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    optional: bool = False
+    path: Path | None = None
+
+    @property
+    def source(self) -> str:
+        """``aws``, ``host`` or ``manual``: the first part of the resource type."""
+        return self.resource_type.split(".", 1)[0]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "title": self.title,
+            "description": self.description,
+            "rationale": self.rationale,
+            "severity": self.severity,
+            "citations": list(self.citations),
+            "resource_type": self.resource_type,
+            "check": self.check,
+            "remediation": dict(self.remediation),
+            "references": list(self.references),
+            "tags": list(self.tags),
+        }
+
+
+@dataclass
+class ControlCatalog:
+    controls: dict[str, Control]
+    variables: dict[str, dict[str, Any]]
+
+    def sorted(self) -> list[Control]:
+        return [self.controls[key] for key in sorted(self.controls)]
+
+
+def _normalize_remediation(value: Any) -> dict[str, str]:
+    return {"summary": value} if isinstance(value, str) else dict(value)
+
+
+def _normalize_reference(value: Any) -> dict[str, str]:
+    if isinstance(value, str):
+        source, _, ident = value.partition(":")
+        return {"source": source.strip(), "id": ident.strip()} if ident else {"source": "", "id": value}
+    return dict(value)
+
+
+def load_variables(path: Path) -> dict[str, dict[str, Any]]:
+    if not path.exists():
+        return {}
+    data = load_yaml(path)
+    validate_document(data, "variables", path)
+    return {name: dict(spec) for name, spec in data["variables"].items()}
+
+
+def resolve_params(params: Mapping[str, Any], values: Mapping[str, Any], where: str) -> dict[str, Any]:
+    """Replace ``$name`` references (at any depth) with variable values."""
+
+    def resolve(value: Any, path: str) -> Any:
+        if isinstance(value, str):
+            match = VARIABLE_REF.match(value)
+            if not match:
+                return value
+            if match.group(1) not in values:
+                raise InputError(where, f"{path}: unknown variable ${match.group(1)}")
+            return values[match.group(1)]
+        if isinstance(value, dict):
+            return {k: resolve(v, f"{path}.{k}") for k, v in value.items()}
+        if isinstance(value, list):
+            return [resolve(v, f"{path}[{i}]") for i, v in enumerate(value)]
+        return value
+
+    return {key: resolve(value, f"params.{key}") for key, value in params.items()}
+
+
+def effective_params(spec: CheckSpec, params: Mapping[str, Any]) -> dict[str, Any]:
+    merged = spec.defaults()
+    merged.update(params)
+    return merged
+
+
+def check_params(spec: CheckSpec, params: Mapping[str, Any], source: Any, where_data: Any = None,
+                 prefix: Iterable[Any] = ("params",)) -> None:
+    """Validate params against the check's parameter schema, or raise InputError."""
+    import jsonschema
+
+    validator_cls = jsonschema.validators.validator_for(spec.params_schema)
+    errors = list(validator_cls(spec.params_schema).iter_errors(dict(params)))
+    if errors:
+        error = jsonschema.exceptions.best_match(errors)
+        error.path.extendleft(reversed(list(prefix)))
+        raise schema_error(error, where_data if where_data is not None else params, source)
+
+
+def parse_control(data: Any, path: Path, variables: Mapping[str, dict[str, Any]]) -> Control:
+    validate_document(data, "control", path)
+    where = f"{path}:{line_of(data, ['check'])}"
+    spec = get_check(data["check"])
+    if spec is None:
+        raise InputError(where, f"unknown check {data['check']!r}")
+    rule = security_rule()
+    citations = []
+    for index, citation in enumerate(data["citations"]):
+        paragraph = rule.resolve(citation)
+        if paragraph is None:
+            raise InputError(f"{path}:{line_of(data, ['citations', index])}",
+                             f"$.citations[{index}]: unknown Security Rule citation {citation!r}")
+        if paragraph.citation not in citations:
+            citations.append(paragraph.citation)
+    if spec.resource_type is not None and spec.resource_type != data["resource_type"]:
+        raise InputError(f"{path}:{line_of(data, ['resource_type'])}",
+                         f"$.resource_type: check {spec.id!r} evaluates {spec.resource_type!r}, "
+                         f"not {data['resource_type']!r}")
+    params = dict(data.get("params") or {})
+    defaults = {name: var["default"] for name, var in variables.items()}
+    check_params(spec, resolve_params(params, defaults, f"{path}:{line_of(data, ['params'])}"), path, data)
+    return Control(
+        id=data["id"],
+        title=data["title"],
+        description=data["description"],
+        rationale=data["rationale"],
+        severity=data["severity"],
+        citations=citations,
+        resource_type=data["resource_type"],
+        check=data["check"],
+        params=params,
+        remediation=_normalize_remediation(data["remediation"]),
+        references=[_normalize_reference(ref) for ref in data.get("references") or []],
+        tags=list(data.get("tags") or []),
+        optional=bool(data.get("optional", False)),
+        path=path,
+    )
+
+
+def control_files(folders: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for folder in folders:
+        if folder.is_file():
+            files.append(folder)
+            continue
+        if not folder.is_dir():
+            raise InputError(str(folder), "no such file or folder")
+        files.extend(p for p in sorted(folder.rglob("*.y*ml")) if p.name != "variables.yaml")
+    return files
+
+
+def load_controls(folders: Iterable[Path], variables_path: Path | None = None) -> ControlCatalog:
+    """Load every control below ``folders``; any problem raises InputError."""
+    folders = list(folders)
+    if variables_path is None:
+        from .content import content_dir
+
+        variables_path = content_dir("controls") / "variables.yaml"
+    variables = load_variables(variables_path)
+    controls: dict[str, Control] = {}
+    for path in control_files(folders):
+        data = load_yaml(path)
+        if data is None:
+            raise InputError(str(path), "empty control file")
+        control = parse_control(data, path, variables)
+        if control.id in controls:
+            first = controls[control.id].path
+            raise InputError(f"{path}:{line_of(data, ['id'])}",
+                             f"duplicate control id {control.id!r} (first defined in {first})")
+        controls[control.id] = control
+    return ControlCatalog(controls, variables)
+
+
+def builtin_controls(extra: Iterable[Path] = ()) -> ControlCatalog:
+    from .content import content_dir
+
+    return load_controls([content_dir("controls"), *extra])

@@ -1,0 +1,218 @@
+"""Typed values that cross module boundaries: resources, outcomes, findings.
+
+Sources produce :class:`Resource` objects, checks turn a resource into
+:class:`Outcome` values, and the engine wraps each outcome into a
+:class:`Finding` carrying the control's metadata.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+STATUSES = ("pass", "fail", "error", "skip", "waived", "manual")
+SEVERITIES = ("critical", "high", "medium", "low", "info")
+SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # info=0 .. critical=4
+
+
+class Unreadable(Exception):
+    """Raised when a check touches an attribute the source could not read.
+
+    The engine turns it into an ``error`` finding carrying the reason, so a
+    check never has to remember to guard against missing data: what could not
+    be seen can never pass.
+    """
+
+    def __init__(self, attribute: str, reason: str) -> None:
+        super().__init__(f"{attribute}: {reason}")
+        self.attribute = attribute
+        self.reason = reason
+
+
+class NotApplicable(Exception):
+    """Raised by a check to say the resource is out of its scope (``skip``)."""
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a finding points: a host file and line, or a cloud resource's ARN."""
+
+    path: str | None = None
+    line: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in (("path", self.path), ("line", self.line)) if v is not None}
+
+
+@dataclass
+class Resource:
+    """One thing a source observed: a config file, a bucket, an account setting.
+
+    ``unreadable`` maps attribute names the source failed to read to the reason
+    (``AccessDenied on s3:GetBucketPolicy``, ``permission denied``). Reading
+    such an attribute through :meth:`get` raises :class:`Unreadable`. The key
+    ``"*"`` marks the whole resource unreadable.
+    """
+
+    type: str
+    id: str
+    attributes: dict[str, Any] = field(default_factory=dict)
+    region: str | None = None
+    account: str | None = None
+    unreadable: dict[str, str] = field(default_factory=dict)
+
+    def get(self, name: str, default: Any = None) -> Any:
+        """Return attribute ``name``; raise :class:`Unreadable` if it could not be read."""
+        if "*" in self.unreadable:
+            raise Unreadable(name, self.unreadable["*"])
+        head = name.split(".", 1)[0]
+        for key in (name, head):
+            if key in self.unreadable:
+                raise Unreadable(key, self.unreadable[key])
+        return self.attributes.get(name, default)
+
+    def __getitem__(self, name: str) -> Any:
+        return self.get(name)
+
+    @property
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.type, self.account or "", self.region or "", self.id)
+
+    def ref(self) -> dict[str, Any]:
+        ref: dict[str, Any] = {"type": self.type, "id": self.id}
+        if self.region:
+            ref["region"] = self.region
+        if self.account:
+            ref["account"] = self.account
+        return ref
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.ref()
+        data["attributes"] = self.attributes
+        if self.unreadable:
+            data["unreadable"] = dict(self.unreadable)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Resource":
+        return cls(
+            type=data["type"],
+            id=data["id"],
+            attributes=dict(data.get("attributes") or {}),
+            region=data.get("region"),
+            account=data.get("account"),
+            unreadable=dict(data.get("unreadable") or {}),
+        )
+
+
+@dataclass(frozen=True)
+class CollectionError:
+    """A resource type (in one region) that the source could not list at all."""
+
+    resource_type: str
+    message: str
+    region: str | None = None
+    operation: str | None = None  # e.g. "s3:ListBuckets" or a file path
+    code: str | None = None  # e.g. "AccessDenied", "EACCES"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in self.__dict__.items() if v is not None}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "CollectionError":
+        return cls(**{k: data.get(k) for k in ("resource_type", "message", "region", "operation", "code")})
+
+
+@dataclass
+class Outcome:
+    """What a check decided about one resource (or one item inside it)."""
+
+    status: str
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    location: Location | None = None
+    item: str | None = None  # sub-resource, e.g. a user name inside /etc/passwd
+
+    def __post_init__(self) -> None:
+        if self.status not in STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+
+def passed(message: str, location: Location | None = None, item: str | None = None, **evidence: Any) -> Outcome:
+    return Outcome("pass", message, evidence, location, item)
+
+
+def failed(message: str, location: Location | None = None, item: str | None = None, **evidence: Any) -> Outcome:
+    return Outcome("fail", message, evidence, location, item)
+
+
+def skipped(message: str, location: Location | None = None, item: str | None = None, **evidence: Any) -> Outcome:
+    return Outcome("skip", message, evidence, location, item)
+
+
+def errored(message: str, location: Location | None = None, item: str | None = None, **evidence: Any) -> Outcome:
+    return Outcome("error", message, evidence, location, item)
+
+
+@dataclass
+class Finding:
+    """One status for one control on one resource: the unit every format renders."""
+
+    control_id: str
+    check_id: str
+    status: str
+    severity: str
+    resource: dict[str, Any]
+    citations: list[str]
+    message: str
+    evidence: dict[str, Any] = field(default_factory=dict)
+    title: str = ""
+    location: Location | None = None
+    extra: dict[str, Any] = field(default_factory=dict)  # waiver, drift, attestation...
+
+    @property
+    def sort_key(self) -> tuple[str, ...]:
+        r = self.resource
+        return (self.control_id, r.get("type", ""), r.get("account") or "", r.get("region") or "", r.get("id", ""))
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {
+            "control_id": self.control_id,
+            "check_id": self.check_id,
+            "title": self.title,
+            "status": self.status,
+            "severity": self.severity,
+            "resource": dict(self.resource),
+            "citations": list(self.citations),
+            "message": self.message,
+            "evidence": self.evidence,
+        }
+        if self.location is not None:
+            data["location"] = self.location.to_dict()
+        data.update(self.extra)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Finding":
+        known = {"control_id", "check_id", "title", "status", "severity", "resource", "citations",
+                 "message", "evidence", "location"}
+        loc = data.get("location")
+        return cls(
+            control_id=data["control_id"],
+            check_id=data["check_id"],
+            status=data["status"],
+            severity=data["severity"],
+            resource=dict(data["resource"]),
+            citations=list(data.get("citations") or []),
+            message=data.get("message", ""),
+            evidence=dict(data.get("evidence") or {}),
+            title=data.get("title", ""),
+            location=Location(**loc) if loc else None,
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+
+def count_by_status(findings: Iterable[Finding]) -> dict[str, int]:
+    counts = {status: 0 for status in STATUSES}
+    for finding in findings:
+        counts[finding.status] += 1
+    return counts

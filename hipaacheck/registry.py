@@ -1,0 +1,132 @@
+"""The check registry: built-in checks, entry-point plugins and ``--checks-dir`` folders.
+
+A check is a pure function ``(resource, params) -> Outcome | Iterable[Outcome]``
+registered with :func:`check`. It declares the resource type it evaluates and a
+JSON Schema (``properties``) for its parameters, with defaults; a control's
+params are validated against that schema when the control is loaded.
+"""
+from __future__ import annotations
+
+import importlib.util
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from .errors import InputError
+from .model import Outcome, Resource
+
+CheckFunction = Callable[[Resource, dict[str, Any]], "Outcome | Iterable[Outcome]"]
+ENTRY_POINT_GROUP = "hipaacheck.checks"
+
+
+@dataclass(frozen=True)
+class CheckSpec:
+    id: str
+    function: CheckFunction
+    resource_type: str | None  # None: the control names the type (generic checks)
+    params: dict[str, Any] = field(default_factory=dict)  # JSON Schema "properties"
+    required: tuple[str, ...] = ()
+    doc: str = ""
+
+    @property
+    def params_schema(self) -> dict[str, Any]:
+        return {
+            "type": "object",
+            "properties": self.params,
+            "required": list(self.required),
+            "additionalProperties": False,
+        }
+
+    def defaults(self) -> dict[str, Any]:
+        return {name: spec["default"] for name, spec in self.params.items() if "default" in spec}
+
+
+_REGISTRY: dict[str, CheckSpec] = {}
+
+
+def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | None = None,
+          required: Iterable[str] = ()) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the decorated function as check ``check_id``."""
+
+    def decorate(function: CheckFunction) -> CheckFunction:
+        existing = _REGISTRY.get(check_id)
+        if existing is not None and existing.function.__qualname__ != function.__qualname__:
+            raise InputError(getattr(function, "__module__", check_id),
+                             f"check id {check_id!r} is already registered by {existing.function.__module__}")
+        _REGISTRY[check_id] = CheckSpec(
+            id=check_id,
+            function=function,
+            resource_type=resource_type,
+            params=dict(params or {}),
+            required=tuple(required),
+            doc=(function.__doc__ or "").strip(),
+        )
+        return function
+
+    return decorate
+
+
+def get_check(check_id: str) -> CheckSpec | None:
+    return _REGISTRY.get(check_id)
+
+
+def all_checks() -> dict[str, CheckSpec]:
+    return dict(sorted(_REGISTRY.items()))
+
+
+def load_checks_dir(folder: Path, package: str) -> None:
+    """Import every ``*.py`` below ``folder`` so its ``@check`` functions register.
+
+    Modules are named ``<package>.<relative.path>``, so two folders never clash.
+    """
+    if not folder.is_dir():
+        raise InputError(str(folder), "checks folder does not exist")
+    for path in sorted(folder.rglob("*.py")):
+        if path.name.startswith("_"):
+            continue
+        relative = path.relative_to(folder).with_suffix("")
+        name = ".".join((package, *relative.parts))
+        if name in sys.modules:
+            continue
+        spec = importlib.util.spec_from_file_location(name, path)
+        if spec is None or spec.loader is None:
+            raise InputError(str(path), "cannot import check module")
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[name] = module
+        try:
+            spec.loader.exec_module(module)
+        except InputError:
+            raise
+        except Exception as exc:  # a broken plugin is bad input, not a crash
+            del sys.modules[name]
+            raise InputError(str(path), f"check module failed to import: {type(exc).__name__}: {exc}") from None
+
+
+def load_entry_points() -> None:
+    """Import third-party check modules registered under ``hipaacheck.checks``."""
+    from importlib.metadata import entry_points
+
+    for entry in entry_points(group=ENTRY_POINT_GROUP):
+        try:
+            entry.load()
+        except Exception as exc:
+            raise InputError(f"entry point {entry.name} ({entry.value})",
+                             f"failed to load: {type(exc).__name__}: {exc}") from None
+
+
+_BUILTINS_LOADED = False
+
+
+def load_all(extra_dirs: Iterable[Path] = ()) -> dict[str, CheckSpec]:
+    """Load built-in checks, entry-point plugins, then each ``--checks-dir``."""
+    global _BUILTINS_LOADED
+    from .content import content_dir
+
+    if not _BUILTINS_LOADED:
+        load_checks_dir(content_dir("checks"), "hipaacheck_builtin_checks")
+        load_entry_points()
+        _BUILTINS_LOADED = True
+    for index, folder in enumerate(extra_dirs):
+        load_checks_dir(Path(folder), f"hipaacheck_local_checks_{index}")
+    return all_checks()

@@ -1,0 +1,102 @@
+"""The results document (``--format json``) and the exit code it implies."""
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .errors import InputError
+from .model import SEVERITIES, SEVERITY_RANK, Finding, count_by_status
+from .validation import validate_document
+from .yamlio import load_json
+
+RESULTS_SCHEMA_VERSION = "1.0"
+
+EXIT_OK = 0
+EXIT_FAIL = 1
+EXIT_INPUT = 2
+EXIT_INCOMPLETE = 3
+
+
+@dataclass
+class Results:
+    findings: list[Finding]
+    run: dict[str, Any]  # started_at, finished_at, source, target, profile, command...
+    controls: dict[str, dict[str, Any]] = field(default_factory=dict)  # control metadata for reports
+    extra: dict[str, Any] = field(default_factory=dict)  # stale waivers, drift summary, coverage...
+
+    def summary(self) -> dict[str, Any]:
+        by_status = count_by_status(self.findings)
+        failing = {sev: 0 for sev in SEVERITIES}
+        for finding in self.findings:
+            if finding.status == "fail":
+                failing[finding.severity] += 1
+        return {
+            "total": len(self.findings),
+            "by_status": by_status,
+            "failing_by_severity": failing,
+            "controls": len({f.control_id for f in self.findings}),
+            "resources": len({(f.resource.get("type"), f.resource.get("id")) for f in self.findings
+                              if f.resource.get("id") != "*"}),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "schema_version": RESULTS_SCHEMA_VERSION,
+            "tool": tool_info(),
+            "run": self.run,
+            "summary": self.summary(),
+            "controls": self.controls,
+            "findings": [f.to_dict() for f in self.findings],
+        }
+        data.update(self.extra)
+        return data
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Results":
+        known = {"schema_version", "tool", "run", "summary", "controls", "findings"}
+        return cls(
+            findings=[Finding.from_dict(f) for f in data["findings"]],
+            run=dict(data.get("run") or {}),
+            controls=dict(data.get("controls") or {}),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+    @classmethod
+    def load(cls, path: Path) -> "Results":
+        data = load_json(path)
+        validate_document(data, "results", path)
+        major = str(data["schema_version"]).split(".")[0]
+        if major != RESULTS_SCHEMA_VERSION.split(".")[0]:
+            raise InputError(f"{path}: $.schema_version", f"unsupported results version {data['schema_version']!r}")
+        return cls.from_dict(data)
+
+
+def tool_info() -> dict[str, str]:
+    return {"name": "hipaacheck", "version": __version__, "python": platform.python_version()}
+
+
+def is_blocking(finding: Finding, fail_on: str) -> bool:
+    return finding.status == "fail" and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
+
+
+def exit_code(findings: list[Finding], fail_on: str = "low") -> int:
+    """0 nothing failing at or above ``fail_on``; 1 failures; 3 no failures but errors."""
+    if any(is_blocking(f, fail_on) for f in findings):
+        return EXIT_FAIL
+    if any(f.status == "error" for f in findings):
+        return EXIT_INCOMPLETE
+    return EXIT_OK
+
+
+def verdict_line(results: Results, fail_on: str = "low") -> str:
+    counts = results.summary()["by_status"]
+    code = exit_code(results.findings, fail_on)
+    word = {EXIT_OK: "PASS", EXIT_FAIL: "FAIL", EXIT_INCOMPLETE: "INCOMPLETE"}[code]
+    parts = ", ".join(f"{counts[s]} {s}" for s in ("fail", "error", "pass", "skip", "waived", "manual") if counts[s])
+    blocking = sum(1 for f in results.findings if is_blocking(f, fail_on))
+    detail = f"{blocking} failing at or above {fail_on}" if code == EXIT_FAIL else (
+        "some checks could not run" if code == EXIT_INCOMPLETE else f"nothing failing at or above {fail_on}")
+    return f"{word}: {detail} ({parts or 'no findings'})"

@@ -1,0 +1,74 @@
+"""The 68 paragraphs of the HIPAA Security Rule (45 CFR 164.308-164.316), shipped as data."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    citation: str
+    title: str
+    kind: str  # "standard" | "implementation_specification"
+    parent: str | None
+    designation: str  # "required" | "addressable" | "n/a"
+    safeguard: str
+    summary: str
+    aliases: tuple[str, ...] = ()
+    nist_800_53: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def section(self) -> str:
+        return self.citation.split("(", 1)[0]
+
+
+@dataclass(frozen=True)
+class SecurityRule:
+    paragraphs: tuple[Paragraph, ...]
+    _by_name: dict[str, Paragraph]
+
+    def resolve(self, citation: str) -> Paragraph | None:
+        """Return the canonical paragraph for a citation or one of its aliases."""
+        return self._by_name.get(normalize(citation))
+
+    def __iter__(self):
+        return iter(self.paragraphs)
+
+    def __len__(self) -> int:
+        return len(self.paragraphs)
+
+
+def normalize(citation: str) -> str:
+    text = citation.strip().replace(" ", "")
+    for prefix in ("45CFR", "§"):
+        if text.startswith(prefix):
+            text = text[len(prefix):]
+    return text
+
+
+@lru_cache(maxsize=1)
+def security_rule() -> SecurityRule:
+    text = resources.files("hipaacheck").joinpath("data").joinpath("hipaa_security_rule.yaml").read_text("utf-8")
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    doc = yaml.load(text, Loader=loader)  # noqa: S506 - safe loader
+    paragraphs = []
+    by_name: dict[str, Paragraph] = {}
+    for entry in doc["entries"]:
+        para = Paragraph(
+            citation=entry["citation"],
+            title=entry["title"],
+            kind=entry["kind"],
+            parent=entry.get("parent"),
+            designation=entry["designation"],
+            safeguard=entry["safeguard"],
+            summary=entry.get("summary", ""),
+            aliases=tuple(entry.get("aliases") or ()),
+            nist_800_53=tuple(entry.get("nist_800_53") or ()),
+        )
+        paragraphs.append(para)
+        for name in (para.citation, *para.aliases):
+            by_name.setdefault(normalize(name), para)
+    return SecurityRule(tuple(paragraphs), by_name)
