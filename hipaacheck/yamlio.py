@@ -117,3 +117,8 @@ def line_of(data: Any, parts: Iterable[Any]) -> int | None:
         else:
             break
     return line
+
+
+# Loaded documents dump back like the plain dicts and lists they are.
+yaml.SafeDumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
+yaml.SafeDumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
