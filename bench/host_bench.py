@@ -1,0 +1,49 @@
+"""Start-up and host-scan timings (a benchmark, not a test).
+
+    .venv/bin/python bench/host_bench.py [--runs 10] [--root tests/fixtures/host/noncompliant]
+
+Reports the median wall time of ``python -c pass``, ``hipaacheck --version`` and a
+full ``hipaa-host`` scan of a fixture tree, each in a fresh process.
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def median_seconds(command: list[str], runs: int) -> float:
+    samples = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+        samples.append(time.perf_counter() - start)
+    return statistics.median(samples)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=10)
+    parser.add_argument("--root", type=Path, default=REPO / "tests" / "fixtures" / "host" / "noncompliant")
+    args = parser.parse_args()
+    cli = [sys.executable, "-m", "hipaacheck"]
+    rows = [
+        ("python -c pass", [sys.executable, "-c", "pass"]),
+        ("hipaacheck --version", [*cli, "--version"]),
+        (f"hipaacheck scan --root {args.root} (hipaa-host, json)", [*cli, "scan", "--root", str(args.root),
+                                                                     "--format", "json", "--quiet"]),
+    ]
+    baseline = None
+    for label, command in rows:
+        seconds = median_seconds(command, args.runs)
+        baseline = baseline if baseline is not None else seconds
+        print(f"{label:70s} {seconds * 1000:8.1f} ms  (+{(seconds - baseline) * 1000:.1f} ms over python)")
+
+
+if __name__ == "__main__":
+    main()

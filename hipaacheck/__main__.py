@@ -1,0 +1,4 @@
+"""``python -m hipaacheck``."""
+from .cli import run
+
+run()
