@@ -78,25 +78,29 @@ def tool_info() -> dict[str, str]:
     return {"name": "hipaacheck", "version": __version__, "python": platform.python_version()}
 
 
-def is_blocking(finding: Finding, fail_on: str) -> bool:
+def is_blocking(finding: Finding, fail_on: str, new_only: bool = False) -> bool:
+    """A failure at or above ``fail_on``; with ``new_only``, only one the baseline did not have."""
+    if new_only and finding.extra.get("drift") != "new":
+        return False
     return finding.status == "fail" and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
 
 
-def exit_code(findings: list[Finding], fail_on: str = "low") -> int:
+def exit_code(findings: list[Finding], fail_on: str = "low", new_only: bool = False) -> int:
     """0 nothing failing at or above ``fail_on``; 1 failures; 3 no failures but errors."""
-    if any(is_blocking(f, fail_on) for f in findings):
+    if any(is_blocking(f, fail_on, new_only) for f in findings):
         return EXIT_FAIL
     if any(f.status == "error" for f in findings):
         return EXIT_INCOMPLETE
     return EXIT_OK
 
 
-def verdict_line(results: Results, fail_on: str = "low") -> str:
+def verdict_line(results: Results, fail_on: str = "low", new_only: bool = False) -> str:
     counts = results.summary()["by_status"]
-    code = exit_code(results.findings, fail_on)
+    code = exit_code(results.findings, fail_on, new_only)
     word = {EXIT_OK: "PASS", EXIT_FAIL: "FAIL", EXIT_INCOMPLETE: "INCOMPLETE"}[code]
     parts = ", ".join(f"{counts[s]} {s}" for s in ("fail", "error", "pass", "skip", "waived", "manual") if counts[s])
-    blocking = sum(1 for f in results.findings if is_blocking(f, fail_on))
-    detail = f"{blocking} failing at or above {fail_on}" if code == EXIT_FAIL else (
-        "some checks could not run" if code == EXIT_INCOMPLETE else f"nothing failing at or above {fail_on}")
+    blocking = sum(1 for f in results.findings if is_blocking(f, fail_on, new_only))
+    new = "new " if new_only else ""
+    detail = f"{blocking} {new}failing at or above {fail_on}" if code == EXIT_FAIL else (
+        "some checks could not run" if code == EXIT_INCOMPLETE else f"nothing {new}failing at or above {fail_on}")
     return f"{word}: {detail} ({parts or 'no findings'})"
