@@ -19,7 +19,7 @@ from typing import Any, Callable, Iterable
 from ...inventory import Inventory
 from ...model import CollectionError, Resource
 from .. import ProgressCallback
-from .context import AwsContext, AwsOptions, describe_error
+from .context import AwsContext, AwsOptions
 
 AwsCollectorFunction = Callable[[AwsContext, "str | None"], Iterable[Resource]]
 
@@ -33,11 +33,21 @@ class AwsCollector:
 
 
 _COLLECTORS: dict[str, AwsCollector] = {}
+_LOADED = False
 
 
 def aws_collector(resource_type: str, *, service: str, is_global: bool = False
                   ) -> Callable[[AwsCollectorFunction], AwsCollectorFunction]:
+    """Register ``function(ctx, region)`` as the collector of ``resource_type``.
+
+    ``region`` is None for global collectors (run once); otherwise the collector runs once per
+    scanned region. It yields :class:`Resource` values and raises only when it cannot list at all.
+    """
+
     def decorate(function: AwsCollectorFunction) -> AwsCollectorFunction:
+        existing = _COLLECTORS.get(resource_type)
+        if existing is not None and existing.function.__qualname__ != function.__qualname__:
+            raise ValueError(f"{resource_type} already has a collector in {existing.function.__module__}")
         _COLLECTORS[resource_type] = AwsCollector(resource_type, function, service, is_global)
         return function
 
@@ -45,10 +55,13 @@ def aws_collector(resource_type: str, *, service: str, is_global: bool = False
 
 
 def load_collectors() -> dict[str, AwsCollector]:
-    if not _COLLECTORS:
+    """Import every collector module of this package once (not ``context`` or ``_private``)."""
+    global _LOADED
+    if not _LOADED:
         for module in pkgutil.iter_modules(__path__):
             if module.name not in ("context",) and not module.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{module.name}")
+        _LOADED = True
     return _COLLECTORS
 
 
@@ -57,6 +70,7 @@ class AwsSource:
 
     def __init__(self, options: AwsOptions) -> None:
         self.options = options
+        self.context: AwsContext | None = None  # the last run's context: call counts for benchmarks
 
     @classmethod
     def from_options(cls, args: Any) -> "AwsSource":
@@ -71,7 +85,7 @@ class AwsSource:
         collectors = load_collectors()
         wanted = sorted(t for t in resource_types if t in collectors)
         started = now_utc()
-        ctx = AwsContext.connect(self.options)
+        ctx = self.context = AwsContext.connect(self.options)
         regions = ctx.regions()
         inventory = Inventory(source="aws", collected_at=started, resource_types=wanted,
                               metadata=ctx.metadata(regions))
@@ -90,13 +104,17 @@ class AwsSource:
             try:
                 return list(collector.function(ctx, region)), []
             except Exception as exc:  # noqa: BLE001 - isolate: one failing API never stops the scan
-                code, message, operation = describe_error(exc)
+                code, message, operation = ctx.describe(exc)
                 return [], [CollectionError(collector.resource_type, message, region, operation, code)]
 
-        with ThreadPoolExecutor(max_workers=max(1, self.options.max_workers)) as pool:
-            for resources, errors in pool.map(run, jobs):
-                inventory.resources.extend(resources)
-                inventory.errors.extend(errors)
+        try:
+            with ThreadPoolExecutor(max_workers=max(1, self.options.max_workers),
+                                    thread_name_prefix="hipaacheck-aws") as pool:
+                for resources, errors in pool.map(run, jobs):
+                    inventory.resources.extend(resources)
+                    inventory.errors.extend(errors)
+        finally:
+            ctx.close()
         inventory.metadata["api_calls"] = ctx.call_count()
         inventory.finished_at = now_utc()
         inventory.sort()

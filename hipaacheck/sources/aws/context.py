@@ -1,13 +1,19 @@
-"""Shared AWS plumbing: session, clients, retries, error description, per-run memo."""
+"""Shared AWS plumbing: session, clients, retries, error description, per-run memo, call counting."""
 from __future__ import annotations
 
 import os
 import threading
-from dataclasses import dataclass, field
-from typing import Any, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Callable, Iterable, TypeVar
+from urllib.parse import urlsplit
 
 from ...errors import InputError
 from ...model import Resource
+
+T = TypeVar("T")
+R = TypeVar("R")
 
 ACCESS_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
                        "UnauthorizedAccess", "Forbidden", "403", "AuthFailure", "InvalidClientTokenId"}
@@ -47,25 +53,38 @@ def describe_error(exc: BaseException) -> tuple[str, str, str | None]:
     """(code, message, operation) for any exception a boto3 call can raise.
 
     HTTP 403 bodies that botocore cannot parse come back with code ``'403'``;
-    they are reported as AccessDenied. Unimplemented emulator calls answer 500/404.
+    they are reported as AccessDenied. Unimplemented emulator calls answer an
+    HTML 500/404 (code ``'500'``/``'404'``) or, for EC2, raise ResponseParserError.
     """
-    from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.exceptions import ClientError
 
     if isinstance(exc, ClientError):
         error = exc.response.get("Error", {})
         code = str(error.get("Code") or "Unknown")
         status = exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode")
-        if code == "403" or status == 403 and code not in ACCESS_DENIED_CODES:
+        if code == "403" or (code.isdigit() and status == 403):
             code = "AccessDenied"
         message = str(error.get("Message") or code)
-        return code, message[:300], getattr(exc, "operation_name", None)
-    if isinstance(exc, BotoCoreError):
-        return type(exc).__name__, str(exc)[:300], None
-    return type(exc).__name__, str(exc)[:300], None
+        return code, " ".join(message.split())[:300], getattr(exc, "operation_name", None)
+    return type(exc).__name__, " ".join(str(exc).split())[:300], None
+
+
+def strip_account_host_label(request: Any = None, **_: Any) -> None:
+    """S3 Control puts the account id in the host (``123456789012.127.0.0.1``); a custom
+    endpoint (emulator, VPC endpoint by IP) cannot resolve that, so drop the label."""
+    parts = urlsplit(request.url)
+    label, _, rest = parts.netloc.partition(".")
+    if label.isdigit() and len(label) == 12 and rest:
+        request.url = parts._replace(netloc=rest).geturl()
 
 
 class AwsContext:
-    """One connected session: clients per (service, region), identity, and a memo for shared reads."""
+    """One connected session: clients per (service, region), identity, a memo for shared reads,
+    a bounded pool for per-resource reads, and API call counting (total and per operation).
+
+    ``observed_at`` is the UTC time collection started, ISO 8601; collectors stamp it into
+    resources whose checks compare dates ("days since"), so checks never read the clock.
+    """
 
     def __init__(self, session: Any, options: AwsOptions, identity: dict[str, str]) -> None:
         from botocore.config import Config
@@ -74,8 +93,10 @@ class AwsContext:
         self.options = options
         self.identity = identity
         self.account = identity.get("Account", "")
-        self.partition = identity.get("Arn", "arn:aws:").split(":")[1] or "aws"
+        arn = identity.get("Arn", "")
+        self.partition = arn.split(":")[1] if arn.count(":") >= 2 and arn.split(":")[1] else "aws"
         self.default_region = session.region_name or "us-east-1"
+        self.observed_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
         self.config = Config(
             retries={"mode": "adaptive", "max_attempts": options.max_attempts},
             connect_timeout=options.connect_timeout,
@@ -84,12 +105,16 @@ class AwsContext:
         )
         self._clients: dict[tuple[str, str], Any] = {}
         self._lock = threading.Lock()
-        self._memo: dict[Any, Any] = {}
+        self._memo: dict[Any, tuple[bool, Any]] = {}
         self._memo_locks: dict[Any, threading.Lock] = {}
         self._calls = 0
         self._calls_lock = threading.Lock()
+        self._last = threading.local()
         self.calls_by_operation: dict[str, int] = {}
+        self._readers: ThreadPoolExecutor | None = None
         session.events.register("before-call", self._count_call)
+        if options.endpoint_url:
+            session.events.register("before-sign.s3-control", strip_account_host_label)
 
     @classmethod
     def connect(cls, options: AwsOptions) -> "AwsContext":
@@ -120,14 +145,25 @@ class AwsContext:
             raise InputError("aws credentials", f"cannot identify the caller: {code}: {message}") from None
         return cls(session, options, {k: identity[k] for k in ("Account", "Arn", "UserId") if k in identity})
 
+    # ------------------------------------------------------------------ calls
+
     def _count_call(self, model: Any = None, **_: Any) -> None:
         name = f"{model.service_model.service_name}:{model.name}" if model is not None else "?"
+        self._last.operation = name
         with self._calls_lock:
             self._calls += 1
             self.calls_by_operation[name] = self.calls_by_operation.get(name, 0) + 1
 
     def call_count(self) -> int:
         return self._calls
+
+    def describe(self, exc: BaseException) -> tuple[str, str, str]:
+        """(code, message, ``service:Operation``) naming the call that failed on this thread."""
+        code, message, operation = describe_error(exc)
+        last = getattr(self._last, "operation", None)
+        if last and (operation is None or last.endswith(f":{operation}")):
+            operation = last
+        return code, message, operation or "?"
 
     def client(self, service: str, region: str | None = None) -> Any:
         region = region or self.default_region
@@ -141,43 +177,67 @@ class AwsContext:
             return client
 
     def paginate(self, service: str, region: str | None, operation: str, result_key: str, **kwargs: Any) -> list:
-        """Every item under ``result_key`` across all pages of ``operation``."""
+        """Every item under ``result_key`` across all pages of ``operation`` (one call per page)."""
         paginator = self.client(service, region).get_paginator(operation)
         items: list = []
         for page in paginator.paginate(**kwargs):
             items.extend(page.get(result_key) or [])
         return items
 
-    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
-        """Compute a shared read once per run, even when several collectors ask at once."""
+    def map(self, function: Callable[[T], R], items: Iterable[T]) -> list[R]:
+        """``function`` over ``items`` on the shared bounded reader pool (per-resource reads).
+
+        Reader tasks never submit to this pool, so collectors running on the outer pool
+        cannot deadlock on it. ``function`` must not raise (use :meth:`read`).
+        """
+        items = list(items)
+        if len(items) < 2 or self.options.max_workers < 2:
+            return [function(item) for item in items]
         with self._lock:
-            if key in self._memo:
-                return self._memo[key]
+            if self._readers is None:
+                self._readers = ThreadPoolExecutor(max_workers=self.options.max_workers,
+                                                   thread_name_prefix="hipaacheck-aws-read")
+            readers = self._readers
+        return list(readers.map(function, items))
+
+    def close(self) -> None:
+        if self._readers is not None:
+            self._readers.shutdown(wait=True)
+            self._readers = None
+
+    def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
+        """Compute a shared read once per run, even when several collectors ask at once.
+
+        A failure is remembered too and raised again to every caller: the call is not repeated.
+        """
+        with self._lock:
             lock = self._memo_locks.setdefault(key, threading.Lock())
         with lock:
-            with self._lock:
-                if key in self._memo:
-                    return self._memo[key]
-            value = compute()
-            with self._lock:
-                self._memo[key] = value
-            return value
+            if key not in self._memo:
+                try:
+                    self._memo[key] = (True, compute())
+                except Exception as exc:  # noqa: BLE001 - re-raised below, to every caller
+                    self._memo[key] = (False, exc)
+            ok, value = self._memo[key]
+        if not ok:
+            raise value
+        return value
 
     def read(self, resource: Resource, attribute: str, call: Callable[[], Any],
              not_found: tuple[str, ...] = (), default: Any = None) -> Any:
         """Run ``call`` and store its result as ``attribute``.
 
         Error codes in ``not_found`` mean "not configured" and store ``default``;
-        any other failure marks the attribute unreadable with the API error.
+        any other failure marks the attribute unreadable naming the API call and error code.
         """
         try:
             value = call()
         except Exception as exc:  # noqa: BLE001
-            code, message, operation = describe_error(exc)
+            code, message, operation = self.describe(exc)
             if code in not_found:
                 value = default
             else:
-                resource.unreadable[attribute] = f"{operation or attribute}: {code}: {message}"
+                resource.unreadable[attribute] = f"{operation}: {code}: {message}"
                 return None
         resource.attributes[attribute] = value
         return value
@@ -189,15 +249,21 @@ class AwsContext:
 
         try:
             answer = self.client("ec2", self.default_region).describe_regions(AllRegions=False)
-        except (BotoCoreError, ClientError):
-            return [self.default_region]
+        except (BotoCoreError, ClientError) as exc:  # never narrow the scan silently
+            code, message, operation = self.describe(exc)
+            raise InputError("--regions", f"cannot list enabled regions ({operation}: {code}: {message});"
+                                          " name them with --regions") from None
         names = [r["RegionName"] for r in answer.get("Regions", [])
                  if r.get("OptInStatus", "opt-in-not-required") != "not-opted-in"]
         return sorted(names) or [self.default_region]
 
     def metadata(self, regions: list[str]) -> dict[str, Any]:
         return {"account": self.account, "caller_arn": self.identity.get("Arn", ""), "partition": self.partition,
-                "regions": regions, "endpoint_url": self.options.endpoint_url}
+                "regions": regions, "endpoint_url": self.options.endpoint_url, "observed_at": self.observed_at}
 
     def arn(self, service: str, region: str | None, resource: str) -> str:
         return f"arn:{self.partition}:{service}:{region or ''}:{self.account}:{resource}"
+
+    def resource(self, resource_type: str, resource_id: str, region: str | None, **attributes: Any) -> Resource:
+        """A resource of this account; pass ``region=None`` for global ones."""
+        return Resource(resource_type, resource_id, dict(attributes), region, self.account)
