@@ -1,0 +1,23 @@
+"""Lambda: no environment variable named like a secret (the source keeps names only, never values)."""
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from hipaacheck.model import Outcome, Resource, failed, passed
+from hipaacheck.registry import check
+
+DEFAULT_PATTERN = r"(?i)(secret|passw(or)?d|pwd|token|credential|api_?key|private_?key|access_?key|signing_?key)"
+
+
+@check("aws.lambda.secret_environment_names", resource_type="aws.lambda.function", params={
+    "name_pattern": {"type": "string", "minLength": 1, "default": DEFAULT_PATTERN},
+})
+def secret_environment_names(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """No environment variable's name says it holds a secret (use Secrets Manager or SSM instead)."""
+    pattern = re.compile(params["name_pattern"])
+    names = resource.get("environment_variable_names") or []
+    flagged = [name for name in names if pattern.search(name)]
+    if flagged:
+        return failed(f"environment variables named like secrets: {', '.join(flagged)}", names=flagged)
+    return passed(f"none of {len(names)} environment variable names looks like a secret", names_checked=len(names))

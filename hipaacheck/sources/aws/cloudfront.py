@@ -1,0 +1,26 @@
+"""CloudFront distributions (global): viewer protocol policy of every cache behaviour, minimum TLS."""
+from __future__ import annotations
+
+from typing import Iterable
+
+from ...model import Resource
+from ._reads import make_resource
+from .context import AwsContext
+from . import aws_collector
+
+
+@aws_collector("aws.cloudfront.distribution", service="cloudfront", is_global=True)
+def distributions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    paginator = ctx.client("cloudfront", "us-east-1").get_paginator("list_distributions")
+    for page in paginator.paginate():
+        for dist in (page.get("DistributionList") or {}).get("Items") or []:
+            behaviours = {"default": (dist.get("DefaultCacheBehavior") or {}).get("ViewerProtocolPolicy")}
+            for behaviour in (dist.get("CacheBehaviors") or {}).get("Items") or []:
+                behaviours[behaviour.get("PathPattern", "?")] = behaviour.get("ViewerProtocolPolicy")
+            certificate = dist.get("ViewerCertificate") or {}
+            yield make_resource(
+                ctx, "aws.cloudfront.distribution", dist["ARN"], None, id=dist["Id"],
+                domain_name=dist.get("DomainName"), enabled=bool(dist.get("Enabled", False)),
+                viewer_protocol_policies=behaviours,
+                default_certificate=bool(certificate.get("CloudFrontDefaultCertificate", False)),
+                minimum_protocol_version=certificate.get("MinimumProtocolVersion"))

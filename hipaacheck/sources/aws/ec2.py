@@ -1,0 +1,109 @@
+"""EC2, EBS and VPC: the per-region EBS default-encryption setting, volumes, snapshots, instances,
+security groups and VPCs with their flow logs.
+
+Instance user data and tags are never read (user data often carries secrets).
+"""
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from ...model import Resource
+from ._reads import make_resource, shared_read
+from .context import AwsContext
+from . import aws_collector
+
+
+@aws_collector("aws.ec2.ebs_default_encryption", service="ec2")
+def ebs_default_encryption(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    """One account-setting resource per region: new EBS volumes encrypted by default."""
+    client = ctx.client("ec2", region)
+    resource = make_resource(ctx, "aws.ec2.ebs_default_encryption",
+                             ctx.arn("ec2", region, "ebs-encryption-by-default"), region)
+    ctx.read(resource, "enabled", lambda: client.get_ebs_encryption_by_default()["EbsEncryptionByDefault"])
+    return [resource]
+
+
+@aws_collector("aws.ec2.volume", service="ec2")
+def volumes(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    for volume in ctx.paginate("ec2", region, "describe_volumes", "Volumes"):
+        yield make_resource(
+            ctx, "aws.ec2.volume", ctx.arn("ec2", region, f"volume/{volume['VolumeId']}"), region,
+            volume_id=volume["VolumeId"], encrypted=bool(volume.get("Encrypted", False)),
+            kms_key_id=volume.get("KmsKeyId"), state=volume.get("State"),
+            attached_instances=sorted(a["InstanceId"] for a in volume.get("Attachments") or [] if "InstanceId" in a))
+
+
+@aws_collector("aws.ec2.snapshot", service="ec2")
+def snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    """Snapshots this account owns (the owner-id filter: some endpoints ignore OwnerIds=['self'])."""
+    client = ctx.client("ec2", region)
+    found = ctx.paginate("ec2", region, "describe_snapshots", "Snapshots",
+                         Filters=[{"Name": "owner-id", "Values": [ctx.account]}])
+    for snapshot in found:
+        snapshot_id = snapshot["SnapshotId"]
+        resource = make_resource(
+            ctx, "aws.ec2.snapshot", ctx.arn("ec2", region, f"snapshot/{snapshot_id}"), region,
+            snapshot_id=snapshot_id, encrypted=bool(snapshot.get("Encrypted", False)),
+            kms_key_id=snapshot.get("KmsKeyId"), volume_id=snapshot.get("VolumeId"))
+
+        def permissions(snapshot_id: str = snapshot_id) -> dict[str, list[str]]:
+            answer = client.describe_snapshot_attribute(SnapshotId=snapshot_id, Attribute="createVolumePermission")
+            entries = answer.get("CreateVolumePermissions") or []
+            return {"groups": sorted({e["Group"] for e in entries if "Group" in e}),
+                    "accounts": sorted({e["UserId"] for e in entries if "UserId" in e})}
+
+        ctx.read(resource, "create_volume_permission", permissions)
+        yield resource
+
+
+@aws_collector("aws.ec2.instance", service="ec2")
+def instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    for reservation in ctx.paginate("ec2", region, "describe_instances", "Reservations"):
+        for instance in reservation.get("Instances") or []:
+            metadata = instance.get("MetadataOptions") or {}
+            yield make_resource(
+                ctx, "aws.ec2.instance", ctx.arn("ec2", region, f"instance/{instance['InstanceId']}"), region,
+                instance_id=instance["InstanceId"], state=(instance.get("State") or {}).get("Name"),
+                metadata_options={k: metadata.get(k) for k in ("HttpTokens", "HttpEndpoint", "State")})
+
+
+def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Security group rules reduced to what exposure checks need."""
+    rules = []
+    for perm in permissions:
+        rules.append({
+            "protocol": str(perm.get("IpProtocol", "-1")),
+            "from_port": perm.get("FromPort"),
+            "to_port": perm.get("ToPort"),
+            "ipv4": sorted(r["CidrIp"] for r in perm.get("IpRanges") or [] if "CidrIp" in r),
+            "ipv6": sorted(r["CidrIpv6"] for r in perm.get("Ipv6Ranges") or [] if "CidrIpv6" in r),
+            "groups": sorted(g["GroupId"] for g in perm.get("UserIdGroupPairs") or [] if "GroupId" in g),
+            "prefix_lists": sorted(p["PrefixListId"] for p in perm.get("PrefixListIds") or [] if "PrefixListId" in p),
+        })
+    return rules
+
+
+@aws_collector("aws.ec2.security_group", service="ec2")
+def security_groups(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    for group in ctx.paginate("ec2", region, "describe_security_groups", "SecurityGroups"):
+        yield make_resource(
+            ctx, "aws.ec2.security_group", ctx.arn("ec2", region, f"security-group/{group['GroupId']}"), region,
+            group_id=group["GroupId"], group_name=group.get("GroupName"), vpc_id=group.get("VpcId"),
+            ingress=_rules(group.get("IpPermissions") or []),
+            egress=_rules(group.get("IpPermissionsEgress") or []))
+
+
+@aws_collector("aws.ec2.vpc", service="ec2")
+def vpcs(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    """VPCs with the flow logs attached to each (one DescribeFlowLogs per region)."""
+    flow_logs = shared_read(ctx, ("ec2", region, "flow_logs"),
+                            lambda: ctx.paginate("ec2", region, "describe_flow_logs", "FlowLogs"))
+    for vpc in ctx.paginate("ec2", region, "describe_vpcs", "Vpcs"):
+        vpc_id = vpc["VpcId"]
+        resource = make_resource(ctx, "aws.ec2.vpc", ctx.arn("ec2", region, f"vpc/{vpc_id}"), region,
+                                 vpc_id=vpc_id, is_default=bool(vpc.get("IsDefault", False)))
+        ctx.read(resource, "flow_logs", lambda vpc_id=vpc_id: [
+            {"id": log.get("FlowLogId"), "status": log.get("FlowLogStatus"),
+             "traffic_type": log.get("TrafficType"), "destination_type": log.get("LogDestinationType")}
+            for log in flow_logs() if log.get("ResourceId") == vpc_id])
+        yield resource
