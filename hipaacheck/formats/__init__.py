@@ -14,6 +14,14 @@ from .interface import OutputFormat
 FORMATS: dict[str, str] = {
     "table": "table:TableFormat",
     "json": "json:JsonFormat",
+    "html": "html:HtmlFormat",
+    "markdown": "markdown:MarkdownFormat",
+    "junit": "junit:JunitFormat",
+    "sarif": "sarif:SarifFormat",
+    "csv": "csv:CsvFormat",
+    "ocsf": "ocsf:OcsfFormat",
+    "asff": "asff:AsffFormat",
+    "oscal": "oscal:OscalFormat",
 }
 
 

@@ -1,0 +1,97 @@
+"""AWS Security Finding Format: the list Security Hub's BatchImportFindings accepts.
+
+The product ARN names the importing account's default product; rendering without
+an AWS identity (a host scan) uses the scanned account when known, else a
+placeholder account that ``--securityhub-import`` replaces with the caller's.
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Finding
+from ..results import Results
+from .common import control_views, finding_key, run_time, short_hash
+from .interface import OutputFormat
+from .json import dump_json
+
+SCHEMA_VERSION = "2018-10-08"
+PLACEHOLDER_ACCOUNT = "000000000000"
+DEFAULT_REGION = "us-east-1"
+FINDING_TYPE = "Software and Configuration Checks/Industry and Regulatory Standards/HIPAA Controls"
+LABELS = {"critical": "CRITICAL", "high": "HIGH", "medium": "MEDIUM", "low": "LOW", "info": "INFORMATIONAL"}
+COMPLIANCE = {"pass": "PASSED", "fail": "FAILED", "waived": "FAILED", "error": "NOT_AVAILABLE",
+              "skip": "NOT_AVAILABLE", "manual": "WARNING"}
+WORKFLOW = {"pass": "RESOLVED", "waived": "SUPPRESSED"}
+RESOURCE_TYPES = {  # hipaacheck resource type -> ASFF resource type
+    "aws.s3.bucket": "AwsS3Bucket", "aws.rds.instance": "AwsRdsDbInstance", "aws.rds.cluster": "AwsRdsDbCluster",
+    "aws.ec2.instance": "AwsEc2Instance", "aws.ec2.volume": "AwsEc2Volume", "aws.ec2.security_group": "AwsEc2SecurityGroup",
+    "aws.iam.user": "AwsIamUser", "aws.iam.role": "AwsIamRole", "aws.kms.key": "AwsKmsKey",
+    "aws.cloudtrail.trail": "AwsCloudTrailTrail", "aws.dynamodb.table": "AwsDynamoDbTable",
+    "aws.lambda.function": "AwsLambdaFunction", "aws.efs.file_system": "AwsEfsFileSystem",
+    "aws.sns.topic": "AwsSnsTopic", "aws.sqs.queue": "AwsSqsQueue", "aws.elbv2.load_balancer": "AwsElbv2LoadBalancer",
+}
+
+
+def _clip(text: str, limit: int) -> str:
+    text = text.strip() or "-"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _partition(arn: str) -> str:
+    parts = arn.split(":")
+    return parts[1] if arn.startswith("arn:") and len(parts) > 2 and parts[1] else "aws"
+
+
+def asff_finding(finding: Finding, remediation: str, results: Results, account: str, region: str) -> dict[str, Any]:
+    r = finding.resource
+    resource_id = str(r.get("id", ""))
+    if resource_id == "*":
+        resource_id = f"{r.get('type')}/{r.get('account') or account}/{r.get('region') or region}"
+    target = (results.run.get("target") or {})
+    if not resource_id.startswith("arn:") and target.get("host"):
+        resource_id = f"{target['host']}:{resource_id}"
+    if r.get("item"):
+        resource_id += f"#{r['item']}"
+    when = run_time(results, "finished_at")
+    data: dict[str, Any] = {
+        "SchemaVersion": SCHEMA_VERSION,
+        "Id": f"hipaacheck/{finding.control_id}/{short_hash(finding_key(finding) + str(target.get('host', '')))}",
+        "ProductArn": f"arn:{_partition(resource_id)}:securityhub:{region}:{account}:product/{account}/default",
+        "GeneratorId": f"hipaacheck/{finding.control_id}",
+        "AwsAccountId": str(r.get("account") or account),
+        "Types": [FINDING_TYPE],
+        "CreatedAt": when,
+        "UpdatedAt": when,
+        "Severity": {"Label": LABELS.get(finding.severity, "MEDIUM"), "Original": finding.severity},
+        "Title": _clip(finding.title or finding.control_id, 256),
+        "Description": _clip(finding.message, 1024),
+        "ProductFields": {"hipaacheck/ControlId": finding.control_id, "hipaacheck/CheckId": finding.check_id,
+                          "hipaacheck/Status": finding.status},
+        "Resources": [{"Type": RESOURCE_TYPES.get(str(r.get("type")), "Other"), "Id": _clip(resource_id, 512),
+                       "Partition": _partition(resource_id), "Region": str(r.get("region") or region)}],
+        "Compliance": {"Status": COMPLIANCE[finding.status],
+                       "RelatedRequirements": [f"HIPAA {c}" for c in finding.citations][:32]},
+        "Workflow": {"Status": WORKFLOW.get(finding.status, "NEW")},
+        "RecordState": "ACTIVE",
+    }
+    if remediation:
+        data["Remediation"] = {"Recommendation": {"Text": _clip(remediation, 512)}}
+    return data
+
+
+def to_asff(results: Results, account: str | None = None, region: str | None = None) -> list[dict[str, Any]]:
+    """Every finding as ASFF; ``account``/``region`` name the importing product (default: the scanned ones)."""
+    target = results.run.get("target") or {}
+    account = account or target.get("account") or PLACEHOLDER_ACCOUNT
+    regions = target.get("regions") or []
+    region = region or (regions[0] if regions else None) or DEFAULT_REGION
+    return [asff_finding(f, view.remediation, results, account, region)
+            for view in control_views(results) for f in view.findings]
+
+
+class AsffFormat(OutputFormat):
+    name = "asff"
+    filename = "hipaacheck-asff.json"
+
+    def render(self, results: Results) -> str:
+        return dump_json(to_asff(results))

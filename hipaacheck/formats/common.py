@@ -1,0 +1,180 @@
+"""Helpers every format shares: control metadata, Security Rule lookups, status roll-ups, ids.
+
+Formats render the same :class:`~hipaacheck.results.Results`; the views here keep
+their answers consistent (a control "fails" in HTML exactly when it fails in OSCAL).
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ..model import SEVERITIES, Finding
+from ..results import Results
+from ..security_rule import Paragraph, security_rule
+
+# Worst first: a control's status is the worst of its findings' statuses.
+STATUS_ORDER = ("fail", "error", "manual", "waived", "skip", "pass")
+STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+SAFEGUARD_ORDER = ("administrative", "physical", "technical", "organizational", "documentation")
+STANDARD_NAME = "HIPAA Security Rule (45 CFR Part 164, Subpart C)"
+UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:hipaacheck")
+TOOL_URI = "https://pypi.org/project/hipaacheck/"
+
+
+def paragraph(citation: str) -> Paragraph | None:
+    return security_rule().resolve(citation)
+
+
+def safeguards_of(citations: list[str]) -> list[str]:
+    """Distinct safeguards the citations belong to, in catalog order."""
+    found = {p.safeguard for p in map(paragraph, citations) if p is not None}
+    return [s for s in SAFEGUARD_ORDER if s in found] + sorted(found - set(SAFEGUARD_ORDER))
+
+
+def designations_of(citations: list[str]) -> list[str]:
+    """``required``/``addressable``/``n/a`` for each citation (``unknown`` if not in the catalog)."""
+    return [p.designation if p else "unknown" for p in map(paragraph, citations)]
+
+
+def worst_status(statuses: list[str]) -> str:
+    return min(statuses, key=lambda s: STATUS_RANK.get(s, len(STATUS_ORDER))) if statuses else "skip"
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Failures first, then by severity (critical first), then control and resource."""
+    return sorted(findings, key=lambda f: (STATUS_RANK[f.status], SEVERITIES.index(f.severity), f.sort_key))
+
+
+def resource_label(finding: Finding) -> str:
+    """``id [item] (region)``: how a person reads a finding's resource."""
+    r = finding.resource
+    label = str(r.get("id", ""))
+    if r.get("item"):
+        label += f" [{r['item']}]"
+    if r.get("region"):
+        label += f" ({r['region']})"
+    return label
+
+
+def finding_key(finding: Finding) -> str:
+    """A stable name for one finding across runs: control + resource (+ item)."""
+    r = finding.resource
+    return "|".join(str(part or "") for part in (finding.control_id, r.get("type"), r.get("account"),
+                                                 r.get("region"), r.get("id"), r.get("item")))
+
+
+def stable_uuid(*names: str) -> str:
+    """A uuid5 from stable names, so the same results give the same ids."""
+    return str(uuid.uuid5(UUID_NAMESPACE, "\x1f".join(names)))
+
+
+def short_hash(text: str, length: int = 32) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:length]
+
+
+def is_cloud(finding: Finding) -> bool:
+    return str(finding.resource.get("id", "")).startswith("arn:") or str(finding.resource.get("type", "")).startswith("aws.")
+
+
+def compact_json(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def remediation_text(meta: dict[str, Any]) -> str:
+    rem = meta.get("remediation") or {}
+    if isinstance(rem, str):
+        return rem
+    parts = [rem.get("summary", "")]
+    for key in ("steps", "cli", "terraform"):
+        if rem.get(key):
+            parts.append(str(rem[key]).rstrip())
+    return "\n\n".join(p for p in parts if p)
+
+
+def run_time(results: Results, key: str = "finished_at") -> str:
+    """A timestamp from the run metadata (never the clock: formats are deterministic)."""
+    run = results.run
+    return str(run.get(key) or run.get("finished_at") or run.get("started_at") or "1970-01-01T00:00:00Z")
+
+
+def epoch_ms(timestamp: str) -> int:
+    text = timestamp.replace("Z", "+00:00")
+    moment = datetime.fromisoformat(text)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return int(moment.timestamp() * 1000)
+
+
+def tool_version() -> str:
+    from .. import __version__
+
+    return __version__
+
+
+@dataclass
+class ControlView:
+    """One control as reports show it: metadata from the results plus its findings."""
+
+    id: str
+    title: str
+    severity: str
+    citations: list[str]
+    meta: dict[str, Any]
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return worst_status([f.status for f in self.findings])
+
+    @property
+    def remediation(self) -> str:
+        return remediation_text(self.meta)
+
+    @property
+    def description(self) -> str:
+        return str(self.meta.get("description", ""))
+
+    def counts(self) -> dict[str, int]:
+        counts = {s: 0 for s in STATUS_ORDER}
+        for f in self.findings:
+            counts[f.status] += 1
+        return counts
+
+
+def control_views(results: Results) -> list[ControlView]:
+    """Every control with findings or metadata, sorted by id; findings in report order."""
+    views: dict[str, ControlView] = {}
+    for control_id, meta in results.controls.items():
+        views[control_id] = ControlView(control_id, meta.get("title", ""), meta.get("severity", "info"),
+                                        list(meta.get("citations") or []), meta)
+    for finding in results.findings:
+        view = views.get(finding.control_id)
+        if view is None:
+            view = views[finding.control_id] = ControlView(finding.control_id, finding.title, finding.severity,
+                                                           list(finding.citations), {})
+        view.findings.append(finding)
+    for view in views.values():
+        view.findings = sort_findings(view.findings)
+    return [views[key] for key in sorted(views)]
+
+
+def control_satisfied(view: ControlView) -> tuple[bool, str]:
+    """Whether a control is met, and why not. Only seen passes satisfy (no false pass)."""
+    statuses = {f.status for f in view.findings}
+    if not statuses:
+        return False, "no findings: the control was not evaluated"
+    if statuses <= {"pass", "skip"} and "pass" in statuses:
+        return True, "every evaluated resource passed"
+    if "fail" in statuses:
+        return False, "at least one resource failed"
+    if "error" in statuses:
+        return False, "some resources could not be evaluated"
+    if "manual" in statuses:
+        return False, "needs a manual attestation"
+    if "waived" in statuses:
+        return False, "failures are waived (accepted risk)"
+    return False, "not applicable to any collected resource"

@@ -1,0 +1,65 @@
+"""Markdown for a CI job summary or a pull-request comment: failures first, passes as counts."""
+from __future__ import annotations
+
+import html
+
+from ..results import Results, verdict_line
+from .common import STATUS_ORDER, control_views, resource_label, sort_findings
+from .interface import OutputFormat
+
+SECTIONS = (
+    ("fail", "Failures"),
+    ("error", "Could not check"),
+    ("manual", "Needs manual attestation"),
+    ("waived", "Waived"),
+)
+MAX_ROWS = 200  # a PR comment has a size limit; the full list is in the other formats
+
+
+def cell(value: object) -> str:
+    """One table cell: no line breaks, no pipes, no raw HTML."""
+    text = " ".join(str(value if value is not None else "").split())
+    return html.escape(text, quote=False).replace("|", "\\|")
+
+
+def _table(rows: list[list[str]], headers: list[str]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "---|" * len(headers)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return lines
+
+
+class MarkdownFormat(OutputFormat):
+    name = "markdown"
+    filename = "hipaacheck.md"
+
+    def render(self, results: Results) -> str:
+        summary = results.summary()
+        counts = summary["by_status"]
+        run = results.run
+        profile = (run.get("profile") or {}).get("id", "")
+        lines = [f"## hipaacheck: {cell(verdict_line(results))}", ""]
+        lines.append(f"Profile `{cell(profile)}`, source `{cell(run.get('source', ''))}`, "
+                     f"finished {cell(run.get('finished_at', ''))}.")
+        lines.append("")
+        lines += _table([[str(counts[s]) for s in STATUS_ORDER]], list(STATUS_ORDER))
+        findings = sort_findings(results.findings)
+        for status, heading in SECTIONS:
+            chosen = [f for f in findings if f.status == status]
+            if not chosen:
+                continue
+            lines += ["", f"### {heading} ({len(chosen)})", ""]
+            rows = [[f.severity, f"`{cell(f.control_id)}`", cell(resource_label(f)), cell(f.message),
+                     cell(", ".join(f.citations))] for f in chosen[:MAX_ROWS]]
+            lines += _table(rows, ["Severity", "Control", "Resource", "Detail", "Citations"])
+            if len(chosen) > MAX_ROWS:
+                lines.append(f"\n…and {len(chosen) - MAX_ROWS} more (see the JSON or HTML report).")
+        quiet = [v for v in control_views(results) if v.findings and v.status in ("pass", "skip")]
+        if quiet:
+            passed = sum(v.counts()["pass"] for v in quiet)
+            skipped = sum(v.counts()["skip"] for v in quiet)
+            lines += ["", f"<details><summary>{len(quiet)} controls met or not applicable "
+                          f"({passed} passed, {skipped} skipped)</summary>", ""]
+            rows = [[f"`{cell(v.id)}`", v.status, str(v.counts()["pass"]), str(v.counts()["skip"])] for v in quiet]
+            lines += _table(rows, ["Control", "Status", "Passed", "Skipped"])
+            lines += ["", "</details>"]
+        return "\n".join(lines) + "\n"

@@ -1,0 +1,114 @@
+"""SARIF 2.1.0 for code-scanning UIs: rules are controls, results are the findings worth a look.
+
+Failures are ``kind: fail``; waived failures carry an accepted suppression;
+errors are ``kind: open`` (the tool could not decide) and also appear as
+execution notifications; manual controls are ``kind: review``. Passes and skips
+are counted in the run's properties, not listed (a scanning UI shows every result).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+from ..model import Finding
+from ..results import Results
+from .common import (TOOL_URI, ControlView, control_views, designations_of, finding_key, resource_label,
+                     run_time, safeguards_of, short_hash, tool_version)
+from .interface import OutputFormat
+from .json import dump_json
+
+SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
+KINDS = {"fail": "fail", "waived": "fail", "error": "open", "manual": "review"}
+ROOT_ID = "HOSTROOT"
+
+
+def _rule(view: ControlView) -> dict[str, Any]:
+    help_text = view.remediation or "No remediation recorded for this control."
+    return {
+        "id": view.id,
+        "name": "".join(part.capitalize() for part in view.id.replace("-", "_").replace(".", "_").split("_")),
+        "shortDescription": {"text": view.title or view.id},
+        "fullDescription": {"text": view.description or view.title or view.id},
+        "help": {"text": help_text, "markdown": help_text},
+        "defaultConfiguration": {"level": LEVELS.get(view.severity, "warning")},
+        "properties": {
+            "tags": ["security", "compliance", "hipaa"],
+            "precision": "very-high",
+            "security-severity": SECURITY_SEVERITY.get(view.severity, "5.5"),
+            "severity": view.severity,
+            "citations": list(view.citations),
+            "safeguards": safeguards_of(view.citations),
+            "designations": designations_of(view.citations),
+        },
+    }
+
+
+def _location(finding: Finding) -> dict[str, Any]:
+    resource_id = str(finding.resource.get("id", ""))
+    path = finding.location.path if finding.location and finding.location.path else None
+    if path is None and resource_id.startswith("/"):
+        path = resource_id
+    if path is not None:
+        physical: dict[str, Any] = {"artifactLocation": {"uri": path.lstrip("/"), "uriBaseId": ROOT_ID}}
+        if finding.location and finding.location.line:
+            physical["region"] = {"startLine": finding.location.line}
+        return {"physicalLocation": physical}
+    if resource_id == "*":  # a whole resource type in an account/region could not be listed
+        r = finding.resource
+        resource_id = ":".join(str(r.get(k) or "-") for k in ("type", "account", "region"))
+    logical = {"fullyQualifiedName": resource_id, "kind": "resource",
+               "name": resource_id.rsplit(":", 1)[-1].rsplit("/", 1)[-1] or resource_id}
+    return {"logicalLocations": [logical]}
+
+
+def _result(finding: Finding, index: int) -> dict[str, Any]:
+    kind = KINDS[finding.status]
+    result: dict[str, Any] = {
+        "ruleId": finding.control_id,
+        "ruleIndex": index,
+        "kind": kind,
+        "level": LEVELS.get(finding.severity, "warning") if kind == "fail" else "none",
+        "message": {"text": f"{finding.message} ({resource_label(finding)})"},
+        "locations": [_location(finding)],
+        "partialFingerprints": {"hipaacheckFinding/v1": short_hash(finding_key(finding))},
+        "properties": {"status": finding.status, "resource": dict(finding.resource),
+                       "citations": list(finding.citations), "evidence": finding.evidence},
+    }
+    if finding.status == "waived":
+        waiver = finding.extra.get("waiver") or {}
+        result["suppressions"] = [{"kind": "external", "status": "accepted",
+                                   "justification": str(waiver.get("justification") or "waived")}]
+    return result
+
+
+def _root_uri(results: Results) -> str:
+    root = str((results.run.get("target") or {}).get("root") or "/")
+    return "file://" + ("/" + root.strip("/") + "/").replace("//", "/")
+
+
+class SarifFormat(OutputFormat):
+    name = "sarif"
+    filename = "hipaacheck.sarif"
+
+    def render(self, results: Results) -> str:
+        views = [v for v in control_views(results) if v.findings]
+        index = {view.id: i for i, view in enumerate(views)}
+        listed = [f for v in views for f in v.findings if f.status in KINDS]
+        notifications = [{"level": "error", "message": {"text": f"{f.control_id}: {f.message} ({resource_label(f)})"},
+                          "descriptor": {"id": f.control_id}} for f in listed if f.status == "error"]
+        run = {
+            "tool": {"driver": {"name": "hipaacheck", "version": tool_version(), "informationUri": TOOL_URI,
+                                "rules": [_rule(v) for v in views]}},
+            "invocations": [{
+                "executionSuccessful": True,
+                "startTimeUtc": run_time(results, "started_at"),
+                "endTimeUtc": run_time(results, "finished_at"),
+                "toolExecutionNotifications": notifications,
+            }],
+            "originalUriBaseIds": {ROOT_ID: {"uri": _root_uri(results)}},
+            "results": [_result(f, index[f.control_id]) for f in listed],
+            "properties": {"summary": results.summary()["by_status"],
+                           "profile": (results.run.get("profile") or {}).get("id", "")},
+        }
+        return dump_json({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]})
