@@ -86,7 +86,7 @@ class AwsSource:
         wanted = sorted(t for t in resource_types if t in collectors)
         started = now_utc()
         ctx = self.context = AwsContext.connect(self.options)
-        regions = ctx.regions()
+        regions = ctx.scan_regions = ctx.regions()
         inventory = Inventory(source="aws", collected_at=started, resource_types=wanted,
                               metadata=ctx.metadata(regions))
         jobs: list[tuple[AwsCollector, str | None]] = []

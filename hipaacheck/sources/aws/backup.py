@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...model import Resource
-from ._reads import make_resource
 from .context import AwsContext
 from . import aws_collector
 
@@ -14,7 +13,7 @@ from . import aws_collector
 def plans(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """The region's backup plans with each rule's schedule and retention (DeleteAfterDays)."""
     client = ctx.client("backup", region)
-    resource = make_resource(ctx, "aws.backup.plans", ctx.arn("backup", region, "backup-plans"), region)
+    resource = ctx.resource("aws.backup.plans", ctx.arn("backup", region, "backup-plans"), region)
 
     def read_plans() -> list[dict]:
         out = []
@@ -35,7 +34,7 @@ def plans(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
 def vaults(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for vault in ctx.paginate("backup", region, "list_backup_vaults", "BackupVaultList"):
         name = vault["BackupVaultName"]
-        yield make_resource(ctx, "aws.backup.vault",
-                            vault.get("BackupVaultArn") or ctx.arn("backup", region, f"backup-vault:{name}"),
-                            region, name=name, encryption_key_arn=vault.get("EncryptionKeyArn"),
-                            locked=bool(vault.get("Locked", False)))
+        yield ctx.resource("aws.backup.vault",
+                           vault.get("BackupVaultArn") or ctx.arn("backup", region, f"backup-vault:{name}"),
+                           region, name=name, encryption_key_arn=vault.get("EncryptionKeyArn"),
+                           locked=bool(vault.get("Locked", False)))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...model import Resource
-from ._reads import make_resource
 from .context import AwsContext
 from . import aws_collector
 
@@ -18,9 +17,8 @@ def distributions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
             for behaviour in (dist.get("CacheBehaviors") or {}).get("Items") or []:
                 behaviours[behaviour.get("PathPattern", "?")] = behaviour.get("ViewerProtocolPolicy")
             certificate = dist.get("ViewerCertificate") or {}
-            yield make_resource(
-                ctx, "aws.cloudfront.distribution", dist["ARN"], None, id=dist["Id"],
-                domain_name=dist.get("DomainName"), enabled=bool(dist.get("Enabled", False)),
-                viewer_protocol_policies=behaviours,
-                default_certificate=bool(certificate.get("CloudFrontDefaultCertificate", False)),
-                minimum_protocol_version=certificate.get("MinimumProtocolVersion"))
+            yield ctx.resource("aws.cloudfront.distribution", dist["ARN"], None, id=dist["Id"],
+                               domain_name=dist.get("DomainName"), enabled=bool(dist.get("Enabled", False)),
+                               viewer_protocol_policies=behaviours,
+                               default_certificate=bool(certificate.get("CloudFrontDefaultCertificate", False)),
+                               minimum_protocol_version=certificate.get("MinimumProtocolVersion"))

@@ -69,6 +69,11 @@ def describe_error(exc: BaseException) -> tuple[str, str, str | None]:
     return type(exc).__name__, " ".join(str(exc).split())[:300], None
 
 
+def iso(value: Any) -> Any:
+    """botocore timestamps are datetimes; inventories hold ISO 8601 strings."""
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
 def strip_account_host_label(request: Any = None, **_: Any) -> None:
     """S3 Control puts the account id in the host (``123456789012.127.0.0.1``); a custom
     endpoint (emulator, VPC endpoint by IP) cannot resolve that, so drop the label."""
@@ -96,6 +101,7 @@ class AwsContext:
         arn = identity.get("Arn", "")
         self.partition = arn.split(":")[1] if arn.count(":") >= 2 and arn.split(":")[1] else "aws"
         self.default_region = session.region_name or "us-east-1"
+        self.scan_regions: list[str] = [self.default_region]  # set by the source before collectors run
         self.observed_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
         self.config = Config(
             retries={"mode": "adaptive", "max_attempts": options.max_attempts},

@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ...model import Resource
-from ._reads import make_resource, shared_read
 from .context import AwsContext
 from . import aws_collector
 
@@ -17,8 +16,8 @@ from . import aws_collector
 def ebs_default_encryption(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """One account-setting resource per region: new EBS volumes encrypted by default."""
     client = ctx.client("ec2", region)
-    resource = make_resource(ctx, "aws.ec2.ebs_default_encryption",
-                             ctx.arn("ec2", region, "ebs-encryption-by-default"), region)
+    resource = ctx.resource("aws.ec2.ebs_default_encryption",
+                            ctx.arn("ec2", region, "ebs-encryption-by-default"), region)
     ctx.read(resource, "enabled", lambda: client.get_ebs_encryption_by_default()["EbsEncryptionByDefault"])
     return [resource]
 
@@ -26,11 +25,11 @@ def ebs_default_encryption(ctx: AwsContext, region: str | None) -> Iterable[Reso
 @aws_collector("aws.ec2.volume", service="ec2")
 def volumes(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for volume in ctx.paginate("ec2", region, "describe_volumes", "Volumes"):
-        yield make_resource(
-            ctx, "aws.ec2.volume", ctx.arn("ec2", region, f"volume/{volume['VolumeId']}"), region,
-            volume_id=volume["VolumeId"], encrypted=bool(volume.get("Encrypted", False)),
-            kms_key_id=volume.get("KmsKeyId"), state=volume.get("State"),
-            attached_instances=sorted(a["InstanceId"] for a in volume.get("Attachments") or [] if "InstanceId" in a))
+        yield ctx.resource("aws.ec2.volume", ctx.arn("ec2", region, f"volume/{volume['VolumeId']}"), region,
+                           volume_id=volume["VolumeId"], encrypted=bool(volume.get("Encrypted", False)),
+                           kms_key_id=volume.get("KmsKeyId"), state=volume.get("State"),
+                           attached_instances=sorted(a["InstanceId"] for a in volume.get("Attachments") or []
+                                                     if "InstanceId" in a))
 
 
 @aws_collector("aws.ec2.snapshot", service="ec2")
@@ -39,21 +38,22 @@ def snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("ec2", region)
     found = ctx.paginate("ec2", region, "describe_snapshots", "Snapshots",
                          Filters=[{"Name": "owner-id", "Values": [ctx.account]}])
-    for snapshot in found:
-        snapshot_id = snapshot["SnapshotId"]
-        resource = make_resource(
-            ctx, "aws.ec2.snapshot", ctx.arn("ec2", region, f"snapshot/{snapshot_id}"), region,
-            snapshot_id=snapshot_id, encrypted=bool(snapshot.get("Encrypted", False)),
-            kms_key_id=snapshot.get("KmsKeyId"), volume_id=snapshot.get("VolumeId"))
+    resources = [ctx.resource("aws.ec2.snapshot", ctx.arn("ec2", region, f"snapshot/{s['SnapshotId']}"), region,
+                              snapshot_id=s["SnapshotId"], encrypted=bool(s.get("Encrypted", False)),
+                              kms_key_id=s.get("KmsKeyId"), volume_id=s.get("VolumeId")) for s in found]
 
-        def permissions(snapshot_id: str = snapshot_id) -> dict[str, list[str]]:
-            answer = client.describe_snapshot_attribute(SnapshotId=snapshot_id, Attribute="createVolumePermission")
+    def permissions(resource: Resource) -> None:
+        def call() -> dict[str, list[str]]:
+            answer = client.describe_snapshot_attribute(SnapshotId=resource.attributes["snapshot_id"],
+                                                        Attribute="createVolumePermission")
             entries = answer.get("CreateVolumePermissions") or []
             return {"groups": sorted({e["Group"] for e in entries if "Group" in e}),
                     "accounts": sorted({e["UserId"] for e in entries if "UserId" in e})}
 
-        ctx.read(resource, "create_volume_permission", permissions)
-        yield resource
+        ctx.read(resource, "create_volume_permission", call)
+
+    ctx.map(permissions, resources)
+    return resources
 
 
 @aws_collector("aws.ec2.instance", service="ec2")
@@ -61,10 +61,9 @@ def instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for reservation in ctx.paginate("ec2", region, "describe_instances", "Reservations"):
         for instance in reservation.get("Instances") or []:
             metadata = instance.get("MetadataOptions") or {}
-            yield make_resource(
-                ctx, "aws.ec2.instance", ctx.arn("ec2", region, f"instance/{instance['InstanceId']}"), region,
-                instance_id=instance["InstanceId"], state=(instance.get("State") or {}).get("Name"),
-                metadata_options={k: metadata.get(k) for k in ("HttpTokens", "HttpEndpoint", "State")})
+            yield ctx.resource("aws.ec2.instance", ctx.arn("ec2", region, f"instance/{instance['InstanceId']}"), region,
+                               instance_id=instance["InstanceId"], state=(instance.get("State") or {}).get("Name"),
+                               metadata_options={k: metadata.get(k) for k in ("HttpTokens", "HttpEndpoint", "State")})
 
 
 def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -86,22 +85,24 @@ def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @aws_collector("aws.ec2.security_group", service="ec2")
 def security_groups(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for group in ctx.paginate("ec2", region, "describe_security_groups", "SecurityGroups"):
-        yield make_resource(
-            ctx, "aws.ec2.security_group", ctx.arn("ec2", region, f"security-group/{group['GroupId']}"), region,
-            group_id=group["GroupId"], group_name=group.get("GroupName"), vpc_id=group.get("VpcId"),
-            ingress=_rules(group.get("IpPermissions") or []),
-            egress=_rules(group.get("IpPermissionsEgress") or []))
+        arn = ctx.arn("ec2", region, f"security-group/{group['GroupId']}")
+        yield ctx.resource("aws.ec2.security_group", arn, region,
+                           group_id=group["GroupId"], group_name=group.get("GroupName"), vpc_id=group.get("VpcId"),
+                           ingress=_rules(group.get("IpPermissions") or []),
+                           egress=_rules(group.get("IpPermissionsEgress") or []))
 
 
 @aws_collector("aws.ec2.vpc", service="ec2")
 def vpcs(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """VPCs with the flow logs attached to each (one DescribeFlowLogs per region)."""
-    flow_logs = shared_read(ctx, ("ec2", region, "flow_logs"),
-                            lambda: ctx.paginate("ec2", region, "describe_flow_logs", "FlowLogs"))
+    def flow_logs() -> list[dict[str, Any]]:
+        return ctx.memo(("ec2", region, "flow_logs"),
+                        lambda: ctx.paginate("ec2", region, "describe_flow_logs", "FlowLogs"))
+
     for vpc in ctx.paginate("ec2", region, "describe_vpcs", "Vpcs"):
         vpc_id = vpc["VpcId"]
-        resource = make_resource(ctx, "aws.ec2.vpc", ctx.arn("ec2", region, f"vpc/{vpc_id}"), region,
-                                 vpc_id=vpc_id, is_default=bool(vpc.get("IsDefault", False)))
+        resource = ctx.resource("aws.ec2.vpc", ctx.arn("ec2", region, f"vpc/{vpc_id}"), region,
+                                vpc_id=vpc_id, is_default=bool(vpc.get("IsDefault", False)))
         ctx.read(resource, "flow_logs", lambda vpc_id=vpc_id: [
             {"id": log.get("FlowLogId"), "status": log.get("FlowLogStatus"),
              "traffic_type": log.get("TrafficType"), "destination_type": log.get("LogDestinationType")}

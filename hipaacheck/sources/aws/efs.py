@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...model import Resource
-from ._reads import make_resource
 from .context import AwsContext
 from . import aws_collector
 
@@ -13,7 +12,7 @@ from . import aws_collector
 def file_systems(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for fs in ctx.paginate("efs", region, "describe_file_systems", "FileSystems"):
         fs_id = fs["FileSystemId"]
-        yield make_resource(ctx, "aws.efs.file_system",
-                            fs.get("FileSystemArn") or ctx.arn("elasticfilesystem", region, f"file-system/{fs_id}"),
-                            region, file_system_id=fs_id, encrypted=bool(fs.get("Encrypted", False)),
-                            kms_key_id=fs.get("KmsKeyId"))
+        yield ctx.resource("aws.efs.file_system",
+                           fs.get("FileSystemArn") or ctx.arn("elasticfilesystem", region, f"file-system/{fs_id}"),
+                           region, file_system_id=fs_id, encrypted=bool(fs.get("Encrypted", False)),
+                           kms_key_id=fs.get("KmsKeyId"))

@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from ...model import Resource
-from ._reads import make_resource, shared_read
 from .context import AwsContext
 from . import aws_collector
 
@@ -19,19 +18,22 @@ def _actions(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 @aws_collector("aws.elbv2.listener", service="elbv2")
 def listeners(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("elbv2", region)
-    policies = shared_read(ctx, ("elbv2", region, "ssl_policies"), lambda: {
-        p["Name"]: sorted(p.get("SslProtocols") or []) for p in client.describe_ssl_policies()["SslPolicies"]})
+
+    def policies() -> dict[str, list[str]]:
+        return ctx.memo(("elbv2", region, "ssl_policies"), lambda: {
+            p["Name"]: sorted(p.get("SslProtocols") or []) for p in client.describe_ssl_policies()["SslPolicies"]})
+
     for lb in ctx.paginate("elbv2", region, "describe_load_balancers", "LoadBalancers"):
         for listener in ctx.paginate("elbv2", region, "describe_listeners", "Listeners",
                                      LoadBalancerArn=lb["LoadBalancerArn"]):
             protocol = listener.get("Protocol")
             secure = protocol in SECURE_PROTOCOLS
-            resource = make_resource(
-                ctx, "aws.elbv2.listener", listener["ListenerArn"], region,
-                load_balancer=lb.get("LoadBalancerName"), load_balancer_type=lb.get("Type"),
-                scheme=lb.get("Scheme"), protocol=protocol, port=listener.get("Port"),
-                ssl_policy=listener.get("SslPolicy") if secure else None,  # some endpoints report one for HTTP
-                default_actions=_actions(listener.get("DefaultActions")))
+            resource = ctx.resource("aws.elbv2.listener", listener["ListenerArn"], region,
+                                    load_balancer=lb.get("LoadBalancerName"), load_balancer_type=lb.get("Type"),
+                                    scheme=lb.get("Scheme"), protocol=protocol, port=listener.get("Port"),
+                                    # some endpoints report an SslPolicy on HTTP listeners too: ignore it
+                                    ssl_policy=listener.get("SslPolicy") if secure else None,
+                                    default_actions=_actions(listener.get("DefaultActions")))
             policy = resource.attributes["ssl_policy"]
             if secure:
                 ctx.read(resource, "ssl_protocols", lambda policy=policy: policies().get(policy))

@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...model import Resource
-from ._reads import make_resource
 from .context import AwsContext
 from . import aws_collector
 
@@ -14,6 +13,6 @@ from . import aws_collector
 def functions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for function in ctx.paginate("lambda", region, "list_functions", "Functions"):
         variables = (function.get("Environment") or {}).get("Variables") or {}
-        yield make_resource(ctx, "aws.lambda.function", function["FunctionArn"], region,
-                            name=function["FunctionName"], runtime=function.get("Runtime"),
-                            environment_variable_names=sorted(variables))
+        yield ctx.resource("aws.lambda.function", function["FunctionArn"], region,
+                           name=function["FunctionName"], runtime=function.get("Runtime"),
+                           environment_variable_names=sorted(variables))

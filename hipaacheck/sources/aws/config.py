@@ -1,0 +1,26 @@
+"""AWS Config: one resource per region describing its configuration recorders and whether they record."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...model import Resource
+from . import aws_collector
+from .context import AwsContext, iso
+
+
+@aws_collector("aws.config.recorder", service="config")
+def recorders(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    client = ctx.client("config", region)
+    found = client.describe_configuration_recorders().get("ConfigurationRecorders", [])
+    resource = ctx.resource("aws.config.recorder", ctx.arn("config", region, "configuration-recorders"), region,
+                            recorders=[{"name": r["name"],
+                                        "all_supported": r.get("recordingGroup", {}).get("allSupported", False)}
+                                       for r in found])
+    if found:
+        ctx.read(resource, "statuses", lambda: {
+            s["name"]: {"recording": s.get("recording", False), "last_status": s.get("lastStatus"),
+                        "last_error_code": s.get("lastErrorCode"), "last_start": iso(s.get("lastStartTime"))}
+            for s in client.describe_configuration_recorder_status().get("ConfigurationRecordersStatus", [])})
+    else:
+        resource.attributes["statuses"] = {}
+    yield resource

@@ -1,0 +1,31 @@
+"""KMS: keys per region, with rotation status read only where rotation applies."""
+from __future__ import annotations
+
+from typing import Any, Iterator
+
+from ...model import Resource
+from . import aws_collector
+from .context import AwsContext, iso
+
+
+def rotation_applies(meta: dict[str, Any]) -> bool:
+    """Automatic rotation exists only for enabled customer-managed symmetric keys with AWS key material."""
+    return (meta.get("KeyManager") == "CUSTOMER" and meta.get("KeySpec", "SYMMETRIC_DEFAULT") == "SYMMETRIC_DEFAULT"
+            and meta.get("Origin", "AWS_KMS") == "AWS_KMS" and meta.get("KeyState") == "Enabled")
+
+
+def _key(ctx: AwsContext, region: str, key_id: str, arn: str) -> Resource:
+    kms = ctx.client("kms", region)
+    resource = ctx.resource("aws.kms.key", arn, region, key_id=key_id)
+    meta = ctx.read(resource, "metadata", lambda: {
+        k: iso(v) for k, v in kms.describe_key(KeyId=key_id)["KeyMetadata"].items()
+        if k in ("KeyManager", "KeySpec", "KeyState", "Origin", "KeyUsage", "CreationDate", "Description")})
+    if meta is not None and rotation_applies(meta):
+        ctx.read(resource, "rotation_enabled", lambda: kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"])
+    return resource
+
+
+@aws_collector("aws.kms.key", service="kms")
+def keys(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    listed = ctx.paginate("kms", region, "list_keys", "Keys")
+    yield from ctx.map(lambda k: _key(ctx, region, k["KeyId"], k["KeyArn"]), listed)

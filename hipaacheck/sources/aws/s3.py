@@ -1,0 +1,83 @@
+"""S3: buckets (listed once, globally; each read in its own region) and account Block Public Access."""
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from ...model import Resource
+from . import aws_collector
+from .context import AwsContext, iso
+
+NO_ENCRYPTION = ("ServerSideEncryptionConfigurationNotFoundError",)
+NO_PAB = ("NoSuchPublicAccessBlockConfiguration",)
+NO_POLICY = ("NoSuchBucketPolicy",)
+NO_OBJECT_LOCK = ("ObjectLockConfigurationNotFoundError",)
+
+
+def bucket_region(location: dict[str, Any]) -> str:
+    """GetBucketLocation answers None for us-east-1 and 'EU' for the oldest eu-west-1 buckets."""
+    constraint = location.get("LocationConstraint")
+    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
+
+
+def _encryption(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    rules = answer.get("ServerSideEncryptionConfiguration", {}).get("Rules", [])
+    return [{"algorithm": r.get("ApplyServerSideEncryptionByDefault", {}).get("SSEAlgorithm"),
+             "kms_key_id": r.get("ApplyServerSideEncryptionByDefault", {}).get("KMSMasterKeyID"),
+             "bucket_key": r.get("BucketKeyEnabled", False)} for r in rules]
+
+
+def _read_bucket(ctx: AwsContext, name: str, created: str | None) -> Resource:
+    resource = ctx.resource("aws.s3.bucket", f"arn:{ctx.partition}:s3:::{name}", None, name=name, created=created)
+    location = ctx.read(resource, "location", lambda: ctx.client("s3").get_bucket_location(Bucket=name))
+    if location is None:  # every other read depends on the region; mark them all
+        resource.unreadable["*"] = resource.unreadable.pop("location")
+        return resource
+    del resource.attributes["location"]
+    resource.region = bucket_region(location)
+    s3 = ctx.client("s3", resource.region)
+    ctx.read(resource, "encryption", lambda: _encryption(s3.get_bucket_encryption(Bucket=name)), NO_ENCRYPTION, [])
+    ctx.read(resource, "public_access_block",
+             lambda: s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"], NO_PAB, None)
+    ctx.read(resource, "policy", lambda: json.loads(s3.get_bucket_policy(Bucket=name)["Policy"]), NO_POLICY, None)
+    ctx.read(resource, "versioning", lambda: s3.get_bucket_versioning(Bucket=name).get("Status", "Disabled"))
+    ctx.read(resource, "logging", lambda: _logging(s3.get_bucket_logging(Bucket=name)))
+    ctx.read(resource, "object_lock", lambda: _object_lock(s3.get_object_lock_configuration(Bucket=name)),
+             NO_OBJECT_LOCK, {"enabled": False})
+    return resource
+
+
+def _logging(answer: dict[str, Any]) -> dict[str, Any] | None:
+    enabled = answer.get("LoggingEnabled")
+    if not enabled:
+        return None
+    return {"target_bucket": enabled.get("TargetBucket"), "target_prefix": enabled.get("TargetPrefix", "")}
+
+
+def _object_lock(answer: dict[str, Any]) -> dict[str, Any]:
+    config = answer.get("ObjectLockConfiguration", {})
+    retention = config.get("Rule", {}).get("DefaultRetention", {})
+    return {"enabled": config.get("ObjectLockEnabled") == "Enabled", "mode": retention.get("Mode"),
+            "days": retention.get("Days"), "years": retention.get("Years")}
+
+
+@aws_collector("aws.s3.bucket", service="s3", is_global=True)
+def buckets(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    listed = ctx.paginate("s3", None, "list_buckets", "Buckets")
+    resources = ctx.map(lambda b: _read_bucket(ctx, b["Name"], iso(b.get("CreationDate"))), listed)
+    targets = {r.attributes["logging"]["target_bucket"] for r in resources
+               if not r.unreadable and r.attributes.get("logging")}
+    for resource in resources:
+        # A bucket is a log bucket when another bucket delivers access logs to it.
+        resource.attributes["is_log_target"] = resource.attributes["name"] in targets
+    yield from resources
+
+
+@aws_collector("aws.s3.account_public_access_block", service="s3control", is_global=True)
+def account_public_access_block(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    resource = ctx.resource("aws.s3.account_public_access_block", ctx.arn("s3", None, "account"), None)
+    ctx.read(resource, "public_access_block",
+             lambda: ctx.client("s3control").get_public_access_block(AccountId=ctx.account)
+             ["PublicAccessBlockConfiguration"], NO_PAB, None)
+    yield resource
+

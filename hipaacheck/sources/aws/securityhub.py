@@ -1,0 +1,22 @@
+"""Security Hub: one resource per region saying whether the hub is enabled there."""
+from __future__ import annotations
+
+from typing import Iterator
+
+from ...model import Resource
+from . import aws_collector
+from .context import AwsContext, iso
+
+NOT_ENABLED = ("InvalidAccessException", "ResourceNotFoundException")
+
+
+@aws_collector("aws.securityhub.hub", service="securityhub")
+def hubs(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    resource = ctx.resource("aws.securityhub.hub", ctx.arn("securityhub", region, "hub/default"), region)
+
+    def describe() -> dict:
+        hub = ctx.client("securityhub", region).describe_hub()
+        return {"enabled": True, "hub_arn": hub.get("HubArn"), "subscribed_at": iso(hub.get("SubscribedAt"))}
+
+    ctx.read(resource, "hub", describe, NOT_ENABLED, {"enabled": False})
+    yield resource
