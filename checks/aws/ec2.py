@@ -39,9 +39,9 @@ def security_group_admin_ports(resource: Resource, params: dict[str, Any]) -> Ou
             exposures.append({"ports": ports, "sources": sources, "protocol": rule.get("protocol"),
                               "from_port": rule.get("from_port"), "to_port": rule.get("to_port")})
     if exposures:
-        opened = sorted({p for e in exposures for p in e["ports"]})
-        return failed(f"ports {', '.join(map(str, opened))} open to {', '.join(sorted({s for e in exposures for s in e['sources']}))}",
-                      exposures=exposures)
+        opened = ", ".join(str(p) for p in sorted({p for e in exposures for p in e["ports"]}))
+        sources = ", ".join(sorted({s for e in exposures for s in e["sources"]}))
+        return failed(f"ports {opened} open to {sources}", exposures=exposures)
     return passed(f"no ingress from {', '.join(sorted(open_cidrs))} to ports {params['ports']}",
                   checked_ports=params["ports"])
 
@@ -65,7 +65,8 @@ def default_security_group_closed(resource: Resource, params: dict[str, Any]) ->
 def vpc_flow_logs(resource: Resource, params: dict[str, Any]) -> Outcome:
     """The VPC has an active flow log capturing one of the accepted traffic types."""
     logs = resource.get("flow_logs") or []
-    active = [log for log in logs if log.get("status") == "ACTIVE" and log.get("traffic_type") in params["traffic_types"]]
+    active = [log for log in logs
+              if log.get("status") == "ACTIVE" and log.get("traffic_type") in params["traffic_types"]]
     if active:
         return passed(f"{len(active)} active flow log(s)", flow_logs=logs)
     if logs:

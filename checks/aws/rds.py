@@ -4,7 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 from hipaacheck.model import NotApplicable, Outcome, Resource, failed, passed
-
 from hipaacheck.registry import check
 
 # engine prefix -> (parameter, values that enforce TLS)
@@ -24,7 +23,8 @@ def tls_enforced(resource: Resource, params: dict[str, Any]) -> Outcome:
         raise NotApplicable(f"{engine}: TLS is enforced in the cluster parameter group, not evaluated here")
     setting = next((v for k, v in TLS_SETTINGS.items() if engine.startswith(k)), None)
     if setting is None:
-        raise NotApplicable(f"engine {engine or '?'} has no TLS-enforcing DB parameter (e.g. Oracle uses the SSL option)")
+        raise NotApplicable(f"engine {engine or '?'} has no TLS-enforcing DB parameter"
+                            " (Oracle uses the SSL option group)")
     name, good = setting
     groups: dict[str, dict[str, Any]] = resource.get("tls_parameters") or {}
     observed = {group: values.get(name) for group, values in groups.items()}
