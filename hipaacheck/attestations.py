@@ -1,0 +1,255 @@
+"""Attestations: signed-off statements for safeguards no scan can see (``--attestations FILE``).
+
+The file is YAML (schema ``attestations``), one entry per sign-off, appended by
+``hipaacheck attest``. The latest entry (by date, then file order) for a control
+counts; for the documented-alternatives control, the latest per specification.
+Evidence files are named relative to the attestations file and carry the SHA-256
+taken when attesting. :func:`attestation_inventory` is the collector: it reads
+the clock and re-hashes evidence, so the checks in ``checks/manual`` stay pure.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any, Iterable, Mapping
+
+from .errors import InputError
+from .inventory import Inventory
+from .model import Resource
+from .security_rule import security_rule
+from .validation import validate_document
+from .yamlio import line_of, load_yaml
+
+ATTESTATION_CHECK = "manual.attestation"
+ALTERNATIVE_CHECK = "manual.alternative"
+ATTESTATION_CHECKS = (ATTESTATION_CHECK, ALTERNATIVE_CHECK)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    path: str | None = None  # relative to the attestations file (or absolute)
+    sha256: str | None = None
+    url: str | None = None
+
+    def to_dict(self) -> dict[str, str]:
+        if self.url is not None:
+            return {"url": self.url}
+        return {"path": str(self.path), "sha256": str(self.sha256)}
+
+
+@dataclass(frozen=True)
+class Attestation:
+    control: str
+    by: str
+    role: str
+    date: date
+    kind: str = "implemented"  # or "alternative" (164.306(d)(3)(ii)(B))
+    specification: str | None = None
+    valid_days: int | None = None
+    statement: str | None = None
+    evidence: tuple[Evidence, ...] = ()
+    line: int | None = None
+
+    @property
+    def key(self) -> tuple[str, str]:
+        """What a later entry supersedes: the control, and for alternatives the specification."""
+        return (self.control, self.specification or "")
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"control": self.control}
+        if self.kind != "implemented":
+            data["kind"] = self.kind
+        if self.specification:
+            data["specification"] = self.specification
+        data.update(by=self.by, role=self.role, date=self.date)
+        if self.valid_days is not None:
+            data["valid_days"] = self.valid_days
+        if self.statement:
+            data["statement"] = self.statement
+        if self.evidence:
+            data["evidence"] = [e.to_dict() for e in self.evidence]
+        return data
+
+
+@dataclass
+class AttestationsFile:
+    path: Path
+    entries: list[Attestation] = field(default_factory=list)
+
+    @property
+    def base(self) -> Path:
+        return self.path.parent
+
+    def latest(self) -> dict[tuple[str, str], Attestation]:
+        """The entry in force per key: latest date wins, ties go to the later entry in the file."""
+        current: dict[tuple[str, str], Attestation] = {}
+        for entry in self.entries:
+            held = current.get(entry.key)
+            if held is None or entry.date >= held.date:
+                current[entry.key] = entry
+        return current
+
+    def resolve(self, evidence: Evidence) -> Path:
+        return (self.base / str(evidence.path)) if evidence.path else self.base
+
+
+def sha256_file(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _dates_to_text(data: Any) -> None:
+    """YAML reads ``2026-01-31`` as a date; the schema (and JSON) want text."""
+    entries = data.get("attestations") if isinstance(data, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("date"), date):
+            entry["date"] = entry["date"].isoformat()
+
+
+def _check_entry(entry: Attestation, where: str, index: int, controls: Mapping[str, Any] | None) -> None:
+    """Cross-checks the schema cannot express: the citation and the control it attests."""
+    prefix = f"$.attestations[{index}]"
+    if entry.specification is not None:
+        paragraph = security_rule().resolve(entry.specification)
+        if paragraph is None:
+            raise InputError(where, f"{prefix}.specification: unknown Security Rule citation {entry.specification!r}")
+        if paragraph.designation != "addressable":
+            raise InputError(where, f"{prefix}.specification: {paragraph.citation} is {paragraph.designation}, "
+                                    "only an addressable specification may have a documented alternative")
+    if controls is None:
+        return
+    control = controls.get(entry.control)
+    if control is None:
+        raise InputError(where, f"{prefix}.control: unknown control {entry.control!r}")
+    if control.check not in ATTESTATION_CHECKS:
+        raise InputError(where, f"{prefix}.control: {entry.control!r} is an automated control, not an attestation")
+    wants = "alternative" if control.check == ALTERNATIVE_CHECK else "implemented"
+    if entry.kind != wants:
+        raise InputError(where, f"{prefix}.kind: control {entry.control!r} takes kind {wants!r}, not {entry.kind!r}")
+
+
+def load_attestations(path: Path | str, controls: Mapping[str, Any] | None = None) -> AttestationsFile:
+    """Load and validate an attestations file; with ``controls``, also check each entry's control."""
+    path = Path(path)
+    data = load_yaml(path)
+    if data is None:
+        raise InputError(str(path), "empty attestations file (expected 'version: 1' and an 'attestations:' list)")
+    _dates_to_text(data)
+    validate_document(data, "attestations", path)
+    result = AttestationsFile(path)
+    for index, raw in enumerate(data["attestations"]):
+        line = line_of(data, ["attestations", index])
+        specification = raw.get("specification")
+        if specification is not None:
+            paragraph = security_rule().resolve(specification)
+            specification = paragraph.citation if paragraph else specification
+        entry = Attestation(
+            control=raw["control"], by=raw["by"].strip(), role=raw["role"].strip(),
+            date=date.fromisoformat(raw["date"]), kind=raw.get("kind", "implemented"),
+            specification=specification, valid_days=raw.get("valid_days"),
+            statement=(raw.get("statement") or "").strip() or None,
+            evidence=tuple(Evidence(path=e.get("path"), sha256=e.get("sha256"), url=e.get("url"))
+                           for e in raw.get("evidence") or []),
+            line=line)
+        _check_entry(entry, f"{path}:{line}", index, controls)
+        result.entries.append(entry)
+    return result
+
+
+def _observe(evidence: Evidence, attestations: AttestationsFile) -> dict[str, Any]:
+    """The evidence item as recorded plus what is on disk now."""
+    if evidence.url is not None:
+        return {"url": evidence.url}
+    item: dict[str, Any] = {"path": evidence.path, "sha256": evidence.sha256}
+    target = attestations.resolve(evidence)
+    try:
+        item["current_sha256"] = sha256_file(target)
+        item["state"] = "present"
+    except FileNotFoundError:
+        item["state"] = "missing"
+    except OSError as exc:  # a folder, permission denied...
+        item["state"] = "unreadable"
+        item["reason"] = exc.strerror or type(exc).__name__
+    return item
+
+
+def _entry_attributes(entry: Attestation, attestations: AttestationsFile) -> dict[str, Any]:
+    return {
+        "by": entry.by, "role": entry.role, "date": entry.date.isoformat(), "kind": entry.kind,
+        "valid_days": entry.valid_days, "statement": entry.statement, "line": entry.line,
+        "evidence": [_observe(e, attestations) for e in entry.evidence],
+    }
+
+
+def _resources_for(active: Any, attestations: AttestationsFile | None, today: str) -> list[Resource]:
+    control = active.control
+    base = {"control": control.id, "evaluated_on": today,
+            "attestations_file": str(attestations.path) if attestations else None, "attestation": None}
+    if attestations is None:
+        return [Resource(control.resource_type, control.id, dict(base))]
+    current = {key: entry for key, entry in attestations.latest().items() if key[0] == control.id}
+    history = sum(1 for e in attestations.entries if e.control == control.id)
+    if control.check != ALTERNATIVE_CHECK:
+        entry = current.get((control.id, ""))
+        attrs = dict(base, history=history)
+        if entry is not None:
+            attrs["attestation"] = _entry_attributes(entry, attestations)
+        return [Resource(control.resource_type, control.id, attrs)]
+    resources = []
+    for (_, specification), entry in sorted(current.items()):
+        paragraph = security_rule().resolve(specification)
+        attrs = dict(base, history=history, specification=specification,
+                     specification_title=paragraph.title if paragraph else None,
+                     attestation=_entry_attributes(entry, attestations))
+        resources.append(Resource(control.resource_type, f"{control.id}/{specification}", attrs))
+    return resources
+
+
+def attestation_inventory(attestations: AttestationsFile | None, active_controls: Iterable[Any],
+                          types: Iterable[str], now_iso: str) -> Inventory:
+    """Collect one resource per attestation control (per alternative) of the given ``manual.*`` types.
+
+    With no attestations file, each control gets a resource that its check reports
+    as ``manual`` (needs attestation).
+    """
+    wanted = set(types)
+    today = now_iso[:10]
+    resources: list[Resource] = []
+    for active in active_controls:
+        control = active.control
+        if control.resource_type in wanted and control.check in ATTESTATION_CHECKS:
+            resources += _resources_for(active, attestations, today)
+    inventory = Inventory(source="manual", collected_at=now_iso, resource_types=sorted(wanted),
+                          metadata={"attestations_file": str(attestations.path) if attestations else None},
+                          resources=resources, finished_at=now_iso)
+    inventory.sort()
+    return inventory
+
+
+def _arcname(relative: str) -> str:
+    parts = [("_parent_" if part == ".." else part) for part in Path(relative).parts if part not in ("/", ".")]
+    return "/".join(["attestations", "evidence", *parts])
+
+
+def attestation_evidence_files(attestations: AttestationsFile | None) -> dict[str, Path]:
+    """Files an evidence bundle should carry: the attestations file and each evidence file on disk.
+
+    Keys are archive names under ``attestations/``; missing files are left out (the
+    findings already say the hash no longer matches).
+    """
+    if attestations is None:
+        return {}
+    files = {f"attestations/{attestations.path.name}": attestations.path}
+    for entry in attestations.entries:
+        for evidence in entry.evidence:
+            if evidence.path is None:
+                continue
+            target = attestations.resolve(evidence)
+            if target.is_file():
+                files[_arcname(str(evidence.path))] = target
+    return dict(sorted(files.items()))
