@@ -103,6 +103,9 @@ def plan_scan(args: argparse.Namespace, inventory_source: str | None = None) -> 
         from .attestations import load_attestations
 
         plan.inputs["attestations"] = load_attestations(args.attestations)
+    from . import posture
+
+    plan.inputs.update(posture.load_inputs(args, profile))
     return plan
 
 
@@ -160,4 +163,7 @@ def run_scan(args: argparse.Namespace, progress: Callable[[str], None] | None = 
     findings = evaluate(plan.active, full)
     results = build_results(args, plan, inventory, findings, started_at)
     results.run["source"] = args.source
-    return results, exit_code(results.findings, args.fail_on)
+    from . import posture
+
+    posture.apply(results, plan.inputs, full)
+    return results, exit_code(results.findings, args.fail_on, getattr(args, "fail_on_new_only", False))

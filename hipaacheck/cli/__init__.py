@@ -12,7 +12,7 @@ from typing import Sequence
 from .. import __version__
 from ..errors import InputError
 
-SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles")
+SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "diff", "history")
 EXIT_INPUT = 2
 
 
@@ -39,12 +39,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     if not argv:
         argv = ["--help"]
+    try:
+        from ..config import apply_config
+
+        apply_config(parser, argv)  # .hipaacheck.yaml / --config become defaults: the command line wins
+    except InputError as exc:
+        sys.stderr.write(f"hipaacheck: error: {exc}\n")
+        return EXIT_INPUT
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_INPUT
     args.argv = argv
     try:
+        if hasattr(args, "log_level"):
+            from ..logsetup import setup_logging
+
+            setup_logging(args.log_level, args.log_file, getattr(args, "quiet", False))
         return int(args.handler(args) or 0)
     except InputError as exc:
         sys.stderr.write(f"hipaacheck: error: {exc}\n")

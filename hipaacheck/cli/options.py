@@ -39,3 +39,25 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--fail-on", choices=SEVERITIES, default="low",
                        help="lowest severity whose failure exits 1 (default: low)")
     group.add_argument("--quiet", "-q", action="store_true", help="print nothing but results")
+
+
+def add_posture_options(parser: argparse.ArgumentParser) -> None:
+    """Waivers, baseline drift, history and the exit-code gates built on them."""
+    group = parser.add_argument_group("waivers, drift and history")
+    group.add_argument("--waivers", type=Path, metavar="FILE", help="YAML waivers: accepted failures with expiry")
+    group.add_argument("--baseline", type=Path, metavar="RESULTS.json",
+                       help="earlier results JSON: mark findings new/unchanged/resolved")
+    group.add_argument("--fail-on-new-only", action="store_true",
+                       help="exit 1 only for failures the baseline did not have (needs --baseline)")
+    group.add_argument("--soft-fail", action="store_true",
+                       help="exit 0 even with failures or errors (still reported); bad input still exits 2")
+    group.add_argument("--history", type=Path, metavar="DB", help="append this run to an SQLite history database")
+    group.add_argument("--config", type=Path, metavar="FILE",
+                       help="YAML file of scan options (default: .hipaacheck.yaml in this folder if present)")
+
+
+def add_logging_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("logging")
+    group.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="warning",
+                       help="log verbosity (default: warning); secrets are redacted from every log line")
+    group.add_argument("--log-file", type=Path, metavar="FILE", help="also write the full log to FILE (stderr keeps warnings only)")

@@ -1,0 +1,102 @@
+"""Baseline and drift: what changed since an earlier results file.
+
+A finding's identity is its control plus the resource it is about (type, id,
+item, region, account) — never the message, which carries observed values
+that change from run to run. ``waived`` counts as failing here: a waived
+problem is accepted, not gone, so fail → waived is ``unchanged``, not resolved.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+from .model import Finding
+
+FAILING = frozenset({"fail", "waived"})
+NEW, UNCHANGED, RESOLVED = "new", "unchanged", "resolved"
+IDENTITY_FIELDS = ("type", "account", "region", "id", "item")
+
+
+def finding_key(finding: Finding) -> str:
+    """Stable identity of a finding across runs."""
+    resource = finding.resource
+    return "|".join([finding.control_id, *(str(resource.get(name) or "") for name in IDENTITY_FIELDS)])
+
+
+def compact(finding: Finding, **more: Any) -> dict[str, Any]:
+    """The few fields a drift listing needs."""
+    return {"key": finding_key(finding), "control_id": finding.control_id, "title": finding.title,
+            "severity": finding.severity, "status": finding.status, "resource": dict(finding.resource),
+            "citations": list(finding.citations), "message": finding.message, **more}
+
+
+@dataclass
+class Drift:
+    new: list[Finding] = field(default_factory=list)  # failing now, not failing in the baseline
+    unchanged: list[Finding] = field(default_factory=list)  # failing in both
+    resolved: list[Finding] = field(default_factory=list)  # baseline failures not failing now (baseline copies)
+    now_status: dict[str, str] = field(default_factory=dict)  # key -> current status of resolved ones
+
+    @property
+    def new_failures(self) -> list[Finding]:
+        return [f for f in self.new if f.status == "fail"]
+
+    def summary(self, baseline: dict[str, Any] | None = None) -> dict[str, Any]:
+        data: dict[str, Any] = {}
+        if baseline:
+            data["baseline"] = baseline
+        data["counts"] = {NEW: len(self.new), UNCHANGED: len(self.unchanged), RESOLVED: len(self.resolved),
+                          "new_failures": len(self.new_failures)}
+        data[NEW] = [compact(f) for f in _worst_first(self.new)]
+        data[RESOLVED] = [compact(f, now=self.now_status.get(finding_key(f), "absent"))
+                          for f in _worst_first(self.resolved)]
+        return data
+
+
+def _worst_first(findings: Iterable[Finding]) -> list[Finding]:
+    from .model import SEVERITY_RANK
+
+    return sorted(findings, key=lambda f: (-SEVERITY_RANK.get(f.severity, 0), f.sort_key,
+                                           str(f.resource.get("item") or "")))
+
+
+def compare(baseline: list[Finding], current: list[Finding]) -> Drift:
+    """Classify failures; pure (does not touch the findings)."""
+    old_failing = {finding_key(f): f for f in baseline if f.status in FAILING}
+    drift = Drift()
+    failing_now: set[str] = set()
+    current_status: dict[str, str] = {}
+    for finding in current:
+        key = finding_key(finding)
+        current_status.setdefault(key, finding.status)
+        if finding.status in FAILING:
+            failing_now.add(key)
+            (drift.unchanged if key in old_failing else drift.new).append(finding)
+    for key, finding in old_failing.items():
+        if key not in failing_now:
+            drift.resolved.append(finding)
+            drift.now_status[key] = current_status.get(key, "absent")
+    return drift
+
+
+def mark_drift(current: list[Finding], baseline: list[Finding]) -> Drift:
+    """Set ``extra['drift']`` on every current finding and return the comparison.
+
+    Failing findings are ``new`` or ``unchanged``; a finding that failed in the
+    baseline and no longer fails is ``resolved``; other findings are
+    ``unchanged`` when the baseline had them, else ``new``.
+    """
+    drift = compare(baseline, current)
+    known = {finding_key(f) for f in baseline}
+    new_ids = {id(f) for f in drift.new}
+    resolved_keys = {finding_key(f) for f in drift.resolved}
+    for finding in current:
+        key = finding_key(finding)
+        if finding.status in FAILING:
+            state = NEW if id(finding) in new_ids else UNCHANGED
+        elif key in resolved_keys:
+            state = RESOLVED
+        else:
+            state = UNCHANGED if key in known else NEW
+        finding.extra["drift"] = state
+    return drift

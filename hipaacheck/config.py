@@ -1,0 +1,129 @@
+"""``.hipaacheck.yaml`` (or ``--config FILE``): scan options kept in a file.
+
+Keys are the scan command's long option names, with dashes or underscores
+(``fail-on: high``, ``output_dir: out``). The file's values become the scan
+parser's defaults before parsing, so the command line always wins. Relative
+paths are taken relative to the config file's folder.
+"""
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+from typing import Any, Sequence
+
+from .errors import InputError
+
+CONFIG_NAME = ".hipaacheck.yaml"
+COMMANDS = ("scan",)
+NOT_IN_FILE = {"help", "config"}
+
+
+def subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser | None:
+    for action in parser._actions:  # argparse keeps subparsers only here
+        if isinstance(action, argparse._SubParsersAction):
+            return action.choices.get(name)
+    return None
+
+
+def _command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
+    for index, token in enumerate(argv):
+        if not token.startswith("-"):
+            return token, list(argv[index + 1:])
+    return None, []
+
+
+def find_config(argv: Sequence[str], cwd: Path | None = None) -> Path | None:
+    """``--config FILE`` from the command's arguments, else ``.hipaacheck.yaml`` in ``cwd`` if present."""
+    _, rest = _command(argv)
+    for index, token in enumerate(rest):
+        if token == "--":
+            break
+        if token == "--config":
+            if index + 1 >= len(rest):
+                raise InputError("--config", "expected a file name")
+            return Path(rest[index + 1])
+        if token.startswith("--config="):
+            return Path(token.split("=", 1)[1])
+    default = (cwd or Path.cwd()) / CONFIG_NAME
+    return default if default.is_file() else None
+
+
+def _options(parser: argparse.ArgumentParser) -> dict[str, argparse.Action]:
+    out = {}
+    for action in parser._actions:
+        for option in action.option_strings:
+            if option.startswith("--") and action.dest not in NOT_IN_FILE:
+                out[option[2:].replace("-", "_")] = action
+    return out
+
+
+def _convert(action: argparse.Action, value: Any, base: Path, where: str, key: str) -> Any:
+    if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
+        if not isinstance(value, bool):
+            raise InputError(where, f"{key}: expected true or false, got {value!r}")
+        return value
+    if isinstance(action, argparse._AppendAction):
+        values = value if isinstance(value, list) else [value]
+        return [_scalar(action, v, base, where, key) for v in values]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        value = ",".join(value)  # format: [json, sarif] is the same as "json,sarif"
+    return _scalar(action, value, base, where, key)
+
+
+def _scalar(action: argparse.Action, value: Any, base: Path, where: str, key: str) -> Any:
+    if isinstance(value, (dict, list)) or value is None:
+        raise InputError(where, f"{key}: expected a single value, got {value!r}")
+    kind = action.type
+    try:
+        if kind is Path:
+            value = Path(str(value)).expanduser()
+            value = value if value.is_absolute() else base / value
+        elif kind in (int, float):
+            if isinstance(value, bool) or not isinstance(value, (int, float, str)):
+                raise ValueError
+            value = kind(value)
+        elif callable(kind):
+            value = kind(str(value))
+        else:
+            value = str(value)
+    except (TypeError, ValueError):
+        raise InputError(where, f"{key}: invalid value {value!r}") from None
+    if action.choices is not None and value not in action.choices:
+        raise InputError(where, f"{key}: {value!r} is not one of {', '.join(map(str, action.choices))}")
+    return value
+
+
+def load_config(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
+    """Parse a config file into ``{dest: value}`` for ``parser.set_defaults``."""
+    from .yamlio import LineDict, load_yaml
+
+    data = load_yaml(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError(f"{path}:{getattr(data, 'line', 1)}", "expected a mapping of option: value")
+    options = _options(parser)
+    defaults: dict[str, Any] = {}
+    for key, value in data.items():
+        line = data.key_lines.get(key) if isinstance(data, LineDict) else None
+        where = f"{path}:{line}" if line else str(path)
+        action = options.get(str(key).replace("-", "_"))
+        if action is None:
+            raise InputError(where, f"unknown option {key!r} (keys are scan's long options, e.g. fail-on)")
+        defaults[action.dest] = _convert(action, value, path.parent.resolve(), where, str(key))
+    return defaults
+
+
+def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str], cwd: Path | None = None) -> Path | None:
+    """Turn the config file into defaults of the command's subparser; returns the file used."""
+    command, _ = _command(argv)
+    if command not in COMMANDS:
+        return None
+    sub = subparser(parser, command)
+    path = find_config(argv, cwd)
+    if sub is None or path is None:
+        return None
+    if not path.is_file():
+        raise InputError(str(path), "--config: file not found")
+    sub.set_defaults(**load_config(path, sub))
+    return path

@@ -1,0 +1,84 @@
+"""Around a scan: waivers, baseline drift and history (``--waivers``, ``--baseline``, ``--history``).
+
+:func:`load_inputs` runs while planning, before any collection, so a bad
+waivers file, baseline or database stops the run with exit 2 in a second.
+:func:`apply` runs after evaluation, in this order: waivers (fail → waived),
+drift against the baseline, then the history record and trend.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+from datetime import date, datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError
+from .inventory import Inventory
+from .profiles import Profile
+from .results import Results
+
+log = logging.getLogger("hipaacheck.posture")
+
+
+def run_date(started_at: str | None = None) -> date:
+    """The run's date (UTC): waivers expire against it."""
+    if started_at:
+        return datetime.fromisoformat(started_at.replace("Z", "+00:00")).date()
+    return datetime.now(timezone.utc).date()
+
+
+def load_inputs(args: argparse.Namespace, profile: Profile, today: date | None = None) -> dict[str, Any]:
+    """Load and validate waivers, baseline and history database named on the command line."""
+    today = today or run_date()
+    inputs: dict[str, Any] = {}
+    if getattr(args, "waivers", None):
+        from .waivers import load_waivers
+
+        inputs["waivers"] = load_waivers(args.waivers, profile.waiver_max_days, today)
+    if getattr(args, "baseline", None):
+        inputs["baseline"] = Results.load(Path(args.baseline))
+        inputs["baseline_path"] = str(args.baseline)
+    elif getattr(args, "fail_on_new_only", False):
+        raise InputError("--fail-on-new-only", "needs --baseline RESULTS.json to know which failures are new")
+    if getattr(args, "history", None):
+        from .history import connect
+
+        inputs["history"] = connect(args.history)
+    return inputs
+
+
+def apply(results: Results, inputs: dict[str, Any], inventory: Inventory | None = None) -> None:
+    """Waive, mark drift, record history; adds ``stale_waivers``, ``drift``, ``trend`` to ``results.extra``."""
+    today = run_date(results.run.get("started_at"))
+    if "waivers" in inputs:
+        from .waivers import apply_waivers, tags_by_resource
+
+        tags = tags_by_resource(inventory.resources) if inventory is not None else {}
+        report = apply_waivers(results.findings, inputs["waivers"], today, tags)
+        results.extra.update(report.to_extra())
+        for waiver in report.stale:
+            log.warning("stale waiver at %s: %s matched no failing finding; remove it or fix its match",
+                        waiver.source, waiver.control)
+        for waiver in report.expired:
+            log.warning("expired waiver at %s: %s expired on %s and no longer waives",
+                        waiver.source, waiver.control, waiver.expires.isoformat())
+    new_failures = None
+    if "baseline" in inputs:
+        from .baseline import mark_drift
+
+        baseline: Results = inputs["baseline"]
+        drift = mark_drift(results.findings, baseline.findings)
+        results.extra["drift"] = drift.summary({"path": inputs.get("baseline_path", ""),
+                                                "started_at": baseline.run.get("started_at", "")})
+        new_failures = len(drift.new_failures)
+    if "history" in inputs:
+        from . import __version__
+        from .history import record_run, trend
+
+        conn = inputs["history"]
+        try:
+            record_run(conn, results.run, results.findings, __version__, new_failures)
+            results.extra["trend"] = trend(conn, results.run)
+        finally:
+            conn.close()
