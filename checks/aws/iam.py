@@ -1,0 +1,166 @@
+"""IAM checks: password policy, MFA, root credentials, key age, unused credentials, admin policies, sessions.
+
+Date checks compare against the resource's ``observed_at`` (stamped by the collector when
+collection started), never the clock, so a snapshot scan gives the same answer later.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any, Iterator
+
+from hipaacheck.model import NotApplicable, Outcome, Resource, failed, passed
+from hipaacheck.registry import check
+
+
+def days_between(start: str, end: str) -> int:
+    """Whole days from ISO 8601 ``start`` to ``end``."""
+    return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).days
+
+
+@check("aws.iam.password_policy", resource_type="aws.iam.password_policy", params={
+    "min_length": {"type": "integer", "minimum": 6, "default": 14},
+    "reuse_prevention": {"type": "integer", "minimum": 0, "maximum": 24, "default": 24},
+    "max_age_days": {"type": ["integer", "null"], "minimum": 1, "default": 90},
+    "require_classes": {"type": "boolean", "default": True},
+})
+def password_policy(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """The account password policy meets the profile's length, reuse, age and character-class values."""
+    policy = resource.get("policy")
+    if policy is None:
+        return failed("no account password policy is set", policy=None)
+    problems = []
+    if policy.get("MinimumPasswordLength", 0) < params["min_length"]:
+        problems.append(f"MinimumPasswordLength {policy.get('MinimumPasswordLength')} < {params['min_length']}")
+    if policy.get("PasswordReusePrevention", 0) < params["reuse_prevention"]:
+        problems.append(f"PasswordReusePrevention {policy.get('PasswordReusePrevention')} < "
+                        f"{params['reuse_prevention']}")
+    if params["max_age_days"] is not None and not 0 < policy.get("MaxPasswordAge", 0) <= params["max_age_days"]:
+        problems.append(f"MaxPasswordAge {policy.get('MaxPasswordAge')} not within 1..{params['max_age_days']}")
+    if params["require_classes"]:
+        for key in ("RequireUppercaseCharacters", "RequireLowercaseCharacters", "RequireNumbers", "RequireSymbols"):
+            if not policy.get(key):
+                problems.append(f"{key} is false")
+    if problems:
+        return failed("; ".join(problems), policy=policy)
+    return passed("password policy meets the profile's values", policy=policy)
+
+
+@check("aws.iam.user_console_mfa", resource_type="aws.iam.user")
+def user_console_mfa(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """Every user with a console password has an MFA device."""
+    if not resource.get("console_access"):
+        raise NotApplicable("no console password")
+    if resource.get("mfa_active"):
+        return passed("console user has MFA", console_access=True, mfa_active=True)
+    return failed("console user without MFA", console_access=True, mfa_active=False)
+
+
+@check("aws.iam.root_mfa", resource_type="aws.iam.account")
+def root_mfa(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """The root user has MFA (GetAccountSummary AccountMFAEnabled = 1)."""
+    enabled = resource.get("summary").get("AccountMFAEnabled")
+    if enabled == 1:
+        return passed("root MFA is enabled", AccountMFAEnabled=enabled)
+    return failed("root user has no MFA", AccountMFAEnabled=enabled)
+
+
+@check("aws.iam.root_no_access_keys", resource_type="aws.iam.account")
+def root_no_access_keys(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """The root user has no access keys (summary and, where present, the credential report agree)."""
+    present = resource.get("summary").get("AccountAccessKeysPresent")
+    root = resource.get("root") or {}
+    active = [slot for slot in (1, 2) if root.get(f"access_key_{slot}_active")]
+    if present == 0 and not active:
+        return passed("root has no access keys", AccountAccessKeysPresent=present)
+    return failed("root has access keys", AccountAccessKeysPresent=present, active_key_slots=active)
+
+
+@check("aws.iam.access_key_rotation", resource_type="aws.iam.user",
+       params={"max_days": {"type": "integer", "minimum": 1, "default": 90}})
+def access_key_rotation(resource: Resource, params: dict[str, Any]) -> Iterator[Outcome]:
+    """Every active access key was rotated within max_days of the observation."""
+    now = resource.get("observed_at")
+    keys = [k for k in resource.get("access_keys") or [] if k.get("active")]
+    if not keys:
+        raise NotApplicable("no active access keys")
+    for key in keys:
+        age = days_between(key["last_rotated"], now)
+        item = f"access_key_{key['slot']}"
+        if age <= params["max_days"]:
+            yield passed(f"{item} is {age} days old", item=item, age_days=age, last_rotated=key["last_rotated"])
+        else:
+            yield failed(f"{item} is {age} days old, over {params['max_days']}", item=item, age_days=age,
+                         last_rotated=key["last_rotated"])
+
+
+def _stale(last_used: str | None, issued: str | None, now: str, max_days: int) -> tuple[bool, int | None]:
+    """(stale, idle days): never used counts from when the credential was issued."""
+    since = last_used or issued
+    if since is None:
+        return False, None
+    idle = days_between(since, now)
+    return idle > max_days, idle
+
+
+@check("aws.iam.unused_credentials", resource_type="aws.iam.user",
+       params={"max_days": {"type": "integer", "minimum": 1, "default": 90}})
+def unused_credentials(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """No console password or active access key has gone unused for more than max_days."""
+    now = resource.get("observed_at")
+    stale: dict[str, int | None] = {}
+    checked = 0
+    if resource.get("console_access"):
+        checked += 1
+        is_stale, idle = _stale(resource.get("password_last_used"), resource.get("created"), now, params["max_days"])
+        if is_stale:
+            stale["password"] = idle
+    for key in resource.get("access_keys") or []:
+        if key.get("active"):
+            checked += 1
+            is_stale, idle = _stale(key.get("last_used"), key.get("last_rotated"), now, params["max_days"])
+            if is_stale:
+                stale[f"access_key_{key['slot']}"] = idle
+    if not checked:
+        raise NotApplicable("no console password or active access key")
+    if stale:
+        names = ", ".join(f"{k} idle {v} days" for k, v in stale.items())
+        return failed(f"unused credentials: {names}", idle_days=stale, max_days=params["max_days"])
+    return passed(f"every credential used within {params['max_days']} days", max_days=params["max_days"])
+
+
+def _as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [value]
+
+
+def grants_full_admin(document: Any) -> bool:
+    """An Allow of every action (``*`` or ``*:*``) on every resource."""
+    statements = _as_list(document.get("Statement", [])) if isinstance(document, dict) else []
+    for statement in statements:
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        actions = _as_list(statement.get("Action", []))
+        resources = _as_list(statement.get("Resource", []))
+        if any(a in ("*", "*:*") for a in actions) and "*" in resources:
+            return True
+    return False
+
+
+@check("aws.iam.user_no_admin_policy", resource_type="aws.iam.user")
+def user_no_admin_policy(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """No policy attached directly to the user (managed or inline) allows *:* on *."""
+    admin = [p["name"] for p in resource.get("policies") or [] if grants_full_admin(p.get("document"))]
+    if admin:
+        return failed(f"full-admin policy attached directly: {', '.join(admin)}", admin_policies=admin)
+    return passed("no directly attached policy grants *:*", admin_policies=[])
+
+
+@check("aws.iam.role_max_session_duration", resource_type="aws.iam.role",
+       params={"max_seconds": {"type": "integer", "minimum": 900, "maximum": 43200, "default": 3600}})
+def role_max_session_duration(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """A role's MaxSessionDuration is at most max_seconds (sessions end: automatic logoff)."""
+    if resource.get("service_linked"):
+        raise NotApplicable("service-linked role (managed by AWS)")
+    value = resource.get("max_session_duration")
+    if value <= params["max_seconds"]:
+        return passed(f"MaxSessionDuration {value} s", max_session_duration=value)
+    return failed(f"MaxSessionDuration {value} s, above {params['max_seconds']} s", max_session_duration=value)
