@@ -38,6 +38,18 @@ class Plan:
     inputs: dict[str, Any] = field(default_factory=dict)  # pre-loaded waivers, attestations, baseline
 
 
+@dataclass
+class ScanContext:
+    """What a scan used (plan, inventory as collected): for the evidence bundle, never serialised."""
+
+    plan: Plan
+    inventory: Inventory
+
+
+def scan_context(results: Results) -> ScanContext | None:
+    return getattr(results, "scan_context", None)
+
+
 def redact_command(argv: list[str]) -> list[str]:
     """The command line with secret-bearing flag values removed, for run metadata."""
     out: list[str] = []
@@ -129,7 +141,9 @@ def build_results(args: argparse.Namespace, plan: Plan, inventory: Inventory, fi
     return Results(findings=findings, run=run, controls=controls)
 
 
-def write_outputs(results: Results, formats: list[str], output_dir: Path | None) -> dict[str, Path]:
+def write_outputs(results: Results, formats: list[str], output_dir: Path | None,
+                  keep: dict[str, bytes] | None = None) -> dict[str, Path]:
+    """Write each format; ``keep`` (if given) receives filename → bytes for the evidence bundle."""
     from .atomic import write_bytes_atomic
 
     written: dict[str, Path] = {}
@@ -144,6 +158,8 @@ def write_outputs(results: Results, formats: list[str], output_dir: Path | None)
             path = output_dir / fmt.filename
             write_bytes_atomic(path, data)
             written[name] = path
+        if keep is not None:
+            keep[fmt.filename] = data
     return written
 
 
@@ -166,4 +182,16 @@ def run_scan(args: argparse.Namespace, progress: Callable[[str], None] | None = 
     from . import posture
 
     posture.apply(results, plan.inputs, full)
+    results.scan_context = ScanContext(plan, inventory)  # type: ignore[attr-defined]
     return results, exit_code(results.findings, args.fail_on, getattr(args, "fail_on_new_only", False))
+
+
+def write_evidence_bundle(args: argparse.Namespace, results: Results, reports: dict[str, bytes],
+                          sign_key: Any | None = None, extra_files: dict[str, Path] | None = None) -> dict[str, bytes]:
+    """Write ``--evidence-bundle`` after the outputs: results, reports, inventory, controls, profile, run."""
+    from .evidence.bundle import scan_contents, write_bundle
+
+    context = scan_context(results)
+    contents = scan_contents(results, reports, context.inventory if context else None,
+                             context.plan if context else None, extra_files)
+    return write_bundle(args.evidence_bundle, contents, sign_key)

@@ -61,3 +61,13 @@ def add_logging_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="warning",
                        help="log verbosity (default: warning); secrets are redacted from every log line")
     group.add_argument("--log-file", type=Path, metavar="FILE", help="also write the full log to FILE (stderr keeps warnings only)")
+
+
+def add_evidence_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("evidence")
+    group.add_argument("--evidence-bundle", type=Path, metavar="FILE.zip",
+                       help="write a verifiable zip: results, reports, inventory, controls, profile, SHA-256 manifest")
+    group.add_argument("--sign-key", type=Path, metavar="KEY",
+                       help="Ed25519 private key PEM: sign the bundle manifest (manifest.sig)")
+    group.add_argument("--securityhub-import", action="store_true",
+                       help="send findings to AWS Security Hub (BatchImportFindings, batches of 100)")

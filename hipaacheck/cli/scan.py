@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .options import (add_catalog_options, add_logging_options, add_output_options, add_posture_options,
-                      add_source_options)
+from .options import (add_catalog_options, add_evidence_options, add_logging_options, add_output_options,
+                      add_posture_options, add_source_options)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_output_options(parser)
     add_posture_options(parser)
     add_logging_options(parser)
+    add_evidence_options(parser)
     parser.set_defaults(handler=run)
 
 
@@ -25,6 +26,7 @@ def run(args: argparse.Namespace) -> int:
     from ..progress import make_progress
     from ..results import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK, verdict_line
 
+    sign_key = load_sign_key(args)
     progress = make_progress(args.quiet)
     try:
         results, code = run_scan(args, progress)
@@ -32,10 +34,42 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.done()
     formats = parse_formats(args.format)
-    write_outputs(results, formats, args.output_dir)
+    reports: dict[str, bytes] = {}
+    write_outputs(results, formats, args.output_dir, reports)
+    if args.evidence_bundle:
+        from ..pipeline import write_evidence_bundle
+
+        write_evidence_bundle(args, results, reports, sign_key)
+    if args.securityhub_import:
+        import_to_securityhub(args, results)
     stream = sys.stdout if args.output_dir is None and formats == ["table"] else sys.stderr
     soft = args.soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
     if not args.quiet:
         stream.write(verdict_line(results, args.fail_on, args.fail_on_new_only)
                      + (" [--soft-fail: exit 0]" if soft else "") + "\n")
     return EXIT_OK if soft else code
+
+
+def load_sign_key(args: argparse.Namespace) -> object | None:
+    """Check --sign-key before scanning, so a bad key fails in a second with exit 2."""
+    from ..errors import InputError
+
+    if args.sign_key and not args.evidence_bundle:
+        raise InputError("--sign-key", "needs --evidence-bundle FILE.zip")
+    if not args.sign_key:
+        return None
+    from ..evidence.signing import load_private_key
+
+    return load_private_key(args.sign_key)
+
+
+def import_to_securityhub(args: argparse.Namespace, results: object) -> None:
+    from ..formats.securityhub import import_results
+
+    report = import_results(results, args)
+    if not args.quiet:
+        sys.stderr.write(f"Security Hub: imported {report.imported} findings in {report.batches} batches"
+                         f"{f', {len(report.failed)} rejected' if report.failed else ''}\n")
+    for failed in report.failed[:20]:
+        sys.stderr.write(f"Security Hub rejected {failed.get('Id')}: {failed.get('ErrorCode')} "
+                         f"{failed.get('ErrorMessage')}\n")

@@ -1,0 +1,191 @@
+"""Writing the evidence bundle: deterministic zip members, a SHA-256 manifest, an atomic rename.
+
+Layout::
+
+    manifest.json        every other member with sha256 and size (+ signing key fingerprint)
+    manifest.sig         base64 Ed25519 signature of manifest.json (with --sign-key)
+    results.json         the results document
+    reports/<file>       each rendered report asked for
+    inventory.json       the inventory as collected (already redacted by the source)
+    controls/<id>.yaml   the control files evaluated, byte for byte
+    profile.json         the resolved profile and each control's active params and severity
+    run.json             tool and Python versions, start/end, target, regions, redacted command
+    attestations/<name>  evidence files handed over by the attestation feature
+
+Entries are sorted and dated 1980-01-01, so the same inputs give the same bytes.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import platform
+import sys
+import tempfile
+import time
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from ..errors import InputError
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
+BUNDLE_FORMAT = "hipaacheck-evidence-bundle"
+BUNDLE_VERSION = 1
+ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+STALL_ENV = "HIPAACHECK_TEST_BUNDLE_STALL"  # tests only: path to touch, then stall mid-write
+
+
+def dump(data: Any) -> bytes:
+    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass
+class BundleContents:
+    """Everything that goes in a bundle, as arcname → bytes."""
+
+    members: dict[str, bytes] = field(default_factory=dict)
+
+    def add(self, arcname: str, data: bytes | str) -> None:
+        check_arcname(arcname)
+        if arcname in (MANIFEST, SIGNATURE):
+            raise InputError(arcname, "reserved bundle member name")
+        self.members[arcname] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def add_files(self, files: dict[str, Path], prefix: str) -> None:
+        for arcname, path in sorted(files.items()):
+            try:
+                data = Path(path).read_bytes()
+            except OSError as exc:
+                raise InputError(str(path), f"cannot add to the evidence bundle: {exc.strerror or exc}") from None
+            self.add(f"{prefix}{arcname}", data)
+
+
+def check_arcname(arcname: str) -> None:
+    path = PurePosixPath(arcname)
+    if not arcname or path.is_absolute() or ".." in path.parts or "\\" in arcname or arcname.endswith("/"):
+        raise InputError(arcname, "bundle member names must be relative paths without '..'")
+
+
+def manifest_for(members: dict[str, bytes], public_key_sha256: str | None) -> dict[str, Any]:
+    from ..results import tool_info
+
+    manifest: dict[str, Any] = {
+        "format": BUNDLE_FORMAT,
+        "version": BUNDLE_VERSION,
+        "tool": tool_info(),
+        "files": [{"path": name, "sha256": sha256(data), "size": len(data)} for name, data in sorted(members.items())],
+    }
+    if public_key_sha256:
+        manifest["signature"] = {"algorithm": "Ed25519", "file": SIGNATURE, "public_key_sha256": public_key_sha256}
+    return manifest
+
+
+def sealed_members(contents: BundleContents, sign_key: Any | None) -> dict[str, bytes]:
+    """The members plus manifest (and signature): what the zip will hold."""
+    from .signing import fingerprint
+
+    members = dict(contents.members)
+    manifest = dump(manifest_for(members, fingerprint(sign_key.public_key()) if sign_key else None))
+    members[MANIFEST] = manifest
+    if sign_key is not None:
+        members[SIGNATURE] = base64.b64encode(sign_key.sign(manifest)) + b"\n"
+    return members
+
+
+def write_bundle(path: Path, contents: BundleContents, sign_key: Any | None = None) -> dict[str, bytes]:
+    """Write the zip to a temporary file beside ``path``, fsync, then rename over ``path``.
+
+    A crash or kill at any point leaves either the previous file or none under
+    ``path``, never a partial bundle.
+    """
+    path = Path(path)
+    members = sealed_members(contents, sign_key)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+                for index, name in enumerate(sorted(members)):
+                    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                    info.compress_type = zipfile.ZIP_DEFLATED
+                    info.external_attr = 0o644 << 16
+                    info.create_system = 3
+                    archive.writestr(info, members[name])
+                    if index == 0:
+                        _test_stall(handle)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+    return members
+
+
+def _test_stall(handle: Any) -> None:
+    """Let a test kill the writer mid-bundle (set only by the interrupted-write test)."""
+    marker = os.environ.get(STALL_ENV)
+    if marker:
+        handle.flush()
+        Path(marker).write_text("writing\n")
+        time.sleep(60)
+
+
+def run_info(run: dict[str, Any]) -> dict[str, Any]:
+    """Tool, Python and run metadata: who ran what, when, against what."""
+    from ..results import tool_info
+
+    target = run.get("target") or {}
+    return {
+        "tool": tool_info(),
+        "python": {"implementation": platform.python_implementation(), "version": platform.python_version(),
+                   "executable_version": sys.version.split()[0]},
+        "platform": platform.platform(terse=True),
+        "started_at": run.get("started_at"),
+        "finished_at": run.get("finished_at"),
+        "collected_at": run.get("collected_at"),
+        "source": run.get("source"),
+        "target": target,
+        "host": target.get("host"),
+        "account": target.get("account"),
+        "caller_arn": target.get("caller_arn") or target.get("arn"),
+        "regions": target.get("regions"),
+        "profile": run.get("profile"),
+        "command": run.get("command"),
+    }
+
+
+def scan_contents(results: Any, reports: dict[str, bytes], inventory: Any | None, plan: Any | None,
+                  extra_files: dict[str, Path] | None = None) -> BundleContents:
+    """Assemble a scan's bundle members. ``extra_files`` (arcname → file) land under ``attestations/``."""
+    from ..formats.json import JsonFormat
+
+    contents = BundleContents()
+    contents.add("results.json", JsonFormat().render(results))
+    contents.add("run.json", dump(run_info(results.run)))
+    for filename, data in sorted(reports.items()):
+        contents.add(f"reports/{filename}", data)
+    if inventory is not None:
+        contents.add("inventory.json", dump(inventory.to_dict()))
+    if plan is not None:
+        selected = {a.id: {"severity": a.severity, "params": a.params,
+                           "control_file": f"controls/{a.id}.yaml" if a.control.path else None}
+                    for a in sorted(plan.active, key=lambda a: a.id)}
+        contents.add("profile.json", dump({"profile": plan.profile.to_dict(), "controls": selected}))
+        for active in plan.active:
+            if active.control.path is not None:
+                contents.add_files({f"{active.id}.yaml": Path(active.control.path)}, "controls/")
+    if extra_files:
+        contents.add_files(extra_files, "attestations/")
+    return contents
