@@ -114,7 +114,7 @@ def plan_scan(args: argparse.Namespace, inventory_source: str | None = None) -> 
     if getattr(args, "attestations", None):
         from .attestations import load_attestations
 
-        plan.inputs["attestations"] = load_attestations(args.attestations)
+        plan.inputs["attestations"] = load_attestations(args.attestations, catalog.controls)
     from . import posture
 
     plan.inputs.update(posture.load_inputs(args, profile))
@@ -182,6 +182,9 @@ def run_scan(args: argparse.Namespace, progress: Callable[[str], None] | None = 
     from . import posture
 
     posture.apply(results, plan.inputs, full)
+    from .coverage import coverage_rows
+
+    results.extra["coverage"] = coverage_rows(plan.active, results.findings)
     results.scan_context = ScanContext(plan, inventory)  # type: ignore[attr-defined]
     return results, exit_code(results.findings, args.fail_on, getattr(args, "fail_on_new_only", False))
 

@@ -41,6 +41,12 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--quiet", "-q", action="store_true", help="print nothing but results")
 
 
+def add_attestation_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("attestations")
+    group.add_argument("--attestations", type=Path, metavar="FILE",
+                       help="YAML attestations for manual controls (see 'hipaacheck attest'); without it they report 'manual'")
+
+
 def add_posture_options(parser: argparse.ArgumentParser) -> None:
     """Waivers, baseline drift, history and the exit-code gates built on them."""
     group = parser.add_argument_group("waivers, drift and history")
