@@ -253,3 +253,96 @@ def attestation_evidence_files(attestations: AttestationsFile | None) -> dict[st
             if target.is_file():
                 files[_arcname(str(evidence.path))] = target
     return dict(sorted(files.items()))
+
+
+def _plain(text: str) -> Any:
+    import yaml
+
+    return yaml.safe_load(text)
+
+
+def append_attestation(path: Path, entry: Attestation) -> None:
+    """Append ``entry`` to the attestations file, keeping its text (and comments) as written.
+
+    The new entry is added as text at the end; the result is re-parsed and must
+    equal the old entries plus the new one, else the file is rewritten whole.
+    """
+    import textwrap
+
+    import yaml
+
+    from .atomic import write_text_atomic
+    from .yamlio import read_text
+
+    item = yaml.safe_dump([entry.to_dict()], sort_keys=False, allow_unicode=True, width=100)
+    if not path.exists():
+        header = "# Attestations for hipaacheck (scan --attestations FILE). Append with 'hipaacheck attest'.\n"
+        write_text_atomic(path, header + "version: 1\nattestations:\n" + textwrap.indent(item, "  "))
+        return
+    old_text = read_text(path)
+    old = _plain(old_text)
+    expected = dict(old, attestations=[*old["attestations"], entry.to_dict()])
+    base = old_text if old_text.endswith("\n") else old_text + "\n"
+    for candidate in (base + textwrap.indent(item, "  "), base + item):
+        try:
+            if _plain(candidate) == expected:
+                write_text_atomic(path, candidate)
+                return
+        except yaml.YAMLError:
+            continue
+    write_text_atomic(path, yaml.safe_dump(expected, sort_keys=False, allow_unicode=True, width=100))
+
+
+def _evidence_item(value: str, base: Path) -> Evidence:
+    """A URL as given, or a file hashed now and named relative to the attestations file."""
+    import os
+
+    if value.startswith(("http://", "https://")):
+        return Evidence(url=value)
+    target = Path(value)
+    if not target.is_file():
+        raise InputError(f"--evidence {value}", "no such file")
+    try:
+        digest = sha256_file(target)
+    except OSError as exc:
+        raise InputError(f"--evidence {value}", exc.strerror or "cannot read") from None
+    relative = os.path.relpath(target.resolve(), base.resolve())
+    return Evidence(path=Path(relative).as_posix(), sha256=digest)
+
+
+def build_attestation(controls: Mapping[str, Any], control_id: str, file: Path, *, by: str, role: str,
+                      statement: str | None = None, evidence: Iterable[str] = (), valid_days: int | None = None,
+                      specification: str | None = None, on: str | None = None) -> Attestation:
+    """A validated new entry for ``control_id``; evidence files are hashed here, at attest time."""
+    from datetime import datetime, timezone
+
+    control = controls.get(control_id)
+    if control is None:
+        raise InputError("attest", f"unknown control {control_id!r}")
+    if control.check not in ATTESTATION_CHECKS:
+        raise InputError("attest", f"{control_id!r} is an automated control (check {control.check!r}), "
+                                   "not an attestation control")
+    kind = "alternative" if control.check == ALTERNATIVE_CHECK else "implemented"
+    if kind == "alternative":
+        if not specification or not statement:
+            raise InputError("attest", f"{control_id} needs --specification CITATION and --statement TEXT "
+                                       "(the alternative measure, or why none is reasonable and appropriate)")
+        paragraph = security_rule().resolve(specification)
+        if paragraph is None or paragraph.designation != "addressable":
+            raise InputError("--specification", f"{specification!r} is not an addressable implementation "
+                                                "specification of the Security Rule")
+        specification = paragraph.citation
+    elif specification:
+        raise InputError("--specification", f"only manual.alternative controls take a specification, not {control_id}")
+    if not by.strip() or not role.strip():
+        raise InputError("attest", "--by and --role must not be empty")
+    if valid_days is not None and not 1 <= valid_days <= 3660:
+        raise InputError("--valid-days", f"{valid_days} is outside 1..3660")
+    try:
+        when = date.fromisoformat(on) if on else datetime.now(timezone.utc).date()
+    except ValueError:
+        raise InputError("--date", f"{on!r} is not a YYYY-MM-DD date") from None
+    return Attestation(control=control_id, by=by.strip(), role=role.strip(), date=when, kind=kind,
+                       specification=specification, valid_days=valid_days,
+                       statement=(statement or "").strip() or None,
+                       evidence=tuple(_evidence_item(v, file.parent) for v in evidence))

@@ -12,7 +12,7 @@ from typing import Sequence
 from .. import __version__
 from ..errors import InputError
 
-SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "diff", "history", "evidence")
+SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "diff", "history", "evidence", "attest", "coverage")
 EXIT_INPUT = 2
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .options import (add_catalog_options, add_evidence_options, add_logging_options, add_output_options,
-                      add_posture_options, add_source_options)
+from .options import (add_attestation_options, add_catalog_options, add_evidence_options, add_logging_options,
+                      add_output_options, add_posture_options, add_source_options)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -13,6 +13,7 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Scan a host (default: this machine), an AWS account or a saved inventory.")
     add_source_options(parser)
     add_catalog_options(parser)
+    add_attestation_options(parser)
     add_output_options(parser)
     add_posture_options(parser)
     add_logging_options(parser)
