@@ -17,6 +17,7 @@ _KEY_VALUE = re.compile(
     r"(?i)((?:aws_secret_access_key|secret_?access_?key|aws_session_token|session_?token|x-amz-security-token"
     r"|x-amz-credential|authorization|password|passwd|passphrase|private_?key|client_?secret|api_?key)"
     r"['\"]?\s*[:=]\s*b?['\"]?)([^'\"\s,;}]+(?: [^'\"\s,;}]+)*)")
+_AUTH_HEADER = re.compile(r"(?i)(authorization['\"]?\s*[:=]\s*b?['\"]?)([^'\"\n]+)")  # whole header value
 _ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 _BARE_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.DOTALL)
@@ -32,6 +33,7 @@ def _looks_like_secret_key(token: str) -> bool:
 def redact(text: str) -> str:
     text = _PEM.sub(REDACTED, text)
     text = _SECRET_FLAG.sub(lambda m: m.group(1) + REDACTED, text)
+    text = _AUTH_HEADER.sub(lambda m: m.group(1) + REDACTED, text)
     text = _KEY_VALUE.sub(lambda m: m.group(1) + REDACTED, text)
     text = _ACCESS_KEY_ID.sub(REDACTED, text)
     return _BARE_SECRET.sub(lambda m: REDACTED if _looks_like_secret_key(m.group(0)) else m.group(0), text)
@@ -57,10 +59,8 @@ def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: b
 
     Replaces the handlers an earlier call installed, so in-process runs do not stack them.
     """
+    teardown_logging()
     root = logging.getLogger()
-    for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
-        root.removeHandler(handler)
-        handler.close()
     wanted = getattr(logging, level.upper())
     console = logging.StreamHandler(sys.stderr)
     console.setLevel(max(wanted, logging.ERROR if quiet else logging.WARNING) if log_file else
@@ -81,3 +81,11 @@ def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: b
         setattr(handler, _HANDLER_MARK, True)
         root.addHandler(handler)
     root.setLevel(wanted)
+
+
+def teardown_logging() -> None:
+    """Remove (and close) the handlers :func:`setup_logging` installed."""
+    root = logging.getLogger()
+    for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
+        root.removeHandler(handler)
+        handler.close()

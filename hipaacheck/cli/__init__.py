@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import logging
 import sys
 from typing import Sequence
 
@@ -56,6 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             from ..logsetup import setup_logging
 
             setup_logging(args.log_level, args.log_file, getattr(args, "quiet", False))
+            logging.getLogger("hipaacheck").debug("command line: hipaacheck %s", " ".join(argv))  # redacted
         return int(args.handler(args) or 0)
     except InputError as exc:
         sys.stderr.write(f"hipaacheck: error: {exc}\n")
@@ -65,6 +67,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    finally:
+        if hasattr(args, "log_level"):
+            from ..logsetup import teardown_logging
+
+            teardown_logging()
 
 
 def run() -> None:
