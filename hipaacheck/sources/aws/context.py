@@ -118,7 +118,7 @@ class AwsContext:
         self._last = threading.local()
         self.calls_by_operation: dict[str, int] = {}
         self._readers: ThreadPoolExecutor | None = None
-        session.events.register("before-call", self._count_call)
+        session.events.register_first("before-call", self._count_call)  # before any short-circuit
         if options.endpoint_url:
             session.events.register("before-sign.s3-control", strip_account_host_label)
 
