@@ -111,6 +111,27 @@ def _dates_to_text(data: Any) -> None:
             entry["date"] = entry["date"].isoformat()
 
 
+def _bad_date(path: Path) -> tuple[str, str]:
+    """``file:line`` and text of the first timestamp-looking scalar that is not a real date."""
+    import yaml
+
+    from .yamlio import read_text
+
+    stack = [yaml.compose(read_text(path), Loader=yaml.SafeLoader)]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
+            try:
+                date.fromisoformat(node.value[:10])
+            except ValueError:
+                return f"{path}:{node.start_mark.line + 1}", node.value
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in node.value for child in pair)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+    return str(path), "?"
+
+
 def _check_entry(entry: Attestation, where: str, index: int, controls: Mapping[str, Any] | None) -> None:
     """Cross-checks the schema cannot express: the citation and the control it attests."""
     prefix = f"$.attestations[{index}]"
@@ -136,7 +157,11 @@ def _check_entry(entry: Attestation, where: str, index: int, controls: Mapping[s
 def load_attestations(path: Path | str, controls: Mapping[str, Any] | None = None) -> AttestationsFile:
     """Load and validate an attestations file; with ``controls``, also check each entry's control."""
     path = Path(path)
-    data = load_yaml(path)
+    try:
+        data = load_yaml(path)
+    except ValueError as exc:  # PyYAML builds dates itself: 2026-13-40 raises here, without a line
+        where, value = _bad_date(path)
+        raise InputError(where, f"invalid date {value!r}: {exc}") from None
     if data is None:
         raise InputError(str(path), "empty attestations file (expected 'version: 1' and an 'attestations:' list)")
     _dates_to_text(data)
