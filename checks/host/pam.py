@@ -1,0 +1,108 @@
+"""PAM checks: lockout module in the login stacks, no ``nullok``; faillock and pwquality values."""
+from __future__ import annotations
+
+from typing import Any
+
+from hipaacheck.model import Location, NotApplicable, Outcome, Resource, failed, passed
+from hipaacheck.registry import check
+
+AUTH_STACKS = ["system-auth", "password-auth", "common-auth"]
+
+
+def _stack(resource: Resource, service: str) -> list[dict[str, Any]]:
+    resource.get(f"services.{service}")  # raises Unreadable if that stack could not be read
+    return resource.get("services")[service]
+
+
+@check("host.pam.module_in_stacks", resource_type="host.pam", params={
+    "module": {"type": "string", "pattern": r"^pam_\w+\.so$"},
+    "type": {"enum": ["auth", "account", "password", "session"], "default": "auth"},
+    "services": {"type": "array", "items": {"type": "string"}, "minItems": 1, "default": AUTH_STACKS},
+}, required=["module"])
+def module_in_stacks(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
+    """Each of ``services`` that exists runs ``module`` in its ``type`` stack (at least one must exist)."""
+    if not resource.get("present"):
+        return [failed("/etc/pam.d is missing: no PAM stack to check")]
+    services = resource.get("services")
+    present = [s for s in params["services"] if s in services or f"services.{s}" in resource.unreadable]
+    if not present:
+        return [failed(f"none of the PAM stacks {', '.join(params['services'])} exists", services=params["services"])]
+    outcomes = []
+    for service in present:
+        lines = [e for e in _stack(resource, service) if e["type"] == params["type"] and e["module"] == params["module"]]
+        path = f"/etc/pam.d/{service}"
+        if lines:
+            outcomes.append(passed(f"{service} runs {params['module']} ({len(lines)} {params['type']} lines)",
+                                   Location(lines[0]["path"], lines[0]["line"]), item=service))
+        else:
+            outcomes.append(failed(f"{service} does not run {params['module']} in its {params['type']} stack",
+                                   Location(path), item=service))
+    return outcomes
+
+
+@check("host.pam.no_nullok", resource_type="host.pam")
+def no_nullok(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
+    """No pam_unix line accepts an empty password (``nullok``) in any service."""
+    if not resource.get("present"):
+        raise NotApplicable("/etc/pam.d is missing")
+    for key in resource.unreadable:
+        if key.startswith("services."):
+            resource.get(key)  # an unreadable stack might hold nullok: error, not pass
+    seen: dict[tuple[str, int], dict[str, Any]] = {}
+    for stack in resource.get("services").values():
+        for entry in stack:
+            if entry["module"] == "pam_unix.so" and "nullok" in entry["args"]:
+                seen.setdefault((entry["path"], entry["line"]), entry)
+    if seen:
+        return [failed(f"pam_unix.so accepts empty passwords (nullok) in {path}:{line}", Location(path, line),
+                       item=f"{path}:{line}") for (path, line) in sorted(seen)]
+    return [passed("no pam_unix.so line has nullok", services=len(resource.get("services")))]
+
+
+def _effective(resource: Resource, key: str, default: int) -> tuple[int, str, Location | None]:
+    settings = resource.get("settings") or {}
+    loc = (resource.get("locations") or {}).get(key)
+    if key in settings:
+        return settings[key], "set", Location(loc["path"], loc["line"]) if loc else None
+    return default, "module default", None
+
+
+def _bounded(resource: Resource, module: str, key: str, default: int, ok: Any, expected: str) -> Outcome:
+    if not resource.get("pam_lines"):
+        return failed(f"{module} is in no PAM stack, so its {key} has no effect", key=key)
+    value, source, loc = _effective(resource, key, default)
+    evidence = {key: value, "source": source, "expected": expected}
+    if ok(value):
+        return passed(f"{key} is {value} ({source})", loc, **evidence)
+    return failed(f"{key} is {value} ({source}); expected {expected}", loc, **evidence)
+
+
+@check("host.faillock.deny", resource_type="host.faillock", params={
+    "max_deny": {"type": "integer", "minimum": 1, "default": 5},
+})
+def faillock_deny(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """pam_faillock locks an account after at most ``max_deny`` failures (module default 3)."""
+    limit = params["max_deny"]
+    return _bounded(resource, "pam_faillock.so", "deny", 3, lambda v: 0 < v <= limit, f"1..{limit}")
+
+
+@check("host.faillock.unlock_time", resource_type="host.faillock", params={
+    "min_unlock_time": {"type": "integer", "minimum": 1, "default": 900},
+})
+def faillock_unlock_time(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """A locked account stays locked ``min_unlock_time`` seconds or until an admin unlocks it (0)."""
+    low = params["min_unlock_time"]
+    return _bounded(resource, "pam_faillock.so", "unlock_time", 600, lambda v: v == 0 or v >= low,
+                    f"0 (admin unlock) or >= {low}")
+
+
+@check("host.pwquality.minimum", resource_type="host.pwquality", params={
+    "setting": {"enum": ["minlen", "minclass", "difok", "dictcheck"]},
+    "min": {"type": "integer", "minimum": 0},
+    "default": {"type": "integer", "description": "libpwquality's built-in value"},
+}, required=["setting", "min", "default"])
+def pwquality_minimum(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """A pwquality setting (config file, or pam_pwquality argument) is at least ``min``."""
+    low = params["min"]
+    return _bounded(resource, "pam_pwquality.so", params["setting"], params["default"], lambda v: v >= low,
+                    f">= {low}")

@@ -1,0 +1,115 @@
+"""auditd: /etc/audit/auditd.conf and the audit rules auditd loads at boot.
+
+augenrules compiles /etc/audit/rules.d/*.rules (sorted) into audit.rules; when
+rules.d holds rules they are what loads, otherwise audit.rules is read as is.
+File watches written as ``-w`` or as ``-a ... -F path=`` are normalised alike.
+"""
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from ...model import Resource
+from . import host_collector
+from .files import FileRead, HostContext
+from .parsing import files_resource, parse_conf_settings, values_and_locations
+
+CONF = "/etc/audit/auditd.conf"
+RULES_D = "/etc/audit/rules.d/*.rules"
+AUDIT_RULES = "/etc/audit/audit.rules"
+CONF_INTEGERS = {"max_log_file", "num_logs", "space_left", "admin_space_left"}
+WITH_VALUE = {"-w", "-W", "-p", "-k", "-a", "-A", "-d", "-S", "-F", "-C", "-e", "-f", "-b", "-r",
+              "--backlog_wait_time"}
+
+
+def _rule(tokens: list[str], where: str) -> dict[str, Any]:
+    rule: dict[str, Any] = {"syscalls": [], "fields": {}}
+    index = 0
+    while index < len(tokens):
+        option = tokens[index]
+        if option in WITH_VALUE:
+            if index + 1 >= len(tokens):
+                raise ValueError(f"{where}: option {option} needs a value")
+            value = tokens[index + 1]
+            index += 2
+            if option == "-S":
+                rule["syscalls"].extend(value.split(","))
+            elif option == "-F":
+                for op in ("!=", "<=", ">=", "=", "<", ">", "&"):
+                    if op in value:
+                        name, _, val = value.partition(op)
+                        rule["fields"][name] = val if op == "=" else f"{op}{val}"
+                        break
+            else:
+                rule[option.lstrip("-")] = value
+        elif option.startswith("-"):
+            rule[option.lstrip("-")] = True
+            index += 1
+        else:
+            raise ValueError(f"{where}: unexpected {option!r} (audit rules are auditctl options)")
+    return rule
+
+
+def parse_rules(reads: list[FileRead]) -> dict[str, Any]:
+    watches: list[dict[str, Any]] = []
+    syscall_rules: list[dict[str, Any]] = []
+    enabled = failure = None
+    loginuid_immutable = False
+    last = None
+    for read in reads:
+        for number, raw in enumerate((read.text or "").splitlines(), start=1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            where = f"{read.path}:{number}"
+            try:
+                tokens = shlex.split(line, comments=True)
+            except ValueError as exc:
+                raise ValueError(f"{where}: {exc}") from None
+            rule = _rule(tokens, where)
+            location = {"path": read.path, "line": number}
+            last = rule
+            if "e" in rule:
+                enabled = _int(rule["e"], where)
+            if "f" in rule:
+                failure = _int(rule["f"], where)
+            if rule.get("loginuid-immutable"):
+                loginuid_immutable = True
+            if "w" in rule:
+                watches.append({"target": rule["w"], "perms": rule.get("p", "rwxa"), "key": rule.get("k"), **location})
+            elif "a" in rule or "A" in rule:
+                action = rule.get("a") or rule.get("A")
+                fields = rule["fields"]
+                target = fields.get("path") or fields.get("dir")
+                if target and not str(target).startswith(("!", "<", ">", "&")) and "never" not in action:
+                    watches.append({"target": target, "perms": fields.get("perm", "rwxa"), "key": rule.get("k"),
+                                    **location})
+                syscall_rules.append({"action": action, "syscalls": rule["syscalls"], "fields": fields,
+                                      "key": rule.get("k") or fields.get("key"), **location})
+    return {"watches": watches, "syscall_rules": syscall_rules, "enabled": enabled, "failure_mode": failure,
+            "loginuid_immutable": loginuid_immutable, "immutable_last": bool(last and last.get("e") == "2")}
+
+
+def _int(value: str, where: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{where}: expected a number, got {value!r}") from None
+
+
+@host_collector("host.auditd")
+def collect_conf(ctx: HostContext) -> list[Resource]:
+    def parse(reads: list[FileRead]) -> dict[str, Any]:
+        return values_and_locations(parse_conf_settings(reads, CONF_INTEGERS, lower_values=True))
+
+    return [files_resource("host.auditd", CONF, [ctx.read(CONF)], parse)]
+
+
+@host_collector("host.audit_rules")
+def collect_rules(ctx: HostContext) -> list[Resource]:
+    rules_d = ctx.glob(RULES_D)
+    paths = rules_d or [AUDIT_RULES]
+    resource = files_resource("host.audit_rules", "/etc/audit/rules.d" if rules_d else AUDIT_RULES,
+                              [ctx.read(p) for p in paths], parse_rules)
+    resource.attributes["source"] = "rules.d" if rules_d else "audit.rules"
+    return [resource]

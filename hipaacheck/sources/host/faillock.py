@@ -1,0 +1,40 @@
+"""/etc/security/faillock.conf and the pam_faillock lines that may override it."""
+from __future__ import annotations
+
+from typing import Any
+
+from ...model import Resource
+from . import host_collector
+from .files import HostContext
+from .pam import module_arg_settings, module_entries
+from .parsing import files_resource, parse_conf_settings, values_and_locations
+
+PATH = "/etc/security/faillock.conf"
+INTEGERS = {"deny", "unlock_time", "fail_interval", "root_unlock_time"}
+
+
+def pam_backed_resource(ctx: HostContext, resource_type: str, paths: list[str], module: str, pam_type: str,
+                        integers: set[str]) -> Resource:
+    """A PAM module's config files (later wins) plus its PAM lines, whose ``key=value`` arguments win.
+
+    ``pam_lines`` lists where the module is used: with no line, the
+    module does not run and its settings have no effect.
+    """
+    def parse(reads: list) -> dict[str, Any]:
+        settings = parse_conf_settings(reads, integers)
+        try:
+            entries = module_entries(ctx, module, pam_type)
+        except ValueError as exc:
+            raise ValueError(f"PAM stack: {exc}") from None
+        settings.update(module_arg_settings(entries, integers))
+        return {**values_and_locations(settings),
+                "pam_lines": [{"service": e["service"], "path": e["path"], "line": e["line"]} for e in entries]}
+
+    resource = files_resource(resource_type, paths[0], [ctx.read(p) for p in paths], parse)
+    resource.attributes["present"] = ctx.exists(paths[0])
+    return resource
+
+
+@host_collector("host.faillock")
+def collect(ctx: HostContext) -> list[Resource]:
+    return [pam_backed_resource(ctx, "host.faillock", [PATH], "pam_faillock.so", "auth", INTEGERS)]

@@ -1,0 +1,117 @@
+"""logrotate: how many days of each log survive (``rotate`` count × period, capped by ``maxage``).
+
+Global directives apply to blocks defined after them; ``include`` pulls in a
+file or every file of a folder (skipping backup files, as logrotate does).
+"""
+from __future__ import annotations
+
+import shlex
+from typing import Any
+
+from ...model import Resource
+from . import host_collector
+from .files import HostContext
+from .parsing import files_resource
+
+MAIN = "/etc/logrotate.conf"
+PERIOD_DAYS = {"hourly": 1 / 24, "daily": 1, "weekly": 7, "monthly": 30, "yearly": 365}
+SKIP_SUFFIXES = (".rpmsave", ".rpmorig", ".rpmnew", ".dpkg-old", ".dpkg-dist", ".dpkg-new", ".disabled", "~",
+                 ".swp", ".bak", ".old")
+MAX_INCLUDE_DEPTH = 8
+
+
+def retention_days(options: dict[str, Any]) -> float | None:
+    """Days a rotated log is kept, or None when no time period bounds it (size-only rotation)."""
+    period = options.get("period")
+    rotate = options.get("rotate", 0)
+    days = rotate * PERIOD_DAYS[period] if period else None
+    if "maxage" in options:
+        days = options["maxage"] if days is None else min(days, options["maxage"])
+    return days
+
+
+class LogrotateConfig:
+    def __init__(self, ctx: HostContext) -> None:
+        self.ctx = ctx
+        self.globals: dict[str, Any] = {}
+        self.blocks: list[dict[str, Any]] = []
+        self.files: list[str] = []
+
+    def _directive(self, target: dict[str, Any], words: list[str], where: str) -> None:
+        keyword = words[0].lower()
+        if keyword in PERIOD_DAYS:
+            target["period"] = keyword
+        elif keyword in ("rotate", "maxage"):
+            if len(words) < 2 or not words[1].lstrip("-").isdigit():
+                raise ValueError(f"{where}: {keyword} needs a whole number")
+            target[keyword] = max(int(words[1]), 0) if keyword == "rotate" else int(words[1])
+
+    def read_file(self, path: str, depth: int = 0) -> None:
+        read = self.ctx.read(path)
+        if read.error or not read.exists:
+            raise ValueError(f"{path}: {read.error or 'missing'}")
+        self.files.append(path)
+        block: dict[str, Any] | None = None
+        in_script = False
+        for number, raw in enumerate((read.text or "").splitlines(), start=1):
+            line = raw.strip()
+            where = f"{path}:{number}"
+            if in_script:
+                in_script = line != "endscript"
+                continue
+            if not line or line.startswith("#"):
+                continue
+            if line in ("postrotate", "prerotate", "firstaction", "lastaction", "preremove"):
+                in_script = True
+                continue
+            if line.endswith("{"):
+                if block is not None:
+                    raise ValueError(f"{where}: nested '{{'")
+                try:
+                    paths = shlex.split(line[:-1])
+                except ValueError as exc:
+                    raise ValueError(f"{where}: {exc}") from None
+                block = {"paths": paths, "options": dict(self.globals), "path": path, "line": number}
+                continue
+            if line == "}":
+                if block is None:
+                    raise ValueError(f"{where}: '}}' without a block")
+                block["days"] = retention_days(block["options"])
+                self.blocks.append(block)
+                block = None
+                continue
+            words = line.split()
+            if words[0] == "include" and block is None:
+                self.include(words[1:], depth, where)
+                continue
+            self._directive(block["options"] if block is not None else self.globals, words, where)
+        if block is not None:
+            raise ValueError(f"{path}:{block['line']}: block not closed")
+
+    def include(self, args: list[str], depth: int, where: str) -> None:
+        if not args or depth >= MAX_INCLUDE_DEPTH:
+            raise ValueError(f"{where}: bad include")
+        target = args[0]
+        if self.ctx.stat(target).is_dir:
+            for path in self.ctx.glob(f"{target.rstrip('/')}/*"):
+                if not path.endswith(SKIP_SUFFIXES) and not self.ctx.stat(path).is_dir:
+                    self.read_file(path, depth + 1)
+        elif self.ctx.exists(target):
+            self.read_file(target, depth + 1)
+
+
+@host_collector("host.logrotate")
+def collect(ctx: HostContext) -> list[Resource]:
+    read = ctx.read(MAIN)
+    if not read.exists or read.error:
+        return [files_resource("host.logrotate", MAIN, [read], lambda reads: {})]
+    config = LogrotateConfig(ctx)
+    resource = Resource(type="host.logrotate", id=MAIN, attributes={"present": True})
+    try:
+        config.read_file(MAIN)
+    except ValueError as exc:
+        resource.unreadable["*"] = str(exc)
+        return [resource]
+    resource.attributes.update(blocks=config.blocks, defaults=config.globals,
+                               default_days=retention_days(config.globals), files=config.files)
+    return [resource]

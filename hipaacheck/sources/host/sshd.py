@@ -1,0 +1,158 @@
+"""sshd_config as sshd reads it: case-insensitive keywords, first value wins, Includes in place.
+
+``Include`` (globs resolved inside the root, relative to /etc/ssh) is read where
+it appears, before later lines of the including file. Settings under ``Match``
+are kept apart from the global ones: they only apply to some connections. Each
+global setting records the file and line that set it, for SARIF locations.
+"""
+from __future__ import annotations
+
+import re
+import shlex
+from typing import Any
+
+from ...model import Resource
+from . import host_collector
+from .files import HostContext
+from .pam import PamStacks
+
+MAIN = "/etc/ssh/sshd_config"
+SSHD_BINARIES = ("/usr/sbin/sshd", "/usr/bin/sshd")
+MAX_INCLUDE_DEPTH = 16
+# Keywords sshd accumulates over several lines instead of keeping the first.
+MULTI = {"hostkey", "hostcertificate", "listenaddress", "port", "acceptenv", "allowusers", "denyusers",
+         "allowgroups", "denygroups", "subsystem", "setenv", "include"}
+INTEGERS = {"maxauthtries", "clientalivecountmax", "maxsessions"}
+TIMES = {"clientaliveinterval", "logingracetime"}
+CASE_FOLDED = {"permitrootlogin", "passwordauthentication", "kbdinteractiveauthentication", "usepam",
+               "challengeresponseauthentication", "permitemptypasswords", "pubkeyauthentication",
+               "hostbasedauthentication", "ignorerhosts", "gssapiauthentication", "x11forwarding"}
+_TIME = re.compile(r"(\d+)([sSmMhHdDwW]?)")
+_TIME_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def convtime(text: str) -> int:
+    """sshd's time format: ``300``, ``5m``, ``1h30m`` → seconds."""
+    total, position = 0, 0
+    for match in _TIME.finditer(text):
+        if match.start() != position:
+            break
+        total += int(match.group(1)) * _TIME_UNITS[match.group(2).lower()]
+        position = match.end()
+    if position == 0 or position != len(text):
+        raise ValueError(f"invalid time value {text!r}")
+    return total
+
+
+def _words(line: str, where: str) -> tuple[str, list[str]]:
+    match = re.match(r"^([A-Za-z0-9]+)\s*(?:=\s*|\s+)(.*)$", line)
+    if not match:
+        raise ValueError(f"{where}: missing argument in {line.split()[0]!r}")
+    try:
+        args = shlex.split(match.group(2), comments=False, posix=True)
+    except ValueError as exc:
+        raise ValueError(f"{where}: {exc}") from None
+    if not args:
+        raise ValueError(f"{where}: missing argument for {match.group(1)!r}")
+    return match.group(1).lower(), args
+
+
+def _value(keyword: str, args: list[str], where: str) -> Any:
+    text = " ".join(args)
+    try:
+        if keyword in INTEGERS:
+            return int(text)
+        if keyword in TIMES:
+            return convtime(text)
+    except ValueError:
+        raise ValueError(f"{where}: {keyword} needs a number, got {text!r}") from None
+    return text.lower() if keyword in CASE_FOLDED else text
+
+
+class SshdConfig:
+    """Accumulates settings while files are read in sshd's order."""
+
+    def __init__(self, ctx: HostContext) -> None:
+        self.ctx = ctx
+        self.settings: dict[str, Any] = {}
+        self.locations: dict[str, dict[str, Any]] = {}
+        self.match_blocks: list[dict[str, Any]] = []
+        self.files: list[str] = []
+
+    def _set(self, target: dict[str, Any], keyword: str, value: Any, location: dict[str, Any] | None) -> None:
+        if keyword in MULTI:
+            target.setdefault(keyword, []).append(value)
+        elif keyword not in target:
+            target[keyword] = value
+            if location is not None:
+                self.locations[keyword] = location
+
+    def read_file(self, path: str, match: dict[str, Any] | None = None, depth: int = 0) -> None:
+        read = self.ctx.read(path)
+        if read.error:
+            raise ValueError(f"{path}: {read.error}")
+        if not read.exists:
+            raise ValueError(f"{path}: missing")
+        self.files.append(path)
+        for number, raw in enumerate((read.text or "").splitlines(), start=1):
+            line = raw.strip()
+            if not line or line.startswith("#"):
+                continue
+            where = f"{path}:{number}"
+            keyword, args = _words(line, where)
+            if keyword == "match":
+                match = {"criteria": " ".join(args), "path": path, "line": number, "settings": {}}
+                self.match_blocks.append(match)
+                continue
+            if keyword == "include":
+                self.include(args, match, depth, where)
+                continue
+            value = _value(keyword, args, where)
+            if match is None:
+                self._set(self.settings, keyword, value, {"path": path, "line": number})
+            else:
+                self._set(match["settings"], keyword, value, None)
+
+    def include(self, patterns: list[str], match: dict[str, Any] | None, depth: int, where: str) -> None:
+        if depth >= MAX_INCLUDE_DEPTH:
+            raise ValueError(f"{where}: Include nested deeper than {MAX_INCLUDE_DEPTH}")
+        for pattern in patterns:
+            if not pattern.startswith("/"):
+                pattern = f"/etc/ssh/{pattern}"
+            for path in self.ctx.glob(pattern):  # sorted, as glob(3); no match is not an error
+                self.read_file(path, match, depth + 1)  # a Match inside ends with its file
+
+
+def _sshd_pam_auth(ctx: HostContext) -> dict[str, Any]:
+    """The sshd PAM auth stack (modules only), for second-factor checks."""
+    if not ctx.exists("/etc/pam.d/sshd"):
+        return {"auth": []}
+    try:
+        stack = PamStacks(ctx.read).stack("sshd", "auth")
+    except ValueError as exc:
+        return {"error": str(exc)}
+    return {"auth": [{k: e[k] for k in ("control", "module", "args", "path", "line")} for e in stack]}
+
+
+@host_collector("host.sshd")
+def collect(ctx: HostContext) -> list[Resource]:
+    installed = any(ctx.exists(path) for path in SSHD_BINARIES)
+    resource = Resource(type="host.sshd", id=MAIN,
+                        attributes={"present": ctx.exists(MAIN), "installed": installed})
+    pam = _sshd_pam_auth(ctx)
+    if "error" in pam:
+        resource.unreadable["pam_auth"] = pam["error"]
+    else:
+        resource.attributes["pam_auth"] = pam["auth"]
+    if not resource.attributes["present"]:
+        resource.attributes.update(settings={}, locations={}, match_blocks=[], files=[])
+        return [resource]
+    config = SshdConfig(ctx)
+    try:
+        config.read_file(MAIN)
+    except ValueError as exc:
+        resource.unreadable["*"] = str(exc)
+        return [resource]
+    resource.attributes.update(settings=config.settings, locations=config.locations,
+                               match_blocks=config.match_blocks, files=config.files)
+    return [resource]

@@ -1,0 +1,98 @@
+"""sudoers and its includes: NOPASSWD tags, ``!authenticate`` and ``timestamp_timeout`` Defaults.
+
+Only where each was found is kept (file, line, the rule's user list), never
+the rule text itself.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import PurePosixPath
+from typing import Any
+
+from ...model import Resource
+from . import host_collector
+from .files import HostContext
+
+MAIN = "/etc/sudoers"
+MAX_DEPTH = 8
+_INCLUDE = re.compile(r"^[#@](include|includedir)\s+(\S+)\s*$")
+_DEFAULTS = re.compile(r"^Defaults([:@>!]\S+)?\s+(.*)$")
+
+
+def _logical(text: str) -> list[tuple[int, str]]:
+    out, pending, start = [], "", 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not pending:
+            start = number
+        if raw.rstrip().endswith("\\"):
+            pending += raw.rstrip()[:-1] + " "
+            continue
+        out.append((start, (pending + raw).strip()))
+        pending = ""
+    return out
+
+
+class Sudoers:
+    def __init__(self, ctx: HostContext) -> None:
+        self.ctx = ctx
+        self.files: list[str] = []
+        self.nopasswd: list[dict[str, Any]] = []
+        self.defaults: list[dict[str, Any]] = []
+
+    def read_file(self, path: str, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            raise ValueError(f"{path}: includes nested deeper than {MAX_DEPTH}")
+        read = self.ctx.read(path)
+        if read.error or not read.exists:
+            raise ValueError(f"{path}: {read.error or 'missing'}")
+        self.files.append(path)
+        for number, line in _logical(read.text or ""):
+            include = _INCLUDE.match(line)
+            if include:
+                self.include(include.group(1), include.group(2), path, depth)
+                continue
+            line = re.sub(r"(^|\s)#(?!\d).*$", "", line).strip()  # '#123' is a uid, not a comment
+            if not line:
+                continue
+            location = {"path": path, "line": number}
+            defaults = _DEFAULTS.match(line)
+            if defaults:
+                self._defaults(defaults.group(2), defaults.group(1), location)
+            elif "NOPASSWD" in line.split("=", 1)[-1]:
+                self.nopasswd.append({**location, "who": line.split()[0]})
+
+    def _defaults(self, text: str, scope: str | None, location: dict[str, Any]) -> None:
+        for item in re.split(r",\s*(?=[!A-Za-z_])", text):
+            item = item.strip()
+            name, eq, value = item.partition("=")
+            negated = name.startswith("!")
+            entry = {"name": name.lstrip("!").strip().rstrip("+-"), "negated": negated, "scope": scope, **location}
+            if eq:
+                entry["value"] = value.strip().strip('"')
+            self.defaults.append(entry)
+
+    def include(self, kind: str, target: str, current: str, depth: int) -> None:
+        if not target.startswith("/"):
+            target = str(PurePosixPath(current).parent / target)
+        if kind == "include":
+            self.read_file(target, depth + 1)
+            return
+        for path in self.ctx.glob(f"{target.rstrip('/')}/*"):
+            name = PurePosixPath(path).name
+            if "." not in name and not name.endswith("~"):  # sudo skips these in an includedir
+                self.read_file(path, depth + 1)
+
+
+@host_collector("host.sudoers")
+def collect(ctx: HostContext) -> list[Resource]:
+    resource = Resource(type="host.sudoers", id=MAIN, attributes={"present": ctx.exists(MAIN)})
+    if not resource.attributes["present"]:
+        return [resource]
+    sudoers = Sudoers(ctx)
+    try:
+        sudoers.read_file(MAIN)
+    except ValueError as exc:
+        resource.unreadable["*"] = str(exc)
+        return [resource]
+    resource.attributes.update(files=sudoers.files, nopasswd=sudoers.nopasswd, defaults=sudoers.defaults)
+    return [resource]
