@@ -1,0 +1,253 @@
+"""Evidence bundle: contents, verification, tamper detection, signatures, determinism, atomic writes, secrets."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from hipaacheck.evidence.bundle import STALL_ENV, BundleContents, write_bundle
+from hipaacheck.evidence.signing import fingerprint
+
+SEED = "SEEDEDHASHVALUE"
+FORMATS = "json,html,sarif,csv,markdown,junit"
+
+
+def make_key(folder: Path, name: str) -> tuple[Path, Path, Ed25519PrivateKey]:
+    key = Ed25519PrivateKey.generate()
+    private = folder / f"{name}.pem"
+    public = folder / f"{name}.pub.pem"
+    private.write_bytes(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
+                                          serialization.NoEncryption()))
+    public.write_bytes(key.public_key().public_bytes(serialization.Encoding.PEM,
+                                                     serialization.PublicFormat.SubjectPublicKeyInfo))
+    return private, public, key
+
+
+@pytest.fixture
+def host_tree(tmp_path: Path) -> Path:
+    root = tmp_path / "root"
+    (root / "etc").mkdir(parents=True)
+    (root / "etc" / "login.defs").write_text("PASS_MAX_DAYS 99999\nPASS_MIN_DAYS 0\nENCRYPT_METHOD SHA512\n")
+    (root / "etc" / "shadow").write_text(f"root:*:19000:0:99999:7:::\nalice:$6$seedsalt${SEED}:19000:0:99999:7:::\n")
+    (root / "etc" / "passwd").write_text("root:x:0:0:root:/root:/bin/bash\nalice:x:1000:1000::/home/alice:/bin/bash\n")
+    (root / "etc" / "hostname").write_text("fixture-host\n")
+    return root
+
+
+@pytest.fixture
+def signed_bundle(cli, tmp_path: Path, host_tree: Path) -> dict:
+    private, public, key = make_key(tmp_path, "signer")
+    out = tmp_path / "out"
+    bundle = tmp_path / "evidence.zip"
+    result = cli("scan", "--root", host_tree, "--format", FORMATS, "--output-dir", out,
+                 "--evidence-bundle", bundle, "--sign-key", private)
+    assert result.code in (0, 1, 3), result.err
+    assert bundle.is_file()
+    return {"bundle": bundle, "public": public, "key": key, "out": out, "tmp": tmp_path}
+
+
+def members(path: Path) -> dict[str, bytes]:
+    with zipfile.ZipFile(path) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def rewrite(src: Path, dst: Path, changes: dict[str, bytes | None]) -> Path:
+    """Copy a zip, replacing (bytes) or dropping (None) members; new names are added."""
+    data = members(src)
+    for name, value in changes.items():
+        if value is None:
+            data.pop(name, None)
+        else:
+            data[name] = value
+    with zipfile.ZipFile(dst, "w") as archive:
+        for name, value in data.items():
+            archive.writestr(name, value)
+    return dst
+
+
+def test_bundle_holds_the_whole_story(signed_bundle: dict) -> None:
+    data = members(signed_bundle["bundle"])
+    manifest = json.loads(data["manifest.json"])
+    listed = {entry["path"]: entry for entry in manifest["files"]}
+    assert set(data) == set(listed) | {"manifest.json", "manifest.sig"}
+    for name in ("results.json", "inventory.json", "profile.json", "run.json"):
+        assert name in listed
+    for fmt_file in ("hipaacheck-results.json", "hipaacheck-report.html", "hipaacheck.sarif", "hipaacheck-findings.csv",
+                     "hipaacheck.md", "hipaacheck-junit.xml"):
+        assert data[f"reports/{fmt_file}"] == (signed_bundle["out"] / fmt_file).read_bytes()
+    profile = json.loads(data["profile.json"])
+    assert profile["profile"]["id"] == "hipaa-host" and profile["controls"]
+    from hipaacheck.controls import builtin_controls
+
+    catalog = builtin_controls()
+    for control_id, active in profile["controls"].items():
+        assert data[active["control_file"]] == catalog.controls[control_id].path.read_bytes()
+        assert "params" in active and "severity" in active
+    run = json.loads(data["run.json"])
+    assert run["tool"]["name"] == "hipaacheck" and run["python"]["version"]
+    assert run["host"] == "fixture-host" and run["started_at"] and run["finished_at"]
+    assert run["command"][run["command"].index("--sign-key") + 1] == "<redacted>"
+    inventory = json.loads(data["inventory.json"])
+    assert inventory["source"] == "host" and inventory["resources"]
+    assert manifest["signature"]["public_key_sha256"] == fingerprint(signed_bundle["key"].public_key())
+    assert all(info.date_time == (1980, 1, 1, 0, 0, 0) for info in zipfile.ZipFile(signed_bundle["bundle"]).infolist())
+    assert zipfile.ZipFile(signed_bundle["bundle"]).namelist() == sorted(data)
+
+
+def test_verify_ok(cli, signed_bundle: dict) -> None:
+    result = cli("evidence", "verify", signed_bundle["bundle"], "--public-key", signed_bundle["public"])
+    assert result.code == 0, result.out
+    assert "signature verified" in result.out
+    unsigned_check = cli("evidence", "verify", signed_bundle["bundle"])
+    assert unsigned_check.code == 0 and "not checked" in unsigned_check.out
+
+
+@pytest.mark.parametrize("change, expected", [
+    ({"inventory.json": None}, "missing: inventory.json"),
+    ({"attestations/forged.pdf": b"%PDF"}, "extra: attestations/forged.pdf"),
+    ({"manifest.sig": None}, "missing: manifest.sig"),
+])
+def test_tampering_is_named(cli, signed_bundle: dict, change: dict, expected: str) -> None:
+    tampered = rewrite(signed_bundle["bundle"], signed_bundle["tmp"] / "t.zip", change)
+    result = cli("evidence", "verify", tampered, "--public-key", signed_bundle["public"])
+    assert result.code == 1 and expected in result.out and "TAMPERED" in result.out
+
+
+def test_one_changed_byte_is_named(cli, signed_bundle: dict) -> None:
+    data = members(signed_bundle["bundle"])
+    results = bytearray(data["results.json"])
+    results[10] ^= 0x01
+    tampered = rewrite(signed_bundle["bundle"], signed_bundle["tmp"] / "t.zip", {"results.json": bytes(results)})
+    result = cli("evidence", "verify", tampered)
+    assert result.code == 1
+    assert result.out.splitlines()[0].endswith("changed: results.json") and "inventory.json" not in result.out
+
+
+def test_byte_flip_inside_the_zip_file_is_caught(cli, signed_bundle: dict) -> None:
+    raw = bytearray(signed_bundle["bundle"].read_bytes())
+    offset = raw.index(b"controls/") + 200  # inside the first member's compressed data
+    raw[offset] ^= 0xFF
+    broken = signed_bundle["tmp"] / "flip.zip"
+    broken.write_bytes(bytes(raw))
+    result = cli("evidence", "verify", broken)
+    assert result.code == 1 and "changed: controls/" in result.out
+
+
+def test_rehashed_manifest_fails_the_signature(cli, signed_bundle: dict) -> None:
+    data = members(signed_bundle["bundle"])
+    forged = data["run.json"].replace(b"fixture-host", b"other-host00")
+    manifest = json.loads(data["manifest.json"])
+    import hashlib
+
+    for entry in manifest["files"]:
+        if entry["path"] == "run.json":
+            entry["sha256"] = hashlib.sha256(forged).hexdigest()
+    tampered = rewrite(signed_bundle["bundle"], signed_bundle["tmp"] / "t.zip",
+                       {"run.json": forged, "manifest.json": json.dumps(manifest).encode()})
+    result = cli("evidence", "verify", tampered, "--public-key", signed_bundle["public"])
+    assert result.code == 1 and "bad signature" in result.out
+
+
+def test_wrong_key(cli, signed_bundle: dict) -> None:
+    _, other_public, _ = make_key(signed_bundle["tmp"], "other")
+    result = cli("evidence", "verify", signed_bundle["bundle"], "--public-key", other_public)
+    assert result.code == 1 and "wrong key" in result.out and "bad signature" in result.out
+
+
+def test_unsigned_bundle_with_a_key_is_not_ok(cli, tmp_path: Path, host_tree: Path) -> None:
+    bundle = tmp_path / "plain.zip"
+    assert cli("scan", "--root", host_tree, "--evidence-bundle", bundle, "-q").code in (0, 1, 3)
+    _, public, _ = make_key(tmp_path, "k")
+    assert cli("evidence", "verify", bundle).code == 0
+    result = cli("evidence", "verify", bundle, "--public-key", public)
+    assert result.code == 1 and "unsigned" in result.out
+
+
+def test_bad_zip_and_bad_keys_exit_2(cli, tmp_path: Path, host_tree: Path) -> None:
+    junk = tmp_path / "junk.zip"
+    junk.write_bytes(b"not a zip at all")
+    result = cli("evidence", "verify", junk)
+    assert result.code == 2 and "not a readable zip" in result.err and "Traceback" not in result.err
+    assert cli("evidence", "verify", tmp_path / "absent.zip").code == 2
+    bad_key = tmp_path / "bad.pem"
+    bad_key.write_text("-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n")
+    scan = cli("scan", "--root", host_tree, "--evidence-bundle", tmp_path / "b.zip", "--sign-key", bad_key)
+    assert scan.code == 2 and "--sign-key" in scan.err and not (tmp_path / "b.zip").exists()
+    private, _, _ = make_key(tmp_path, "k")
+    assert cli("scan", "--root", host_tree, "--sign-key", private).code == 2
+
+
+def test_same_inputs_same_bytes(tmp_path: Path) -> None:
+    attachment = tmp_path / "risk-analysis.pdf"
+    attachment.write_bytes(b"%PDF-1.7 dated risk analysis")
+    _, _, key = make_key(tmp_path, "k")
+
+    def build(name: str, order: list[str]) -> bytes:
+        contents = BundleContents()
+        for member in order:
+            contents.add(member, f"content of {member}\n")
+        contents.add_files({"risk/2026.pdf": attachment}, "attestations/")
+        write_bundle(tmp_path / name, contents, key)
+        return (tmp_path / name).read_bytes()
+
+    first = build("a.zip", ["results.json", "run.json", "reports/x.html"])
+    assert first == build("b.zip", ["reports/x.html", "run.json", "results.json"])
+    assert members(tmp_path / "a.zip")["attestations/risk/2026.pdf"] == attachment.read_bytes()
+    with pytest.raises(Exception, match="relative paths"):
+        BundleContents().add("../escape.txt", "x")
+
+
+def test_no_secret_in_any_output_or_bundle_member(signed_bundle: dict) -> None:
+    for path in signed_bundle["out"].iterdir():
+        assert SEED not in path.read_text(encoding="utf-8", errors="replace"), path
+    raw = signed_bundle["bundle"].read_bytes()
+    assert SEED.encode() not in raw
+    for name, data in members(signed_bundle["bundle"]).items():
+        assert SEED.encode() not in data, name
+        assert b"seedsalt" not in data, name
+
+
+WRITER = """
+import sys
+from pathlib import Path
+from hipaacheck.evidence.bundle import BundleContents, write_bundle
+contents = BundleContents()
+contents.add("results.json", "{}")
+contents.add("reports/big.bin", bytes(1024))
+write_bundle(Path(sys.argv[1]), contents)
+"""
+
+
+def test_killed_writer_leaves_no_partial_bundle(tmp_path: Path) -> None:
+    target = tmp_path / "evidence.zip"
+    marker = tmp_path / "writing"
+    env = dict(os.environ, **{STALL_ENV: str(marker)})
+    proc = subprocess.Popen([sys.executable, "-c", WRITER, str(target)], env=env)
+    try:
+        deadline = time.monotonic() + 60
+        while not marker.exists():
+            assert proc.poll() is None, "writer exited before reaching the stall point"
+            assert time.monotonic() < deadline
+            time.sleep(0.05)
+        partial = [p for p in tmp_path.iterdir() if p.name.startswith(".evidence.zip.")]
+        assert partial and partial[0].stat().st_size > 0  # it really was mid-write
+        proc.send_signal(signal.SIGKILL)
+        proc.wait(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == -signal.SIGKILL
+    assert not target.exists()
+    # and a complete run of the same writer does produce the file
+    subprocess.run([sys.executable, "-c", WRITER, str(target)], check=True, timeout=120,
+                   env={k: v for k, v in os.environ.items() if k != STALL_ENV})
+    assert zipfile.ZipFile(target).namelist() == ["manifest.json", "reports/big.bin", "results.json"]
