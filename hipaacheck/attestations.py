@@ -358,7 +358,8 @@ def build_attestation(controls: Mapping[str, Any], control_id: str, file: Path, 
                                                 "specification of the Security Rule")
         specification = paragraph.citation
     elif specification:
-        raise InputError("--specification", f"only manual.alternative controls take a specification, not {control_id}")
+        raise InputError("--specification",
+                         f"only the documented-alternatives control takes a specification, not {control_id}")
     if not by.strip() or not role.strip():
         raise InputError("attest", "--by and --role must not be empty")
     if valid_days is not None and not 1 <= valid_days <= 3660:
