@@ -202,30 +202,31 @@ def trend(conn: sqlite3.Connection, run: dict[str, Any], last: int = TREND_RUNS)
     return [{"run_at": r.run_at, "pass_rate": r.pass_rate, "new_failures": r.new_failures} for r in rows]
 
 
+def _finding_rows(conn: sqlite3.Connection, columns: str, run_ids: Iterable[int]) -> list[tuple]:
+    ids = list(run_ids)
+    if not ids:
+        return []
+    marks = ",".join("?" * len(ids))
+    return [tuple(row) for row in conn.execute(f"SELECT {columns} FROM findings WHERE run_id IN ({marks})", ids)]
+
+
+def _add(out: dict[str, dict[int, dict[str, int]]], name: str, run_id: int, status: str, count: int = 1) -> None:
+    cell = out.setdefault(name, {}).setdefault(run_id, {})
+    cell[status] = cell.get(status, 0) + count
+
+
 def status_matrix(conn: sqlite3.Connection, run_ids: Iterable[int]) -> dict[str, dict[int, dict[str, int]]]:
     """Per control, per run: counts by status."""
-    ids = list(run_ids)
     out: dict[str, dict[int, dict[str, int]]] = {}
-    if not ids:
-        return out
-    marks = ",".join("?" * len(ids))
-    rows = conn.execute(f"SELECT control_id, run_id, status, COUNT(*) FROM findings WHERE run_id IN ({marks})"
-                        " GROUP BY control_id, run_id, status", ids)
-    for control_id, run_id, status, count in rows:
-        out.setdefault(control_id, {}).setdefault(run_id, {})[status] = count
+    for control_id, run_id, status in _finding_rows(conn, "control_id, run_id, status", run_ids):
+        _add(out, control_id, run_id, status)
     return out
 
 
 def citation_matrix(conn: sqlite3.Connection, run_ids: Iterable[int]) -> dict[str, dict[int, dict[str, int]]]:
     """Per citation, per run: counts by status (a finding counts once for each citation it carries)."""
-    ids = list(run_ids)
     out: dict[str, dict[int, dict[str, int]]] = {}
-    if not ids:
-        return out
-    marks = ",".join("?" * len(ids))
-    for citations, run_id, status in conn.execute(
-            f"SELECT citations, run_id, status FROM findings WHERE run_id IN ({marks})", ids):
+    for citations, run_id, status in _finding_rows(conn, "citations, run_id, status", run_ids):
         for citation in json.loads(citations):
-            cell = out.setdefault(citation, {}).setdefault(run_id, {})
-            cell[status] = cell.get(status, 0) + 1
+            _add(out, citation, run_id, status)
     return out
