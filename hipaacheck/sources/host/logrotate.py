@@ -52,6 +52,8 @@ class LogrotateConfig:
             raise ValueError(f"{path}: {read.error or 'missing'}")
         self.files.append(path)
         block: dict[str, Any] | None = None
+        pending: list[str] = []
+        start = 0
         in_script = False
         for number, raw in enumerate((read.text or "").splitlines(), start=1):
             line = raw.strip()
@@ -64,15 +66,20 @@ class LogrotateConfig:
             if line in ("postrotate", "prerotate", "firstaction", "lastaction", "preremove"):
                 in_script = True
                 continue
-            if line.endswith("{"):
+            if line.endswith("{") or (block is None and line.startswith(("/", '"', "'"))):
                 if block is not None:
                     raise ValueError(f"{where}: nested '{{'")
                 try:
-                    paths = shlex.split(line[:-1])
+                    pending.extend(shlex.split(line.rstrip("{")))
                 except ValueError as exc:
                     raise ValueError(f"{where}: {exc}") from None
-                block = {"paths": paths, "options": dict(self.globals), "path": path, "line": number}
+                start = start or number
+                if line.endswith("{"):  # log paths may span several lines before the brace
+                    block = {"paths": pending, "options": dict(self.globals), "path": path, "line": start}
+                    pending, start = [], 0
                 continue
+            if pending:
+                raise ValueError(f"{where}: log paths not followed by '{{'")
             if line == "}":
                 if block is None:
                     raise ValueError(f"{where}: '}}' without a block")
@@ -85,8 +92,8 @@ class LogrotateConfig:
                 self.include(words[1:], depth, where)
                 continue
             self._directive(block["options"] if block is not None else self.globals, words, where)
-        if block is not None:
-            raise ValueError(f"{path}:{block['line']}: block not closed")
+        if block is not None or pending:
+            raise ValueError(f"{path}:{block['line'] if block else start}: block not closed")
 
     def include(self, args: list[str], depth: int, where: str) -> None:
         if not args or depth >= MAX_INCLUDE_DEPTH:
