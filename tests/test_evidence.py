@@ -14,7 +14,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
-from hipaacheck.evidence.bundle import STALL_ENV, BundleContents, write_bundle
+from hipaacheck.evidence.bundle import BundleContents, write_bundle
 from hipaacheck.evidence.signing import fingerprint
 
 SEED = "SEEDEDHASHVALUE"
@@ -217,9 +217,18 @@ def test_no_secret_in_any_output_or_bundle_member(signed_bundle: dict) -> None:
 
 
 WRITER = """
-import sys
+import os, sys, time, zipfile
 from pathlib import Path
 from hipaacheck.evidence.bundle import BundleContents, write_bundle
+marker = os.environ.get("STALL_MARKER")
+if marker:  # stall after the first member is written, so the test can kill us mid-bundle
+    original = zipfile.ZipFile.writestr
+    def stalling(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        self.fp.flush()
+        Path(marker).write_text("writing")
+        time.sleep(60)
+    zipfile.ZipFile.writestr = stalling
 contents = BundleContents()
 contents.add("results.json", "{}")
 contents.add("reports/big.bin", bytes(1024))
@@ -230,7 +239,7 @@ write_bundle(Path(sys.argv[1]), contents)
 def test_killed_writer_leaves_no_partial_bundle(tmp_path: Path) -> None:
     target = tmp_path / "evidence.zip"
     marker = tmp_path / "writing"
-    env = dict(os.environ, **{STALL_ENV: str(marker)})
+    env = dict(os.environ, STALL_MARKER=str(marker))
     proc = subprocess.Popen([sys.executable, "-c", WRITER, str(target)], env=env)
     try:
         deadline = time.monotonic() + 60
@@ -249,5 +258,5 @@ def test_killed_writer_leaves_no_partial_bundle(tmp_path: Path) -> None:
     assert not target.exists()
     # and a complete run of the same writer does produce the file
     subprocess.run([sys.executable, "-c", WRITER, str(target)], check=True, timeout=120,
-                   env={k: v for k, v in os.environ.items() if k != STALL_ENV})
+                   env={k: v for k, v in os.environ.items() if k != "STALL_MARKER"})
     assert zipfile.ZipFile(target).namelist() == ["manifest.json", "reports/big.bin", "results.json"]

@@ -19,16 +19,14 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import os
 import platform
 import sys
-import tempfile
-import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 from typing import Any
 
+from ..atomic import atomic_writer
 from ..errors import InputError
 
 MANIFEST = "manifest.json"
@@ -36,7 +34,6 @@ SIGNATURE = "manifest.sig"
 BUNDLE_FORMAT = "hipaacheck-evidence-bundle"
 BUNDLE_VERSION = 1
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
-STALL_ENV = "HIPAACHECK_TEST_BUNDLE_STALL"  # tests only: path to touch, then stall mid-write
 
 
 def dump(data: Any) -> bytes:
@@ -106,40 +103,16 @@ def write_bundle(path: Path, contents: BundleContents, sign_key: Any | None = No
     A crash or kill at any point leaves either the previous file or none under
     ``path``, never a partial bundle.
     """
-    path = Path(path)
     members = sealed_members(contents, sign_key)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                for index, name in enumerate(sorted(members)):
-                    info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    info.external_attr = 0o644 << 16
-                    info.create_system = 3
-                    archive.writestr(info, members[name])
-                    if index == 0:
-                        _test_stall(handle)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
+    with atomic_writer(path) as handle:
+        with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+            for name in sorted(members):
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                info.external_attr = 0o644 << 16
+                info.create_system = 3
+                archive.writestr(info, members[name])
     return members
-
-
-def _test_stall(handle: Any) -> None:
-    """Let a test kill the writer mid-bundle (set only by the interrupted-write test)."""
-    marker = os.environ.get(STALL_ENV)
-    if marker:
-        handle.flush()
-        Path(marker).write_text("writing\n")
-        time.sleep(60)
 
 
 def run_info(run: dict[str, Any]) -> dict[str, Any]:
