@@ -187,7 +187,8 @@ def profile_with(tmp_path: Path, *controls: str) -> Path:
 
 def test_scan_with_current_and_expired_attestations(cli, tmp_path):
     fresh, stale = today() - timedelta(days=10), today() - timedelta(days=400)
-    att = write(tmp_path / "att.yaml", [entry(on=fresh.isoformat()), entry("manual.training.awareness", stale.isoformat())])
+    att = write(tmp_path / "att.yaml", [entry(on=fresh.isoformat()),
+                                        entry("manual.training.awareness", stale.isoformat())])
     profile = profile_with(tmp_path, "manual.risk.analysis", "manual.training.awareness")
     result = cli("scan", "--root", tmp_path, "--profile", profile, "--attestations", att, "--format", "json")
     assert result.code == 1, result.err
