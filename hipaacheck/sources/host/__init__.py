@@ -32,11 +32,16 @@ def host_collector(resource_type: str) -> Callable[[HostCollector], HostCollecto
     return decorate
 
 
+_LOADED: list[bool] = []
+
+
 def _load_collectors() -> dict[str, HostCollector]:
-    if not _COLLECTORS:
+    # A flag, not "is the registry empty": importing one collector module directly must not hide the others.
+    if not _LOADED:
         for module in pkgutil.iter_modules(__path__):
             if module.name != "files" and not module.name.startswith("_"):
                 importlib.import_module(f"{__name__}.{module.name}")
+        _LOADED.append(True)
     return _COLLECTORS
 
 
