@@ -11,7 +11,7 @@ from typing import Any
 from ...model import Resource
 from . import host_collector
 from .files import HostContext
-from .parsing import files_resource
+from .parsing import files_resource, fill_resource
 
 MAIN = "/etc/logrotate.conf"
 PERIOD_DAYS = {"hourly": 1 / 24, "daily": 1, "weekly": 7, "monthly": 30, "yearly": 365}
@@ -113,12 +113,10 @@ def collect(ctx: HostContext) -> list[Resource]:
     if not read.exists or read.error:
         return [files_resource("host.logrotate", MAIN, [read], lambda reads: {})]
     config = LogrotateConfig(ctx)
-    resource = Resource(type="host.logrotate", id=MAIN, attributes={"present": True})
-    try:
+
+    def read_all() -> dict[str, Any]:
         config.read_file(MAIN)
-    except ValueError as exc:
-        resource.unreadable["*"] = str(exc)
-        return [resource]
-    resource.attributes.update(blocks=config.blocks, defaults=config.globals,
-                               default_days=retention_days(config.globals), files=config.files)
-    return [resource]
+        return {"blocks": config.blocks, "defaults": config.globals, "default_days": retention_days(config.globals),
+                "files": config.files}
+
+    return [fill_resource(Resource(type="host.logrotate", id=MAIN, attributes={"present": True}), read_all)]

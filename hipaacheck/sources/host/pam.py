@@ -13,6 +13,7 @@ from typing import Any, Callable
 from ...model import Resource
 from . import host_collector
 from .files import FileRead, HostContext
+from .parsing import continued_lines
 
 PAM_DIR = "/etc/pam.d"
 TYPES = {"auth", "account", "password", "session"}
@@ -28,22 +29,6 @@ def redact_arg(arg: str) -> str:
     return f"{name}=<redacted>" if eq and SECRET_ARG.search(name) else arg
 
 
-def _join_continuations(text: str) -> list[tuple[int, str]]:
-    lines: list[tuple[int, str]] = []
-    pending, start = "", 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not pending:
-            start = number
-        if raw.rstrip().endswith("\\"):
-            pending += raw.rstrip()[:-1] + " "
-            continue
-        lines.append((start, pending + raw))
-        pending = ""
-    if pending:
-        lines.append((start, pending))
-    return lines
-
-
 def _split_control(rest: str, where: str) -> tuple[str, str]:
     if rest.startswith("["):
         end = rest.find("]")
@@ -57,7 +42,7 @@ def _split_control(rest: str, where: str) -> tuple[str, str]:
 def parse_pam(text: str, path: str) -> list[dict[str, Any]]:
     """Raw lines of one PAM file: {type, control, module, args, path, line} or {include, path, line}."""
     entries: list[dict[str, Any]] = []
-    for number, raw in _join_continuations(text):
+    for number, raw in continued_lines(text):
         line = raw.split("#", 1)[0].strip()
         if not line:
             continue

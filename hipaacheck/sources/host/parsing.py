@@ -20,6 +20,32 @@ def logical_lines(text: str, comment: str | tuple[str, ...] = "#") -> list[tuple
     return out
 
 
+def continued_lines(text: str) -> list[tuple[int, str]]:
+    """Lines with backslash continuations joined, each with the number of its first line (PAM, sudoers)."""
+    out: list[tuple[int, str]] = []
+    pending, start = "", 0
+    for number, raw in enumerate(text.splitlines(), start=1):
+        if not pending:
+            start = number
+        if raw.rstrip().endswith("\\"):
+            pending += raw.rstrip()[:-1] + " "
+            continue
+        out.append((start, pending + raw))
+        pending = ""
+    if pending:
+        out.append((start, pending))
+    return out
+
+
+def fill_resource(resource: Resource, read: Callable[[], dict[str, Any]]) -> Resource:
+    """Add the attributes ``read`` returns, or mark the whole resource unreadable with its ValueError."""
+    try:
+        resource.attributes.update(read())
+    except ValueError as exc:
+        resource.unreadable["*"] = str(exc)
+    return resource
+
+
 def parse_key_value(text: str, separator: str | None = "=", first_wins: bool = False) -> dict[str, tuple[str, int]]:
     """``key value`` or ``key = value`` lines → {key: (value, line)}; last wins unless ``first_wins``."""
     result: dict[str, tuple[str, int]] = {}

@@ -15,6 +15,7 @@ from ...model import Resource
 from . import host_collector
 from .files import HostContext
 from .pam import PamStacks
+from .parsing import fill_resource
 
 MAIN = "/etc/ssh/sshd_config"
 SSHD_BINARIES = ("/usr/sbin/sshd", "/usr/bin/sshd")
@@ -148,11 +149,10 @@ def collect(ctx: HostContext) -> list[Resource]:
         resource.attributes.update(settings={}, locations={}, match_blocks=[], files=[])
         return [resource]
     config = SshdConfig(ctx)
-    try:
+
+    def read() -> dict[str, Any]:
         config.read_file(MAIN)
-    except ValueError as exc:
-        resource.unreadable["*"] = str(exc)
-        return [resource]
-    resource.attributes.update(settings=config.settings, locations=config.locations,
-                               match_blocks=config.match_blocks, files=config.files)
-    return [resource]
+        return {"settings": config.settings, "locations": config.locations, "match_blocks": config.match_blocks,
+                "files": config.files}
+
+    return [fill_resource(resource, read)]

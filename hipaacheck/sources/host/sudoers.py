@@ -12,24 +12,12 @@ from typing import Any
 from ...model import Resource
 from . import host_collector
 from .files import HostContext
+from .parsing import continued_lines, fill_resource
 
 MAIN = "/etc/sudoers"
 MAX_DEPTH = 8
 _INCLUDE = re.compile(r"^[#@](include|includedir)\s+(\S+)\s*$")
 _DEFAULTS = re.compile(r"^Defaults([:@>!]\S+)?\s+(.*)$")
-
-
-def _logical(text: str) -> list[tuple[int, str]]:
-    out, pending, start = [], "", 0
-    for number, raw in enumerate(text.splitlines(), start=1):
-        if not pending:
-            start = number
-        if raw.rstrip().endswith("\\"):
-            pending += raw.rstrip()[:-1] + " "
-            continue
-        out.append((start, (pending + raw).strip()))
-        pending = ""
-    return out
 
 
 class Sudoers:
@@ -46,7 +34,8 @@ class Sudoers:
         if read.error or not read.exists:
             raise ValueError(f"{path}: {read.error or 'missing'}")
         self.files.append(path)
-        for number, line in _logical(read.text or ""):
+        for number, raw in continued_lines(read.text or ""):
+            line = raw.strip()
             include = _INCLUDE.match(line)
             if include:
                 self.include(include.group(1), include.group(2), path, depth)
@@ -89,10 +78,9 @@ def collect(ctx: HostContext) -> list[Resource]:
     if not resource.attributes["present"]:
         return [resource]
     sudoers = Sudoers(ctx)
-    try:
+
+    def read() -> dict[str, Any]:
         sudoers.read_file(MAIN)
-    except ValueError as exc:
-        resource.unreadable["*"] = str(exc)
-        return [resource]
-    resource.attributes.update(files=sudoers.files, nopasswd=sudoers.nopasswd, defaults=sudoers.defaults)
-    return [resource]
+        return {"files": sudoers.files, "nopasswd": sudoers.nopasswd, "defaults": sudoers.defaults}
+
+    return [fill_resource(resource, read)]
