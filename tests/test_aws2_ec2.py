@@ -88,6 +88,8 @@ def test_imdsv2_required(aws, monkeypatch):
                              MetadataOptions={"HttpTokens": "required"})["Instances"][0]["InstanceId"]
     bad = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1,
                             MetadataOptions={"HttpTokens": "optional"})["Instances"][0]["InstanceId"]
+    gone = ec2.run_instances(ImageId="ami-12345678", MinCount=1, MaxCount=1)["Instances"][0]["InstanceId"]
+    ec2.terminate_instances(InstanceIds=[gone])
     assert run("aws.ec2.imdsv2_required", "aws.ec2.instance") == {
         arn("us-east-1", "instance", good): "pass", arn("us-east-1", "instance", bad): "fail"}
     hook_events(monkeypatch, "before-call", deny(["DescribeInstances"]))

@@ -58,7 +58,9 @@ def snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
 
 @aws_collector("aws.ec2.instance", service="ec2")
 def instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
-    for reservation in ctx.paginate("ec2", region, "describe_instances", "Reservations"):
+    """Instances that exist or can be started again (terminated ones linger in the listing for a while)."""
+    live = [{"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}]
+    for reservation in ctx.paginate("ec2", region, "describe_instances", "Reservations", Filters=live):
         for instance in reservation.get("Instances") or []:
             metadata = instance.get("MetadataOptions") or {}
             yield ctx.resource("aws.ec2.instance", ctx.arn("ec2", region, f"instance/{instance['InstanceId']}"), region,
