@@ -32,7 +32,11 @@ DEFAULT_TYPES = ("aws.s3.bucket", "aws.s3.account_public_access_block", "aws.iam
 
 
 def _serve(conn: Any) -> None:
+    import logging
+
     from moto.server import ThreadedMotoServer
+
+    logging.getLogger("werkzeug").setLevel(logging.ERROR)  # no line per request
 
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
