@@ -195,6 +195,10 @@ def write_evidence_bundle(args: argparse.Namespace, results: Results, reports: d
     from .evidence.bundle import scan_contents, write_bundle
 
     context = scan_context(results)
+    if extra_files is None and context is not None:
+        from .attestations import attestation_evidence_files
+
+        extra_files = attestation_evidence_files(context.plan.inputs.get("attestations"))
     contents = scan_contents(results, reports, context.inventory if context else None,
                              context.plan if context else None, extra_files)
     return write_bundle(args.evidence_bundle, contents, sign_key)

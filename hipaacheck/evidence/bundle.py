@@ -141,7 +141,7 @@ def run_info(run: dict[str, Any]) -> dict[str, Any]:
 
 def scan_contents(results: Any, reports: dict[str, bytes], inventory: Any | None, plan: Any | None,
                   extra_files: dict[str, Path] | None = None) -> BundleContents:
-    """Assemble a scan's bundle members. ``extra_files`` (arcname → file) land under ``attestations/``."""
+    """Assemble a scan's bundle members. ``extra_files`` maps full archive names (``attestations/...``) to files."""
     from ..formats.json import JsonFormat
 
     contents = BundleContents()
@@ -160,5 +160,5 @@ def scan_contents(results: Any, reports: dict[str, bytes], inventory: Any | None
             if active.control.path is not None:
                 contents.add_files({f"{active.id}.yaml": Path(active.control.path)}, "controls/")
     if extra_files:
-        contents.add_files(extra_files, "attestations/")
+        contents.add_files(extra_files, "")
     return contents
