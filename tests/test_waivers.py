@@ -120,7 +120,7 @@ def test_load_waivers_reads_dates_globs_and_lines(tmp_path):
     (GOOD.replace("    approver: ciso@example.org\n    created", "    created"), ":2", "'approver' is a required"),
     (GOOD.replace("Development buckets hold no PHI.", "ok"), ":11", "too short"),
     (GOOD.replace("expires: 2026-09-30", "expires: '2026-02-30'"), ":7", "is not a 'date'"),
-    (GOOD.replace("expires: 2026-09-30", "expires: 2026-13-01"), "", "invalid date: month must be in 1..12"),
+    (GOOD.replace("expires: 2026-09-30", "expires: 2026-13-01"), ":7", "invalid date '2026-13-01'"),
     (GOOD.replace("expires: 2026-09-30", "expires: soon"), ":7", "is not a 'date'"),
     (GOOD.replace("ticket: SEC-9", "tikcet: SEC-9"), ":2", "'tikcet' was unexpected"),
     (GOOD.replace("waivers:", "waiver:"), ":1", "'waivers' is a required"),
