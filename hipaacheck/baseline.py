@@ -14,18 +14,11 @@ from .model import Finding
 
 FAILING = frozenset({"fail", "waived"})
 NEW, UNCHANGED, RESOLVED = "new", "unchanged", "resolved"
-IDENTITY_FIELDS = ("type", "account", "region", "id", "item")
-
-
-def finding_key(finding: Finding) -> str:
-    """Stable identity of a finding across runs."""
-    resource = finding.resource
-    return "|".join([finding.control_id, *(str(resource.get(name) or "") for name in IDENTITY_FIELDS)])
 
 
 def compact(finding: Finding, **more: Any) -> dict[str, Any]:
     """The few fields a drift listing needs."""
-    return {"key": finding_key(finding), "control_id": finding.control_id, "title": finding.title,
+    return {"key": finding.identity, "control_id": finding.control_id, "title": finding.title,
             "severity": finding.severity, "status": finding.status, "resource": dict(finding.resource),
             "citations": list(finding.citations), "message": finding.message, **more}
 
@@ -48,7 +41,7 @@ class Drift:
         data["counts"] = {NEW: len(self.new), UNCHANGED: len(self.unchanged), RESOLVED: len(self.resolved),
                           "new_failures": len(self.new_failures)}
         data[NEW] = [compact(f) for f in _worst_first(self.new)]
-        data[RESOLVED] = [compact(f, now=self.now_status.get(finding_key(f), "absent"))
+        data[RESOLVED] = [compact(f, now=self.now_status.get(f.identity, "absent"))
                           for f in _worst_first(self.resolved)]
         return data
 
@@ -62,12 +55,12 @@ def _worst_first(findings: Iterable[Finding]) -> list[Finding]:
 
 def compare(baseline: list[Finding], current: list[Finding]) -> Drift:
     """Classify failures; pure (does not touch the findings)."""
-    old_failing = {finding_key(f): f for f in baseline if f.status in FAILING}
+    old_failing = {f.identity: f for f in baseline if f.status in FAILING}
     drift = Drift()
     failing_now: set[str] = set()
     current_status: dict[str, str] = {}
     for finding in current:
-        key = finding_key(finding)
+        key = finding.identity
         current_status.setdefault(key, finding.status)
         if finding.status in FAILING:
             failing_now.add(key)
@@ -87,11 +80,11 @@ def mark_drift(current: list[Finding], baseline: list[Finding]) -> Drift:
     ``unchanged`` when the baseline had them, else ``new``.
     """
     drift = compare(baseline, current)
-    known = {finding_key(f) for f in baseline}
+    known = {f.identity for f in baseline}
     new_ids = {id(f) for f in drift.new}
-    resolved_keys = {finding_key(f) for f in drift.resolved}
+    resolved_keys = {f.identity for f in drift.resolved}
     for finding in current:
-        key = finding_key(finding)
+        key = finding.identity
         if finding.status in FAILING:
             state = NEW if id(finding) in new_ids else UNCHANGED
         elif key in resolved_keys:

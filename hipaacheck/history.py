@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable
 
-from .baseline import FAILING, finding_key
+from .baseline import FAILING
 from .errors import InputError
 from .model import STATUSES, Finding
 
@@ -156,7 +156,7 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
             previous = conn.execute("SELECT id FROM runs WHERE scope = ? ORDER BY run_at DESC, id DESC LIMIT 1",
                                     (scope,)).fetchone()
             before = _failing_keys(conn, previous[0]) if previous else set()
-            new_failures = sum(1 for f in findings if f.status == "fail" and finding_key(f) not in before)
+            new_failures = sum(1 for f in findings if f.status == "fail" and f.identity not in before)
         cursor = conn.execute(
             "INSERT INTO runs (run_at, scope, source, target, profile, tool_version, total, pass, fail, error,"
             " skip, waived, manual, pass_rate, new_failures) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -168,7 +168,7 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
         conn.executemany(
             "INSERT INTO findings (run_id, key, control_id, status, severity, resource, citations, message, drift)"
             " VALUES (?,?,?,?,?,?,?,?,?)",
-            [(run_id, finding_key(f), f.control_id, f.status, f.severity, json.dumps(f.resource, sort_keys=True),
+            [(run_id, f.identity, f.control_id, f.status, f.severity, json.dumps(f.resource, sort_keys=True),
               json.dumps(f.citations), f.message, f.extra.get("drift")) for f in findings])
         conn.execute("COMMIT")
     except BaseException:

@@ -170,6 +170,14 @@ class Finding:
     extra: dict[str, Any] = field(default_factory=dict)  # waiver, drift, attestation...
 
     @property
+    def identity(self) -> str:
+        """Stable name of this finding across runs: control + resource (+ item). Baselines, history and
+        report ids rely on it, so it must not change between versions."""
+        r = self.resource
+        return "|".join(str(part or "") for part in (self.control_id, r.get("type"), r.get("account"),
+                                                     r.get("region"), r.get("id"), r.get("item")))
+
+    @property
     def sort_key(self) -> tuple[str, ...]:
         r = self.resource
         return (self.control_id, r.get("type", ""), r.get("account") or "", r.get("region") or "", r.get("id", ""))

@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import Finding
 from ..results import Results
-from .common import control_views, finding_key, run_time, short_hash
+from .common import control_views, run_time, short_hash
 from .interface import OutputFormat
 from .json import dump_json
 
@@ -55,7 +55,7 @@ def asff_finding(finding: Finding, remediation: str, results: Results, account: 
     when = run_time(results, "finished_at")
     data: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
-        "Id": f"hipaacheck/{finding.control_id}/{short_hash(finding_key(finding) + str(target.get('host', '')))}",
+        "Id": f"hipaacheck/{finding.control_id}/{short_hash(finding.identity + str(target.get('host', '')))}",
         "ProductArn": f"arn:{_partition(resource_id)}:securityhub:{region}:{account}:product/{account}/default",
         "GeneratorId": f"hipaacheck/{finding.control_id}",
         "AwsAccountId": str(r.get("account") or account),

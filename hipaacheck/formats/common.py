@@ -60,13 +60,6 @@ def resource_label(finding: Finding) -> str:
     return label
 
 
-def finding_key(finding: Finding) -> str:
-    """A stable name for one finding across runs: control + resource (+ item)."""
-    r = finding.resource
-    return "|".join(str(part or "") for part in (finding.control_id, r.get("type"), r.get("account"),
-                                                 r.get("region"), r.get("id"), r.get("item")))
-
-
 def stable_uuid(*names: str) -> str:
     """A uuid5 from stable names, so the same results give the same ids."""
     return str(uuid.uuid5(UUID_NAMESPACE, "\x1f".join(names)))

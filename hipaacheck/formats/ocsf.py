@@ -5,7 +5,7 @@ from typing import Any
 
 from ..model import Finding
 from ..results import Results
-from .common import (STANDARD_NAME, TOOL_URI, control_views, epoch_ms, finding_key, is_cloud, run_time,
+from .common import (STANDARD_NAME, TOOL_URI, control_views, epoch_ms, is_cloud, run_time,
                      stable_uuid, tool_version)
 from .interface import OutputFormat
 from .json import dump_json
@@ -58,10 +58,10 @@ def event(finding: Finding, remediation: str, results: Results) -> dict[str, Any
             "version": OCSF_VERSION,
             "product": {"name": "hipaacheck", "vendor_name": "hipaacheck", "version": tool_version(),
                         "url_string": TOOL_URI},
-            "uid": stable_uuid("ocsf", finding_key(finding)),
+            "uid": stable_uuid("ocsf", finding.identity),
         },
         "finding_info": {
-            "uid": stable_uuid("finding", finding_key(finding)),
+            "uid": stable_uuid("finding", finding.identity),
             "title": finding.title or finding.control_id,
             "desc": finding.message,
             "created_time": when,

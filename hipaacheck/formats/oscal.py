@@ -10,7 +10,7 @@ from typing import Any
 
 from ..model import Finding
 from ..results import Results
-from .common import (ControlView, compact_json, control_satisfied, control_views, finding_key, resource_label,
+from .common import (ControlView, compact_json, control_satisfied, control_views, resource_label,
                      run_time, stable_uuid, tool_version)
 from .interface import OutputFormat
 from .json import dump_json
@@ -34,7 +34,7 @@ def _props(**values: Any) -> list[dict[str, str]]:
 def _observation(finding: Finding, run_id: str, collected: str) -> dict[str, Any]:
     evidence = compact_json(finding.evidence) if finding.evidence else "no values recorded"
     return {
-        "uuid": stable_uuid("observation", run_id, finding_key(finding)),
+        "uuid": stable_uuid("observation", run_id, finding.identity),
         "title": f"{finding.control_id}: {resource_label(finding)}",
         "description": f"{finding.status.upper()}: {finding.message or '-'}",
         "props": _props(status=finding.status, severity=finding.severity, resource_type=finding.resource.get("type"),

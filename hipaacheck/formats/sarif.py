@@ -11,7 +11,7 @@ from typing import Any
 
 from ..model import Finding
 from ..results import Results
-from .common import (TOOL_URI, ControlView, control_views, designations_of, finding_key, resource_label,
+from .common import (TOOL_URI, ControlView, control_views, designations_of, resource_label,
                      run_time, safeguards_of, short_hash, tool_version)
 from .interface import OutputFormat
 from .json import dump_json
@@ -71,7 +71,7 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
         "level": LEVELS.get(finding.severity, "warning") if kind == "fail" else "none",
         "message": {"text": f"{finding.message} ({resource_label(finding)})"},
         "locations": [_location(finding)],
-        "partialFingerprints": {"hipaacheckFinding/v1": short_hash(finding_key(finding))},
+        "partialFingerprints": {"hipaacheckFinding/v1": short_hash(finding.identity)},
         "properties": {"status": finding.status, "resource": dict(finding.resource),
                        "citations": list(finding.citations), "evidence": finding.evidence},
     }
