@@ -6,10 +6,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
-from .errors import InputError
 from .model import CollectionError, Resource
-from .validation import validate_document
-from .yamlio import load_json
+from .validation import load_versioned_json
 
 INVENTORY_SCHEMA_VERSION = "1.0"
 
@@ -68,13 +66,7 @@ class Inventory:
 
     @classmethod
     def load(cls, path: Path) -> "Inventory":
-        data = load_json(path)
-        validate_document(data, "inventory", path)
-        major = str(data["schema_version"]).split(".")[0]
-        if major != INVENTORY_SCHEMA_VERSION.split(".")[0]:
-            raise InputError(f"{path}: $.schema_version",
-                             f"unsupported inventory version {data['schema_version']!r}")
-        return cls.from_dict(data)
+        return cls.from_dict(load_versioned_json(path, "inventory", INVENTORY_SCHEMA_VERSION))
 
 
 def merge(inventories: Iterable[Inventory]) -> Inventory:

@@ -7,10 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .errors import InputError
 from .model import SEVERITIES, SEVERITY_RANK, Finding, count_by_status
-from .validation import validate_document
-from .yamlio import load_json
+from .validation import load_versioned_json
 
 RESULTS_SCHEMA_VERSION = "1.0"
 
@@ -66,12 +64,7 @@ class Results:
 
     @classmethod
     def load(cls, path: Path) -> "Results":
-        data = load_json(path)
-        validate_document(data, "results", path)
-        major = str(data["schema_version"]).split(".")[0]
-        if major != RESULTS_SCHEMA_VERSION.split(".")[0]:
-            raise InputError(f"{path}: $.schema_version", f"unsupported results version {data['schema_version']!r}")
-        return cls.from_dict(data)
+        return cls.from_dict(load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION))
 
 
 def tool_info() -> dict[str, str]:

@@ -43,3 +43,16 @@ def schema_error(error: Any, data: Any, source: Path | str) -> InputError:
     line = line_of(data, parts)
     where = f"{source}:{line}" if line else str(source)
     return InputError(where, f"{json_path(parts)}: {error.message}")
+
+
+def load_versioned_json(path: Path, schema_name: str, supported_version: str) -> Any:
+    """Load a JSON document we wrote earlier (results, inventory), checking schema and major version."""
+    from .yamlio import load_json
+
+    data = load_json(path)
+    validate_document(data, schema_name, path)
+    found = str(data["schema_version"])
+    if found.split(".")[0] != supported_version.split(".")[0]:
+        raise InputError(f"{path}: $.schema_version",
+                         f"unsupported {schema_name} version {found!r} (this hipaacheck reads {supported_version})")
+    return data

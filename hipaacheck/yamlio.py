@@ -38,7 +38,7 @@ def _construct_mapping(loader: yaml.SafeLoader, node: yaml.MappingNode) -> LineD
         try:
             hash(key)
         except TypeError:
-            raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark)
+            raise yaml.constructor.ConstructorError(None, None, "unhashable key", key_node.start_mark) from None
         if key in result:
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)

@@ -4,7 +4,6 @@ from __future__ import annotations
 import hashlib
 import json
 import zipfile
-from datetime import date, timedelta
 from pathlib import Path
 
 import yaml

@@ -6,7 +6,7 @@ import json
 from hipaacheck.baseline import compare, mark_drift
 from hipaacheck.model import Finding
 from hipaacheck.results import exit_code, verdict_line, Results
-from posture_fixtures import make_env, scan_args, set_host, statuses
+from posture_fixtures import make_env, scan_args, set_host
 
 
 def f(control: str, status: str, rid: str = "/etc/x", severity: str = "high", message: str = "m", **ref) -> Finding:

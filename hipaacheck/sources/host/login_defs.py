@@ -18,7 +18,7 @@ def collect(ctx: HostContext) -> list[Resource]:
     def parse(text: str) -> dict:
         settings = parse_key_value(text, separator=None)
         values = {}
-        for key, (value, line) in settings.items():
+        for key, (value, _line) in settings.items():
             key = key.upper()
             if key in NUMERIC:
                 try:
