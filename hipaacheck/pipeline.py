@@ -46,10 +46,6 @@ class ScanContext:
     inventory: Inventory
 
 
-def scan_context(results: Results) -> ScanContext | None:
-    return getattr(results, "scan_context", None)
-
-
 def redact_command(argv: list[str]) -> list[str]:
     """The command line with secret-bearing flag values removed, for run metadata."""
     out: list[str] = []
@@ -185,7 +181,7 @@ def run_scan(args: argparse.Namespace, progress: Callable[[str], None] | None = 
     from .coverage import coverage_rows
 
     results.extra["coverage"] = coverage_rows(plan.active, results.findings)
-    results.scan_context = ScanContext(plan, inventory)  # type: ignore[attr-defined]
+    results.context = ScanContext(plan, inventory)
     return results, exit_code(results.findings, args.fail_on, getattr(args, "fail_on_new_only", False))
 
 
@@ -194,7 +190,7 @@ def write_evidence_bundle(args: argparse.Namespace, results: Results, reports: d
     """Write ``--evidence-bundle`` after the outputs: results, reports, inventory, controls, profile, run."""
     from .evidence.bundle import scan_contents, write_bundle
 
-    context = scan_context(results)
+    context: ScanContext | None = results.context
     if extra_files is None and context is not None:
         from .attestations import attestation_evidence_files
 

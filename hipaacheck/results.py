@@ -24,6 +24,8 @@ class Results:
     run: dict[str, Any]  # started_at, finished_at, source, target, profile, command...
     controls: dict[str, dict[str, Any]] = field(default_factory=dict)  # control metadata for reports
     extra: dict[str, Any] = field(default_factory=dict)  # stale waivers, drift summary, coverage...
+    # What produced these results (plan, inventory) for the evidence bundle; never serialised.
+    context: Any = field(default=None, repr=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
         by_status = count_by_status(self.findings)
