@@ -17,7 +17,8 @@ from .security_rule import security_rule
 from .validation import schema_error, validate_document
 from .yamlio import line_of, load_yaml
 
-VARIABLE_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")
+VARIABLE_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")  # a whole value: keeps the variable's type
+VARIABLE_IN_TEXT = re.compile(r"\$\{([a-z][a-z0-9_]*)\}")  # inside a string, e.g. a message
 
 
 @dataclass
@@ -92,11 +93,13 @@ def resolve_params(params: Mapping[str, Any], values: Mapping[str, Any], where: 
     def resolve(value: Any, path: str) -> Any:
         if isinstance(value, str):
             match = VARIABLE_REF.match(value)
-            if not match:
-                return value
-            if match.group(1) not in values:
-                raise InputError(where, f"{path}: unknown variable ${match.group(1)}")
-            return values[match.group(1)]
+            names = [match.group(1)] if match else VARIABLE_IN_TEXT.findall(value)
+            for name in names:
+                if name not in values:
+                    raise InputError(where, f"{path}: unknown variable ${name}")
+            if match:
+                return values[match.group(1)]
+            return VARIABLE_IN_TEXT.sub(lambda m: str(values[m.group(1)]), value)
         if isinstance(value, dict):
             return {k: resolve(v, f"{path}.{k}") for k, v in value.items()}
         if isinstance(value, list):

@@ -183,3 +183,12 @@ def test_builtin_catalog_is_valid():
     assert catalog.controls, "no built-in controls"
     for control in catalog.controls.values():
         assert control.citations and control.rationale and control.remediation["summary"]
+
+
+def test_variables_inside_text_are_substituted_and_checked(tmp_path):
+    from hipaacheck.controls import resolve_params
+
+    assert resolve_params({"m": "at most ${a} days", "n": "$a"}, {"a": 90}, "x") == {"m": "at most 90 days", "n": 90}
+    with pytest.raises(InputError) as info:
+        resolve_params({"m": "at most ${nope} days"}, {"a": 90}, "f.yaml:3")
+    assert info.value.where == "f.yaml:3" and "unknown variable $nope" in info.value.problem

@@ -130,3 +130,12 @@ def test_inventory_round_trip(tmp_path: Path):
     inv.write(path)
     again = Inventory.load(path)
     assert again.to_dict() == inv.to_dict()
+
+
+def test_attribute_messages_name_observed_values():
+    spec = get_check("attribute")
+    params = {"condition": {"path": "a.b", "op": "le", "value": 5}, "fail_message": "a.b is {a.b}, {missing.x} stays",
+              "pass_message": "a.b is {a.b}"}
+    assert spec.function(Resource("host.thing", "/r", {"a": {"b": 9}}), params).message == "a.b is 9, {missing.x} stays"
+    assert spec.function(Resource("host.thing", "/r", {"a": {}}), params).message == "a.b is unset, {missing.x} stays"
+    assert spec.function(Resource("host.thing", "/r", {"a": {"b": 1}}), params).message == "a.b is 1"

@@ -116,19 +116,37 @@ def describe(node: dict[str, Any]) -> str:
     return f"{node['path']} {node['op']}{value}"
 
 
+PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+
+
+def render(template: str, observed: dict[str, Any]) -> str:
+    """Fill ``{path}`` placeholders with the observed values (``unset`` when absent)."""
+
+    def value(match: re.Match) -> str:
+        path = match.group(1)
+        if path not in observed:
+            return match.group(0)
+        return "unset" if observed[path] is None else str(observed[path])
+
+    return PLACEHOLDER.sub(value, template)
+
+
 @check("attribute", resource_type=None, params={
     "condition": CONDITION_SCHEMA,
     "pass_message": {"type": "string"},
     "fail_message": {"type": "string"},
 }, required=["condition"])
 def attribute(resource: Resource, params: dict[str, Any]) -> Outcome:
-    """Pass when the condition on the resource's attributes holds."""
+    """Pass when the condition on the resource's attributes holds.
+
+    ``pass_message``/``fail_message`` may name observed paths in braces, e.g.
+    ``PASS_MAX_DAYS is {settings.PASS_MAX_DAYS}``.
+    """
     observed: dict[str, Any] = {}
     condition = params["condition"]
     ok = evaluate(condition, resource, observed)
     expected = describe(condition)
+    evidence = {"observed": observed, "expected": expected}
     if ok:
-        return Outcome("pass", params.get("pass_message") or f"{expected} holds", {"observed": observed,
-                                                                                    "expected": expected})
-    return Outcome("fail", params.get("fail_message") or f"expected {expected}", {"observed": observed,
-                                                                               "expected": expected})
+        return Outcome("pass", render(params.get("pass_message") or f"{expected} holds", observed), evidence)
+    return Outcome("fail", render(params.get("fail_message") or f"expected {expected}", observed), evidence)
