@@ -160,3 +160,17 @@ def test_controls_and_profiles_commands(cli, tmp_path):
     assert_one_line_error(cli("controls", "validate", bad), str(bad))
     assert "hipaa-host" in cli("profiles", "list").out
     assert "hipaa-base" in cli("profiles", "show", "hipaa-host").out
+
+
+def test_output_files_get_the_usual_mode(cli, tmp_path, profile):
+    import os
+    import stat
+
+    out = tmp_path / "out"
+    old = os.umask(0o027)
+    try:
+        cli("scan", "--root", tree(tmp_path, "PASS_MAX_DAYS 90\n"), "--profile", profile, "--format", "json",
+            "--output-dir", out)
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((out / "hipaacheck-results.json").stat().st_mode) == 0o640
