@@ -14,7 +14,9 @@ OCSF_VERSION = "1.3.0"
 CLASS_UID = 2003
 CATEGORY_UID = 2
 ACTIVITY_CREATE = 1
-SEVERITY_IDS = {"info": 1, "low": 2, "medium": 3, "high": 4, "critical": 5}
+# severity_id and its caption (the sibling ``severity`` must be the caption, OCSF 1.3.0 base event)
+SEVERITIES = {"info": (1, "Informational"), "low": (2, "Low"), "medium": (3, "Medium"), "high": (4, "High"),
+              "critical": (5, "Critical")}
 # compliance.status_id: 1 Pass, 2 Warning (no result: missing information), 3 Fail, 99 Other
 COMPLIANCE_STATUS = {"pass": (1, "Pass"), "fail": (3, "Fail"), "error": (2, "Warning"),
                      "skip": (99, "Other"), "waived": (3, "Fail"), "manual": (2, "Warning")}
@@ -38,6 +40,7 @@ def _resource(finding: Finding) -> dict[str, Any]:
 def event(finding: Finding, remediation: str, results: Results) -> dict[str, Any]:
     status_id, status = COMPLIANCE_STATUS[finding.status]
     finding_status_id, finding_status = FINDING_STATUS.get(finding.status, (1, "New"))
+    severity_id, severity = SEVERITIES.get(finding.severity, (0, "Unknown"))
     when = epoch_ms(run_time(results, "finished_at"))
     data: dict[str, Any] = {
         "activity_id": ACTIVITY_CREATE,
@@ -49,8 +52,8 @@ def event(finding: Finding, remediation: str, results: Results) -> dict[str, Any
         "type_uid": CLASS_UID * 100 + ACTIVITY_CREATE,
         "type_name": "Compliance Finding: Create",
         "time": when,
-        "severity_id": SEVERITY_IDS.get(finding.severity, 0),
-        "severity": finding.severity.capitalize(),
+        "severity_id": severity_id,
+        "severity": severity,
         "status_id": finding_status_id,
         "status": finding_status,
         "message": finding.message,
