@@ -130,30 +130,73 @@ def _password_enabled(values: dict[str, Any]) -> list[str]:
     return enabled
 
 
-@check("host.sshd.no_password_only", resource_type="host.sshd")
-def no_password_only(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
-    """No login succeeds on a password alone: passwords are off, or AuthenticationMethods pairs them."""
+def _views(resource: Resource) -> Iterable[tuple[dict[str, Any] | None, dict[str, Any]]]:
+    """The global settings, then each Match block's settings laid over them (what a matching login gets)."""
     values = settings(resource)
+    yield None, values
+    for block in resource.get("match_blocks") or []:
+        yield block, {**values, **block["settings"]}
+
+
+def _block_outcome(block: dict[str, Any], message: str, **evidence: Any) -> Outcome:
+    return failed(f"Match {block['criteria']}: {message}", Location(block["path"], block["line"]),
+                  item=f"Match {block['criteria']}", **evidence)
+
+
+def _password_alone(values: dict[str, Any]) -> tuple[bool, str, dict[str, Any]]:
+    """(ok, message, evidence): can a password alone log in with these settings?"""
     methods = values.get("authenticationmethods", "any")
-    loc = where(resource, "authenticationmethods")
     if methods != "any":
         alone = [group for group in _method_lists(methods) if set(group) <= PASSWORD_METHODS]
-        main = (failed(f"AuthenticationMethods allows a password alone: {' '.join(','.join(g) for g in alone)}",
-                       loc, authentication_methods=methods) if alone else
-                passed(f"AuthenticationMethods {methods} never accepts a password alone", loc,
-                       authentication_methods=methods))
-    else:
-        enabled = _password_enabled(values)
-        loc = where(resource, "passwordauthentication") or where(resource, "kbdinteractiveauthentication")
-        main = (failed(f"a password alone logs in ({', '.join(enabled)} enabled, no AuthenticationMethods)",
-                       loc, password_methods=enabled) if enabled else
-                passed("password and keyboard-interactive authentication are off", loc, password_methods=[]))
-    outcomes = [main]
-    for block, value in match_overrides(resource, "passwordauthentication"):
-        if value == "yes" and methods == "any":
-            outcomes.append(failed(f"Match {block['criteria']} turns PasswordAuthentication on",
-                                   Location(block["path"], block["line"]), item=f"Match {block['criteria']}"))
+        if alone:
+            return False, (f"AuthenticationMethods allows a password alone: "
+                           f"{' '.join(','.join(g) for g in alone)}"), {"authentication_methods": methods}
+        return True, f"AuthenticationMethods {methods} never accepts a password alone", \
+            {"authentication_methods": methods}
+    enabled = _password_enabled(values)
+    if enabled:
+        return False, f"a password alone logs in ({', '.join(enabled)} enabled, no AuthenticationMethods)", \
+            {"password_methods": enabled}
+    return True, "password and keyboard-interactive authentication are off", {"password_methods": []}
+
+
+@check("host.sshd.no_password_only", resource_type="host.sshd")
+def no_password_only(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
+    """No login succeeds on a password alone: passwords are off, or AuthenticationMethods pairs them.
+
+    Each Match block is judged on the global settings with its own laid over them.
+    """
+    outcomes = []
+    for block, values in _views(resource):
+        ok, message, evidence = _password_alone(values)
+        if block is not None:
+            if not ok:
+                outcomes.append(_block_outcome(block, message, **evidence))
+            continue
+        keyword = "authenticationmethods" if "authentication_methods" in evidence else None
+        loc = (where(resource, keyword) if keyword else
+               where(resource, "passwordauthentication") or where(resource, "kbdinteractiveauthentication"))
+        outcomes.append((passed if ok else failed)(message, loc, **evidence))
     return outcomes
+
+
+def _two_factors(values: dict[str, Any], stack: list[dict[str, Any]], modules: list[str]
+                 ) -> tuple[bool, str, dict[str, Any], Location | None]:
+    """(ok, message, evidence, PAM location): does every login with these settings need two factors?"""
+    methods = values.get("authenticationmethods", "any")
+    if methods != "any" and all(len(set(group)) >= 2 for group in _method_lists(methods)):
+        return True, f"AuthenticationMethods {methods} requires two methods", {"authentication_methods": methods}, None
+    mfa = [e for e in stack if e["module"] in modules and e["control"] in ("required", "requisite")]
+    kbd_only = methods != "any" and all(set(g) == {"keyboard-interactive"} for g in _method_lists(methods))
+    enabled = _password_enabled(values)
+    kbd_via_pam = "keyboard-interactive" in enabled and "password" not in enabled
+    if mfa and (kbd_only or (kbd_via_pam and values.get("pubkeyauthentication", "yes") == "no")):
+        entry = mfa[0]
+        return True, f"sshd logins go through PAM, which requires {entry['module']}", \
+            {"pam_module": entry["module"]}, Location(entry["path"], entry["line"])
+    return False, ("no second factor: AuthenticationMethods does not require two methods and no PAM "
+                   "second-factor module guards every login"), \
+        {"authentication_methods": methods, "pam_second_factor": [e["module"] for e in mfa]}, None
 
 
 @check("host.sshd.second_factor", resource_type="host.sshd", params={
@@ -161,25 +204,21 @@ def no_password_only(resource: Resource, params: dict[str, Any]) -> list[Outcome
                     "default": ["pam_u2f.so", "pam_google_authenticator.so", "pam_duo.so", "pam_oath.so",
                                 "pam_yubico.so", "pam_radius_auth.so"]},
 })
-def second_factor(resource: Resource, params: dict[str, Any]) -> Outcome:
+def second_factor(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
     """Every SSH login needs two factors: AuthenticationMethods with two methods per list,
-    or keyboard-interactive through a PAM stack holding a one-time-password/U2F module."""
-    values = settings(resource)
-    methods = values.get("authenticationmethods", "any")
-    if methods != "any" and all(len(set(group)) >= 2 for group in _method_lists(methods)):
-        return passed(f"AuthenticationMethods {methods} requires two methods",
-                      where(resource, "authenticationmethods"), authentication_methods=methods)
-    stack = resource.get("pam_auth") or []
-    mfa = [e for e in stack if e["module"] in params["pam_modules"] and e["control"] in ("required", "requisite")]
-    kbd_only = methods != "any" and all(set(g) == {"keyboard-interactive"} for g in _method_lists(methods))
-    kbd_via_pam = "keyboard-interactive" in _password_enabled(values) and "password" not in _password_enabled(values)
-    if mfa and (kbd_only or (kbd_via_pam and values.get("pubkeyauthentication", "yes") == "no")):
-        entry = mfa[0]
-        return passed(f"sshd logins go through PAM, which requires {entry['module']}",
-                      Location(entry["path"], entry["line"]), pam_module=entry["module"])
-    return failed("no second factor: AuthenticationMethods does not require two methods and no PAM "
-                  "second-factor module guards every login", where(resource, "authenticationmethods"),
-                  authentication_methods=methods, pam_second_factor=[e["module"] for e in mfa])
+    or keyboard-interactive through a PAM stack holding a one-time-password/U2F module.
+    A Match block that drops the second factor for some logins fails."""
+    outcomes = []
+    for block, values in _views(resource):
+        stack = resource.get("pam_auth") or []
+        ok, message, evidence, pam_loc = _two_factors(values, stack, params["pam_modules"])
+        if block is not None:
+            if not ok:
+                outcomes.append(_block_outcome(block, message, **evidence))
+            continue
+        outcomes.append((passed if ok else failed)(message, pam_loc or where(resource, "authenticationmethods"),
+                                                   **evidence))
+    return outcomes
 
 
 @check("host.sshd.algorithms", resource_type="host.sshd", params={

@@ -28,6 +28,8 @@ TIMES = {"clientaliveinterval", "logingracetime"}
 CASE_FOLDED = {"permitrootlogin", "passwordauthentication", "kbdinteractiveauthentication", "usepam",
                "challengeresponseauthentication", "permitemptypasswords", "pubkeyauthentication",
                "hostbasedauthentication", "ignorerhosts", "gssapiauthentication", "x11forwarding"}
+# Old spellings sshd still accepts as the same option: whichever appears first wins.
+ALIASES = {"challengeresponseauthentication": "kbdinteractiveauthentication"}
 _TIME = re.compile(r"(\d+)([sSmMhHdDwW]?)")
 _TIME_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -53,9 +55,12 @@ def _words(line: str, where: str) -> tuple[str, list[str]]:
         args = shlex.split(match.group(2), comments=False, posix=True)
     except ValueError as exc:
         raise ValueError(f"{where}: {exc}") from None
+    # Since OpenSSH 8.7 a word starting with '#' ends the line: "ClientAliveInterval 300 # five minutes".
+    args = next((args[:i] for i, arg in enumerate(args) if arg.startswith("#")), args)
     if not args:
         raise ValueError(f"{where}: missing argument for {match.group(1)!r}")
-    return match.group(1).lower(), args
+    keyword = match.group(1).lower()
+    return ALIASES.get(keyword, keyword), args
 
 
 def _value(keyword: str, args: list[str], where: str) -> Any:
