@@ -51,7 +51,8 @@ def no_nullok(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
     seen: dict[tuple[str, int], dict[str, Any]] = {}
     for stack in resource.get("services").values():
         for entry in stack:
-            if entry["module"] == "pam_unix.so" and "nullok" in entry["args"]:
+            # nullok_secure (older Debian) also accepts empty passwords, from the ttys in /etc/securetty.
+            if entry["module"] == "pam_unix.so" and any(a.startswith("nullok") for a in entry["args"]):
                 seen.setdefault((entry["path"], entry["line"]), entry)
     if seen:
         return [failed(f"pam_unix.so accepts empty passwords (nullok) in {path}:{line}", Location(path, line),

@@ -12,7 +12,7 @@ from hipaacheck.registry import check
     "require_readonly": {"type": "boolean", "default": True},
 })
 def tmout(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
-    """Every TMOUT assignment is 1..max_seconds, at least one exists, and TMOUT is readonly."""
+    """Every TMOUT assignment is 1..max_seconds, at least one exists, none is unset, and TMOUT is readonly."""
     limit = params["max_seconds"]
     assignments = resource.get("assignments") or []
     if not assignments:
@@ -24,6 +24,9 @@ def tmout(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
         item = f"{entry['path']}:{entry['line']}"
         if not isinstance(value, int) or not 0 < value <= limit:
             outcomes.append(failed(f"TMOUT={value} in {item}; expected 1..{limit}", loc, item=item, tmout=value))
+    for entry in resource.get("unsets") or []:  # a start-up file that unsets TMOUT ends the timeout for some shells
+        item = f"{entry['path']}:{entry['line']}"
+        outcomes.append(failed(f"TMOUT is unset in {item}", Location(entry["path"], entry["line"]), item=item))
     if params["require_readonly"] and not resource.get("readonly"):
         first = assignments[0]
         outcomes.append(failed("TMOUT is not readonly, so a user can unset it", Location(first["path"], first["line"]),

@@ -66,7 +66,11 @@ def parse_passwd(text: str) -> dict[str, Any]:
 
 
 def parse_shadow(text: str) -> dict[str, Any]:
-    return {parts[0]: {**password_status(parts[1]), "line": number} for number, parts in _records(text, SHADOW, 2)}
+    """{user: status}; for a user listed twice the first entry counts, as getspnam(3) returns it."""
+    entries: dict[str, Any] = {}
+    for number, parts in _records(text, SHADOW, 2):
+        entries.setdefault(parts[0], {**password_status(parts[1]), "line": number})
+    return entries
 
 
 def parse_group(text: str) -> list[dict[str, Any]]:
