@@ -38,3 +38,13 @@ def test_formula_cells_are_neutralised() -> None:
     assert row["message"].startswith("'=") and row["control_title"] == "'-2+3"
     assert all(not v.startswith(("=", "+", "-", "@")) for v in row.values())
     assert safe_cell("\t=1") == "'\t=1" and safe_cell("plain") == "plain" and safe_cell(None) == ""
+
+
+def test_rfc4180_records_and_quoting() -> None:
+    results = Results.load(FIXTURE)
+    results.findings = [Finding("c.x", "c.x", "fail", "high", {"type": "t", "id": "a,b"}, ["164.312(d)"],
+                                'two\nlines with "quotes"', {})]
+    text = CsvFormat().render(results)
+    assert text.count("\r\n") == 2 and text.endswith("\r\n")  # header + one record, each CRLF-terminated
+    assert '"a,b"' in text and '"two\nlines with ""quotes"""' in text
+    assert rows(results)[0]["message"] == 'two\nlines with "quotes"'

@@ -58,3 +58,45 @@ def test_locations_and_kinds() -> None:
     assert run["properties"]["summary"]["pass"] == 3
     assert all(r["level"] == "none" for r in run["results"] if r["kind"] != "fail")
     assert len(run["invocations"][0]["toolExecutionNotifications"]) == 2
+
+
+def test_github_code_scanning_expectations() -> None:
+    """docs.github.com "SARIF support for code scanning": the properties GitHub reads, and how."""
+    run = render()["runs"][0]
+    rules = run["tool"]["driver"]["rules"]
+    for rule in rules:
+        assert rule["shortDescription"]["text"] and rule["fullDescription"]["text"] and rule["help"]["text"]
+        assert len(rule["name"]) <= 255 and len(rule["fullDescription"]["text"]) <= 1024
+        assert "**HIPAA Security Rule:** § " in rule["help"]["markdown"]
+        assert "security" in rule["properties"]["tags"]
+        score = rule["properties"].get("security-severity")
+        if rule["properties"]["severity"] == "info":
+            assert score is None  # 0.0 would read as "no security severity"
+        else:
+            assert 0.0 < float(score) <= 10.0
+    hashes = [r["partialFingerprints"]["primaryLocationLineHash"] for r in run["results"]]
+    assert len(set(hashes)) == len(hashes)  # GitHub tracks alerts by this key only
+    again = Results.load(FIXTURE)
+    again.run["started_at"] = again.run["finished_at"] = "2027-01-01T00:00:00Z"
+    rerun = json.loads(SarifFormat().render(again))["runs"][0]
+    assert [r["partialFingerprints"] for r in rerun["results"]] == [r["partialFingerprints"] for r in run["results"]]
+    for result in run["results"]:
+        assert result["ruleId"] and result["message"]["text"] and len(result["locations"]) == 1
+        location = result["locations"][0]
+        if "physicalLocation" in location:
+            uri = location["physicalLocation"]["artifactLocation"]["uri"]
+            assert uri and not uri.startswith("/") and ":" not in uri and ".." not in uri.split("/")
+        else:  # cloud or attestation: the resource, never a made-up file
+            assert location["logicalLocations"][0]["fullyQualifiedName"]
+            assert not str(result["properties"]["resource"]["id"]).startswith("/")
+
+
+def test_informational_rules_have_no_security_severity() -> None:
+    results = Results.load(FIXTURE)
+    for finding in results.findings:
+        if finding.control_id == "host.login_defs.pass_max_days":
+            finding.severity = "info"
+    results.controls["host.login_defs.pass_max_days"]["severity"] = "info"
+    rules = {r["id"]: r for r in json.loads(SarifFormat().render(results))["runs"][0]["tool"]["driver"]["rules"]}
+    assert "security-severity" not in rules["host.login_defs.pass_max_days"]["properties"]
+    assert rules["aws.s3.default_encryption"]["properties"]["security-severity"] == "8.0"

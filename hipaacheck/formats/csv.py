@@ -2,6 +2,8 @@
 
 Cells that a spreadsheet would run as a formula (leading ``= + - @``, tab or CR)
 are prefixed with a quote, since resource names and messages come from the target.
+Records end in CRLF and fields holding a comma, quote or line break are quoted,
+as RFC 4180 asks.
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ class CsvFormat(OutputFormat):
 
     def render(self, results: Results) -> str:
         out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
+        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 section 2.1
         writer.writerow(COLUMNS)
         started = results.run.get("started_at", "")
         for view in control_views(results):

@@ -4,6 +4,14 @@ Failures are ``kind: fail``; waived failures carry an accepted suppression;
 errors are ``kind: open`` (the tool could not decide) and also appear as
 execution notifications; manual controls are ``kind: review``. Passes and skips
 are counted in the run's properties, not listed (a scanning UI shows every result).
+
+GitHub code scanning (docs.github.com, "SARIF support for code scanning") shows
+only results with a ``physicalLocation`` and matches alerts across runs by
+``partialFingerprints.primaryLocationLineHash`` alone. Host findings point at the
+file under the scanned root (a relative URI); cloud findings carry the resource
+as a logical location and no invented file, so GitHub lists host findings only
+and other SARIF viewers show both. Both carry a stable ``primaryLocationLineHash``
+derived from the finding's identity, never from file contents.
 """
 from __future__ import annotations
 
@@ -18,30 +26,41 @@ from .json import dump_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
-SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0", "info": "0.0"}
+# GitHub: over 9.0 critical, 7.0-8.9 high, 4.0-6.9 medium, 0.1-3.9 low; 0.0 means "no security severity",
+# so informational rules carry none.
+SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 KINDS = {"fail": "fail", "waived": "fail", "error": "open", "manual": "review"}
 ROOT_ID = "HOSTROOT"
 
 
+def _help_markdown(view: ControlView, help_text: str) -> str:
+    citations = ", ".join(f"§ {c}" for c in view.citations) or "none recorded"
+    parts = [f"**{view.title or view.id}**", view.description, f"**HIPAA Security Rule:** {citations}",
+             "**Remediation**", help_text]
+    return "\n\n".join(p for p in parts if p)
+
+
 def _rule(view: ControlView) -> dict[str, Any]:
     help_text = view.remediation or "No remediation recorded for this control."
-    return {
+    rule: dict[str, Any] = {
         "id": view.id,
         "name": "".join(part.capitalize() for part in view.id.replace("-", "_").replace(".", "_").split("_")),
         "shortDescription": {"text": view.title or view.id},
         "fullDescription": {"text": view.description or view.title or view.id},
-        "help": {"text": help_text, "markdown": help_text},
+        "help": {"text": help_text, "markdown": _help_markdown(view, help_text)},
         "defaultConfiguration": {"level": LEVELS.get(view.severity, "warning")},
         "properties": {
             "tags": ["security", "compliance", "hipaa"],
             "precision": "very-high",
-            "security-severity": SECURITY_SEVERITY.get(view.severity, "5.5"),
             "severity": view.severity,
             "citations": list(view.citations),
             "safeguards": safeguards_of(view.citations),
             "designations": designations_of(view.citations),
         },
     }
+    if view.severity in SECURITY_SEVERITY:
+        rule["properties"]["security-severity"] = SECURITY_SEVERITY[view.severity]
+    return rule
 
 
 def _location(finding: Finding) -> dict[str, Any]:
@@ -71,7 +90,8 @@ def _result(finding: Finding, index: int) -> dict[str, Any]:
         "level": LEVELS.get(finding.severity, "warning") if kind == "fail" else "none",
         "message": {"text": f"{finding.message} ({resource_label(finding)})"},
         "locations": [_location(finding)],
-        "partialFingerprints": {"hipaacheckFinding/v1": short_hash(finding.identity)},
+        "partialFingerprints": {"primaryLocationLineHash": f"{short_hash(finding.identity, 16)}:1",
+                                "hipaacheckFinding/v1": short_hash(finding.identity)},
         "properties": {"status": finding.status, "resource": dict(finding.resource),
                        "citations": list(finding.citations), "evidence": finding.evidence},
     }
