@@ -60,7 +60,10 @@ def no_nullok(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
     return [passed("no pam_unix.so line has nullok", services=len(resource.get("services")))]
 
 
-def _effective(resource: Resource, key: str, default: int) -> tuple[int, str, Location | None]:
+def _effective(resource: Resource, line: dict[str, Any], key: str, default: int) -> tuple[int, str, Location | None]:
+    """The value one PAM line runs with: its own argument, else the config file's, else the module default."""
+    if key in line.get("args", {}):
+        return line["args"][key], "PAM argument", Location(line["path"], line["line"])
     settings = resource.get("settings") or {}
     loc = (resource.get("locations") or {}).get(key)
     if key in settings:
@@ -68,20 +71,28 @@ def _effective(resource: Resource, key: str, default: int) -> tuple[int, str, Lo
     return default, "module default", None
 
 
-def _bounded(resource: Resource, module: str, key: str, default: int, ok: Any, expected: str) -> Outcome:
-    if not resource.get("pam_lines"):
-        return failed(f"{module} is in no PAM stack, so its {key} has no effect", key=key)
-    value, source, loc = _effective(resource, key, default)
-    evidence = {key: value, "source": source, "expected": expected}
-    if ok(value):
-        return passed(f"{key} is {value} ({source})", loc, **evidence)
-    return failed(f"{key} is {value} ({source}); expected {expected}", loc, **evidence)
+def _bounded(resource: Resource, module: str, key: str, default: int, ok: Any, expected: str) -> list[Outcome]:
+    """Every PAM line running ``module`` has an acceptable ``key``: one pass, or a fail per weak value."""
+    lines = resource.get("pam_lines")
+    if not lines:
+        return [failed(f"{module} is in no PAM stack, so its {key} has no effect", key=key)]
+    verdicts: dict[tuple[Any, ...], Outcome] = {}
+    for line in lines:
+        value, source, loc = _effective(resource, line, key, default)
+        evidence = {key: value, "source": source, "expected": expected}
+        identity = (value, source, loc.path if loc else None, loc.line if loc else None)
+        if identity not in verdicts:
+            verdicts[identity] = (passed(f"{key} is {value} ({source})", loc, **evidence) if ok(value) else
+                                  failed(f"{key} is {value} ({source}); expected {expected}", loc,
+                                         item=f"{loc.path}:{loc.line}" if loc else source, **evidence))
+    bad = [o for o in verdicts.values() if o.status == "fail"]
+    return bad or [next(iter(verdicts.values()))]
 
 
 @check("host.faillock.deny", resource_type="host.faillock", params={
     "max_deny": {"type": "integer", "minimum": 1, "default": 5},
 })
-def faillock_deny(resource: Resource, params: dict[str, Any]) -> Outcome:
+def faillock_deny(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
     """pam_faillock locks an account after at most ``max_deny`` failures (module default 3)."""
     limit = params["max_deny"]
     return _bounded(resource, "pam_faillock.so", "deny", 3, lambda v: 0 < v <= limit, f"1..{limit}")
@@ -90,7 +101,7 @@ def faillock_deny(resource: Resource, params: dict[str, Any]) -> Outcome:
 @check("host.faillock.unlock_time", resource_type="host.faillock", params={
     "min_unlock_time": {"type": "integer", "minimum": 1, "default": 900},
 })
-def faillock_unlock_time(resource: Resource, params: dict[str, Any]) -> Outcome:
+def faillock_unlock_time(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
     """A locked account stays locked ``min_unlock_time`` seconds or until an admin unlocks it (0)."""
     low = params["min_unlock_time"]
     return _bounded(resource, "pam_faillock.so", "unlock_time", 600, lambda v: v == 0 or v >= low,
@@ -102,7 +113,7 @@ def faillock_unlock_time(resource: Resource, params: dict[str, Any]) -> Outcome:
     "min": {"type": "integer", "minimum": 0},
     "default": {"type": "integer", "description": "libpwquality's built-in value"},
 }, required=["setting", "min", "default"])
-def pwquality_minimum(resource: Resource, params: dict[str, Any]) -> Outcome:
+def pwquality_minimum(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
     """A pwquality setting (config file, or pam_pwquality argument) is at least ``min``."""
     low = params["min"]
     return _bounded(resource, "pam_pwquality.so", params["setting"], params["default"], lambda v: v >= low,

@@ -15,10 +15,11 @@ INTEGERS = {"deny", "unlock_time", "fail_interval", "root_unlock_time"}
 
 def pam_backed_resource(ctx: HostContext, resource_type: str, paths: list[str], module: str, pam_type: str,
                         integers: set[str]) -> Resource:
-    """A PAM module's config files (later wins) plus its PAM lines, whose ``key=value`` arguments win.
+    """A PAM module's config files (later wins) and each PAM line that runs it with its ``key=value`` arguments.
 
-    ``pam_lines`` lists where the module is used: with no line, the
-    module does not run and its settings have no effect.
+    ``settings`` holds the config files' values; a line's ``args`` override
+    them for that line only, so each line is judged on its own. ``pam_lines``
+    lists where the module is used: with no line, its settings have no effect.
     """
     def parse(reads: list) -> dict[str, Any]:
         settings = parse_conf_settings(reads, integers)
@@ -26,9 +27,10 @@ def pam_backed_resource(ctx: HostContext, resource_type: str, paths: list[str], 
             entries = module_entries(ctx, module, pam_type)
         except ValueError as exc:
             raise ValueError(f"PAM stack: {exc}") from None
-        settings.update(module_arg_settings(entries, integers))
-        return {**values_and_locations(settings),
-                "pam_lines": [{"service": e["service"], "path": e["path"], "line": e["line"]} for e in entries]}
+        lines = [{"service": e["service"], "path": e["path"], "line": e["line"],
+                  "args": {key: arg["value"] for key, arg in module_arg_settings([e], integers).items()}}
+                 for e in entries]
+        return {**values_and_locations(settings), "pam_lines": lines}
 
     resource = files_resource(resource_type, paths[0], [ctx.read(p) for p in paths], parse)
     resource.attributes["present"] = ctx.exists(paths[0])
