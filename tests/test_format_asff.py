@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import boto3
@@ -67,3 +68,101 @@ def test_scan_flag_imports_under_the_callers_account(cli, tmp_path: Path) -> Non
     stored = boto3.client("securityhub", region_name="us-east-1").get_findings(MaxResults=100)["Findings"]
     assert len(stored) == count > 0
     assert all(f["ProductArn"].endswith(":product/123456789012/default") for f in stored)
+
+
+# Required top-level attributes: AWS Security Hub User Guide, "Required top-level ASFF attributes";
+# length limits: Security Hub API reference (AwsSecurityFinding, Recommendation, ProductFields).
+REQUIRED = {"AwsAccountId", "CreatedAt", "Description", "GeneratorId", "Id", "ProductArn", "Resources",
+            "SchemaVersion", "Severity", "Title", "Types", "UpdatedAt"}
+MAX_UNITS = {("Title",): 256, ("Description",): 1024, ("Id",): 512, ("GeneratorId",): 512,
+             ("Remediation", "Recommendation", "Text"): 512}
+TYPE_NAMESPACES = {"Software and Configuration Checks", "TTPs", "Effects", "Unusual Behaviors",
+                   "Sensitive Data Identifications"}
+RFC3339_UTC = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$")
+
+
+def units(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+def model_problems(value, shape, path: str) -> list[str]:
+    """Check a value against botocore's Security Hub model: required members, enums, non-blank strings."""
+    problems = []
+    if shape.type_name == "structure":
+        problems += [f"{path}.{name} missing" for name in shape.required_members if name not in value]
+        for name, item in value.items():
+            if name not in shape.members:
+                problems.append(f"{path}.{name} not in the model")
+            else:
+                problems += model_problems(item, shape.members[name], f"{path}.{name}")
+    elif shape.type_name == "list":
+        for i, item in enumerate(value):
+            problems += model_problems(item, shape.member, f"{path}[{i}]")
+    elif shape.type_name == "map":
+        for key, item in value.items():
+            problems += model_problems(item, shape.value, f"{path}.{key}")
+    elif shape.type_name == "string":
+        if not isinstance(value, str) or not value.strip():
+            problems.append(f"{path} blank or not a string")
+        elif shape.enum and value not in shape.enum:
+            problems.append(f"{path}={value!r} not one of {shape.enum}")
+    return problems
+
+
+def spec_problems(finding: dict) -> list[str]:
+    model = boto3.session.Session().client("securityhub", region_name="us-east-1").meta.service_model
+    problems = model_problems(finding, model.shape_for("AwsSecurityFinding"), "$")
+    problems += [f"{name} missing" for name in REQUIRED - set(finding)]
+    for path, limit in MAX_UNITS.items():
+        value = finding
+        for key in path:
+            value = value.get(key, {}) if isinstance(value, dict) else {}
+        if isinstance(value, str) and units(value) > limit:
+            problems.append(f"{'.'.join(path)} is {units(value)} > {limit}")
+    if finding.get("SchemaVersion") != "2018-10-08":
+        problems.append("SchemaVersion")
+    if not re.fullmatch(r"\d{12}", finding.get("AwsAccountId", "")):
+        problems.append("AwsAccountId is not 12 digits")
+    if not re.fullmatch(r"arn:aws[a-z-]*:securityhub:[a-z0-9-]+:(\d{12}):product/\1/default", finding.get("ProductArn", "")):
+        problems.append("ProductArn is not the account's default product")
+    for kind in finding.get("Types", []):
+        parts = kind.split("/")
+        if not 1 <= len(parts) <= 3 or parts[0] not in TYPE_NAMESPACES:
+            problems.append(f"Types {kind!r} not namespace/category/classifier")
+    for key in ("CreatedAt", "UpdatedAt"):
+        if not RFC3339_UTC.match(finding.get(key, "")):
+            problems.append(f"{key} {finding.get(key)!r} not RFC 3339 UTC")
+    fields = finding.get("ProductFields", {})
+    if len(fields) > 50 or any(units(k) > 128 or units(v) > 2048 for k, v in fields.items()):
+        problems.append("ProductFields over its limits")
+    if len(finding.get("Resources", [])) > 32 or len(finding.get("Compliance", {}).get("RelatedRequirements", [])) > 32:
+        problems.append("more than 32 Resources or RelatedRequirements")
+    return problems
+
+
+def test_every_finding_meets_the_asff_spec() -> None:
+    findings = to_asff(Results.load(FIXTURE))
+    assert {f["Compliance"]["Status"] for f in findings} == {"PASSED", "FAILED", "WARNING", "NOT_AVAILABLE"}
+    for finding in findings:
+        assert spec_problems(finding) == [], finding["Id"]
+    broken = dict(findings[0], Title=" ", CreatedAt="2026-03-01T02:00:00", Types=["HIPAA"])
+    del broken["Severity"]
+    assert len(spec_problems(broken)) == 4, "the spec check must be able to fail"
+
+
+def test_long_blank_and_wide_text_is_clipped_within_limits() -> None:
+    results = Results.load(FIXTURE)
+    wide = "\U0001F512"  # outside the BMP: two UTF-16 units, as the API counts length
+    results.findings = [Finding("c." + "x" * 600, "c.check", "fail", "high",
+                                {"type": "host.file", "id": "/etc/" + "p" * 600, "item": "i"}, ["164.312(d)"] * 40,
+                                wide * 700, {}, title=wide * 200)]
+    results.controls = {}
+    results.run["finished_at"] = "2026-03-01T02:01:30.250000"  # zone-less: read as UTC
+    finding = to_asff(results)[0]
+    assert spec_problems(finding) == []
+    assert finding["Title"].endswith("…") and finding["Title"].startswith(wide)
+    assert units(finding["Description"]) <= 1024 and finding["Description"][-2] == wide  # never half a pair
+    assert finding["CreatedAt"] == finding["UpdatedAt"] == "2026-03-01T02:01:30.250Z"
+    blank = Results.load(FIXTURE)
+    blank.findings = [Finding("c.x", "c.x", "fail", "high", {"type": "t", "id": "i"}, [], "  \n ", {}, title=" ")]
+    assert spec_problems(to_asff(blank)[0]) == []

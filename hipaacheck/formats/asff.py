@@ -6,11 +6,12 @@ placeholder account that ``--securityhub-import`` replaces with the caller's.
 """
 from __future__ import annotations
 
+from datetime import timezone
 from typing import Any
 
 from ..model import Finding
 from ..results import Results
-from .common import control_views, run_time, short_hash
+from .common import control_views, parse_time, run_time, short_hash
 from .interface import OutputFormat
 from .json import dump_json
 
@@ -32,9 +33,35 @@ RESOURCE_TYPES = {  # hipaacheck resource type -> ASFF resource type
 }
 
 
+# Length limits from the Security Hub API reference (AwsSecurityFinding, Remediation, ProductFields).
+LIMITS = {"Id": 512, "GeneratorId": 512, "Title": 256, "Description": 1024, "Recommendation": 512,
+          "ProductFieldKey": 128, "ProductFieldValue": 2048, "ResourceId": 512, "RelatedRequirements": 32}
+
+
+def _units(text: str) -> int:
+    """Length as the API counts it: UTF-16 code units (a character outside the BMP counts twice)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 def _clip(text: str, limit: int) -> str:
+    """Non-blank (the API pattern is ``.*\\S.*``) and at most ``limit`` units, cut on a character boundary."""
     text = text.strip() or "-"
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if _units(text) <= limit:
+        return text
+    kept, used = [], 0
+    for char in text:
+        used += _units(char)
+        if used > limit - 1:
+            break
+        kept.append(char)
+    return "".join(kept) + "…"
+
+
+def _timestamp(text: str) -> str:
+    """RFC 3339 in UTC with a ``Z``, as Security Hub requires (a zone-less time is read as UTC)."""
+    moment = parse_time(text).astimezone(timezone.utc)
+    millis = f".{moment.microsecond // 1000:03d}" if moment.microsecond else ""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S") + millis + "Z"
 
 
 def _partition(arn: str) -> str:
@@ -52,30 +79,32 @@ def asff_finding(finding: Finding, remediation: str, results: Results, account: 
         resource_id = f"{target['host']}:{resource_id}"
     if r.get("item"):
         resource_id += f"#{r['item']}"
-    when = run_time(results, "finished_at")
+    when = _timestamp(run_time(results, "finished_at"))
     data: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
-        "Id": f"hipaacheck/{finding.control_id}/{short_hash(finding.identity + str(target.get('host', '')))}",
+        "Id": f"hipaacheck/{_clip(finding.control_id, LIMITS['Id'] - 64)}/"
+              f"{short_hash(finding.identity + str(target.get('host', '')))}",
         "ProductArn": f"arn:{_partition(resource_id)}:securityhub:{region}:{account}:product/{account}/default",
-        "GeneratorId": f"hipaacheck/{finding.control_id}",
+        "GeneratorId": _clip(f"hipaacheck/{finding.control_id}", LIMITS["GeneratorId"]),
         "AwsAccountId": str(r.get("account") or account),
         "Types": [FINDING_TYPE],
         "CreatedAt": when,
         "UpdatedAt": when,
         "Severity": {"Label": LABELS.get(finding.severity, "MEDIUM"), "Original": finding.severity},
-        "Title": _clip(finding.title or finding.control_id, 256),
-        "Description": _clip(finding.message, 1024),
-        "ProductFields": {"hipaacheck/ControlId": finding.control_id, "hipaacheck/CheckId": finding.check_id,
-                          "hipaacheck/Status": finding.status},
-        "Resources": [{"Type": RESOURCE_TYPES.get(str(r.get("type")), "Other"), "Id": _clip(resource_id, 512),
+        "Title": _clip(finding.title or finding.control_id, LIMITS["Title"]),
+        "Description": _clip(finding.message, LIMITS["Description"]),
+        "ProductFields": {key: _clip(value, LIMITS["ProductFieldValue"]) for key, value in (
+            ("hipaacheck/ControlId", finding.control_id), ("hipaacheck/CheckId", finding.check_id),
+            ("hipaacheck/Status", finding.status))},
+        "Resources": [{"Type": RESOURCE_TYPES.get(str(r.get("type")), "Other"), "Id": _clip(resource_id, LIMITS["ResourceId"]),
                        "Partition": _partition(resource_id), "Region": str(r.get("region") or region)}],
         "Compliance": {"Status": COMPLIANCE[finding.status],
-                       "RelatedRequirements": [f"HIPAA {c}" for c in finding.citations][:32]},
+                       "RelatedRequirements": [f"HIPAA {c}" for c in finding.citations][:LIMITS["RelatedRequirements"]]},
         "Workflow": {"Status": WORKFLOW.get(finding.status, "NEW")},
         "RecordState": "ACTIVE",
     }
     if remediation:
-        data["Remediation"] = {"Recommendation": {"Text": _clip(remediation, 512)}}
+        data["Remediation"] = {"Recommendation": {"Text": _clip(remediation, LIMITS["Recommendation"])}}
     return data
 
 

@@ -94,12 +94,14 @@ def run_time(results: Results, key: str = "finished_at") -> str:
     return str(run.get(key) or run.get("finished_at") or run.get("started_at") or "1970-01-01T00:00:00Z")
 
 
+def parse_time(timestamp: str) -> datetime:
+    """An ISO 8601 timestamp as an aware datetime (a zone-less one is taken as UTC)."""
+    moment = datetime.fromisoformat(timestamp.replace("Z", "+00:00"))
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment
+
+
 def epoch_ms(timestamp: str) -> int:
-    text = timestamp.replace("Z", "+00:00")
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=timezone.utc)
-    return int(moment.timestamp() * 1000)
+    return int(parse_time(timestamp).timestamp() * 1000)
 
 
 def tool_version() -> str:
