@@ -187,3 +187,16 @@ def test_logrotate_rotate_minus_one_keeps_everything(tmp_path: Path) -> None:
     assert statuses(run("host.logrotate.retention", resource)) == ["pass"]
     capped = logrotate(tmp_path / "capped", "  daily\n  rotate -1\n  maxage 30\n")
     assert statuses(run("host.logrotate.retention", capped)) == ["fail"]
+
+
+def test_audit_delete_by_key_keeps_other_rules(tmp_path: Path) -> None:
+    resource = collect(tree(tmp_path, {"/etc/audit/rules.d/10.rules": "-w /etc/shadow -p wa -k identity\n"
+                                                                      "-w /etc/hosts -p wa -k net\n-D -k net\n"}),
+                       "host.audit_rules")
+    assert [w["target"] for w in resource.attributes["watches"]] == ["/etc/shadow"]
+
+
+def test_audit_immutable_not_last_in_audit_rules_fails(tmp_path: Path) -> None:
+    resource = collect(tree(tmp_path, {"/etc/audit/audit.rules": "-e 2\n-w /etc/shadow -p wa\n"}),
+                       "host.audit_rules")
+    assert resource.attributes["enabled"] == 2 and resource.attributes["immutable_last"] is False

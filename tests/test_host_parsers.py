@@ -252,7 +252,9 @@ def test_audit_rules_d_preferred_and_watch_forms_normalised(tmp_path):
     })
     rules = collect(root, "host.audit_rules")
     assert rules.attributes["source"] == "rules.d"
-    assert rules.attributes["enabled"] == 2 and rules.attributes["immutable_last"] is False
+    # augenrules emits the last -e at the end, so the rule after it in a.rules still loads
+    assert rules.attributes["enabled"] == 2 and rules.attributes["immutable_last"] is True
+    assert [w["target"] for w in rules.attributes["watches"]][-1] == "/etc/passwd"
     outcomes = run("host.audit.watches", rules, paths=["/etc/shadow", "/etc/sudoers.d/admins", "/etc/group"], perms="wa")
     assert statuses(outcomes) == ["pass", "fail", "fail"]  # sudoers.d only for w; group not watched
 

@@ -1,7 +1,9 @@
 """auditd: /etc/audit/auditd.conf and the audit rules auditd loads at boot.
 
 augenrules compiles /etc/audit/rules.d/*.rules (sorted) into audit.rules; when
-rules.d holds rules they are what loads, otherwise audit.rules is read as is.
+rules.d holds rules they are what loads (with augenrules' reordering of ``-D``
+and ``-e``), otherwise audit.rules is read as is. Rules deleted by a later
+``-D``/``-W``/``-d``, or written after ``-e 2``, are not counted.
 File watches written as ``-w`` or as ``-a ... -F path=`` are normalised alike.
 """
 from __future__ import annotations
@@ -50,12 +52,9 @@ def _rule(tokens: list[str], where: str) -> dict[str, Any]:
     return rule
 
 
-def parse_rules(reads: list[FileRead]) -> dict[str, Any]:
-    watches: list[dict[str, Any]] = []
-    syscall_rules: list[dict[str, Any]] = []
-    enabled = failure = None
-    loginuid_immutable = False
-    last = None
+def _tokenised(reads: list[FileRead]) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """Every rule line as (parsed options, {path, line}), in file order."""
+    rules = []
     for read in reads:
         for number, raw in enumerate((read.text or "").splitlines(), start=1):
             line = raw.strip()
@@ -67,27 +66,88 @@ def parse_rules(reads: list[FileRead]) -> dict[str, Any]:
             except ValueError as exc:
                 raise ValueError(f"{where}: {exc}") from None
             rule = _rule(tokens, where)
-            location = {"path": read.path, "line": number}
-            last = rule
             if "e" in rule:
-                enabled = _int(rule["e"], where)
+                rule["e"] = _int(rule["e"], where)
             if "f" in rule:
-                failure = _int(rule["f"], where)
-            if rule.get("loginuid-immutable"):
-                loginuid_immutable = True
-            if "w" in rule:
-                watches.append({"target": rule["w"], "perms": rule.get("p", "rwxa"), "key": rule.get("k"), **location})
-            elif "a" in rule or "A" in rule:
-                action = rule.get("a") or rule.get("A")
-                fields = rule["fields"]
-                target = fields.get("path") or fields.get("dir")
-                if target and not str(target).startswith(("!", "<", ">", "&")) and "never" not in action:
-                    watches.append({"target": target, "perms": fields.get("perm", "rwxa"), "key": rule.get("k"),
-                                    **location})
-                syscall_rules.append({"action": action, "syscalls": rule["syscalls"], "fields": fields,
-                                      "key": rule.get("k") or fields.get("key"), **location})
+                rule["f"] = _int(rule["f"], where)
+            rules.append((rule, {"path": read.path, "line": number}))
+    return rules
+
+
+def _load_order(rules: list[tuple[dict[str, Any], dict[str, Any]]], augenrules: bool
+                ) -> list[tuple[dict[str, Any], dict[str, Any]]]:
+    """The rules the kernel ends up with, in the order auditctl loads them.
+
+    augenrules keeps one ``-D`` (first) and the last ``-e`` (placed last), so
+    neither can wipe or lock out the rules around it. A hand-written
+    audit.rules loads as written: ``-D`` deletes the rules before it, and
+    nothing after ``-e 2`` loads (the configuration is locked).
+    """
+    if augenrules:  # a bare -D goes first (deleting nothing of ours); -D -k KEY stays in place
+        enables = [r for r in rules if "e" in r[0]]
+        body = [r for r in rules if "e" not in r[0] and not _bare_delete(r[0])]
+        return body + enables[-1:]
+    loaded: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for rule in rules:
+        loaded.append(rule)
+        if rule[0].get("e") == 2:
+            break
+    return loaded
+
+
+def _bare_delete(rule: dict[str, Any]) -> bool:
+    return rule.get("D") is True and set(rule) <= {"D", "syscalls", "fields"}
+
+
+def _is_rule(rule: dict[str, Any]) -> bool:
+    return any(key in rule for key in ("w", "a", "A"))
+
+
+def _same_rule(deleting: dict[str, Any], rule: dict[str, Any]) -> bool:
+    """Whether ``-W``/``-d`` ``deleting`` removes the earlier ``rule``."""
+    if "W" in deleting:
+        return rule.get("w") == deleting["W"]
+    action = rule.get("a") or rule.get("A")
+    return (action == deleting["d"] and rule["syscalls"] == deleting["syscalls"]
+            and rule["fields"] == deleting["fields"])
+
+
+def parse_rules(reads: list[FileRead], augenrules: bool = False) -> dict[str, Any]:
+    written = _tokenised(reads)
+    rules = _load_order(written, augenrules)
+    kept: list[tuple[dict[str, Any], dict[str, Any]]] = []
+    for rule, location in rules:
+        if rule.get("D") is True:  # deletes every rule loaded before it (with -k, those with that key)
+            kept = [r for r in kept if not _is_rule(r[0]) or ("k" in rule and r[0].get("k") != rule["k"])]
+        elif "W" in rule or "d" in rule:  # deletes the matching rule loaded before it
+            kept = [r for r in kept if not (_is_rule(r[0]) and _same_rule(rule, r[0]))]
+        else:
+            kept.append((rule, location))
+    watches: list[dict[str, Any]] = []
+    syscall_rules: list[dict[str, Any]] = []
+    enabled = failure = None
+    loginuid_immutable = False
+    for rule, location in kept:
+        if "e" in rule:
+            enabled = rule["e"]
+        if "f" in rule:
+            failure = rule["f"]
+        if rule.get("loginuid-immutable"):
+            loginuid_immutable = True
+        if "w" in rule:
+            watches.append({"target": rule["w"], "perms": rule.get("p", "rwxa"), "key": rule.get("k"), **location})
+        elif "a" in rule or "A" in rule:
+            action = rule.get("a") or rule.get("A")
+            fields = rule["fields"]
+            target = fields.get("path") or fields.get("dir")
+            if target and not str(target).startswith(("!", "<", ">", "&")) and "never" not in action:
+                watches.append({"target": target, "perms": fields.get("perm", "rwxa"), "key": rule.get("k"),
+                                **location})
+            syscall_rules.append({"action": action, "syscalls": rule["syscalls"], "fields": fields,
+                                  "key": rule.get("k") or fields.get("key"), **location})
+    last = (rules if augenrules else written)[-1][0] if written else None  # rules after -e 2 fail to load
     return {"watches": watches, "syscall_rules": syscall_rules, "enabled": enabled, "failure_mode": failure,
-            "loginuid_immutable": loginuid_immutable, "immutable_last": bool(last and last.get("e") == "2")}
+            "loginuid_immutable": loginuid_immutable, "immutable_last": bool(last and last.get("e") == 2)}
 
 
 def _int(value: str, where: str) -> int:
@@ -110,6 +170,6 @@ def collect_rules(ctx: HostContext) -> list[Resource]:
     rules_d = ctx.glob(RULES_D)
     paths = rules_d or [AUDIT_RULES]
     resource = files_resource("host.audit_rules", "/etc/audit/rules.d" if rules_d else AUDIT_RULES,
-                              [ctx.read(p) for p in paths], parse_rules)
+                              [ctx.read(p) for p in paths], lambda reads: parse_rules(reads, bool(rules_d)))
     resource.attributes["source"] = "rules.d" if rules_d else "audit.rules"
     return [resource]
