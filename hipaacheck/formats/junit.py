@@ -3,16 +3,29 @@
 ``fail`` becomes ``<failure>``, ``error`` becomes ``<error>``, and ``skip``,
 ``waived`` and ``manual`` become ``<skipped>`` with the reason, so a CI job shows
 exactly what could not be checked instead of counting it as passed.
+
+Counts on ``testsuites`` and each ``testsuite`` equal the elements beneath them;
+``timestamp`` is a zone-less UTC time and ``hostname`` is set, as the Ant JUnit
+schema asks. Characters XML 1.0 cannot carry (control codes from target data)
+are replaced, so the report always parses.
 """
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
+from datetime import timezone
 
 from ..results import Results
-from .common import compact_json, control_views, resource_label, run_time
+from .common import compact_json, control_views, parse_time, resource_label, run_time
 from .interface import OutputFormat
 
 SKIPPED = {"skip": "not applicable", "waived": "waived", "manual": "needs manual attestation"}
+# Not allowed anywhere in an XML 1.0 document, not even as character references.
+NOT_XML = re.compile("[^\u0009\u000a\u000d\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_safe(text: str) -> str:
+    return NOT_XML.sub("\ufffd", text)
 
 
 def _text(finding_message: str, evidence: dict, remediation: str) -> str:
@@ -24,6 +37,18 @@ def _text(finding_message: str, evidence: dict, remediation: str) -> str:
     return "\n".join(lines)
 
 
+def _add(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) -> ET.Element:
+    node = ET.SubElement(parent, tag, {key: xml_safe(str(value)) for key, value in attrs.items()})
+    if text is not None:
+        node.text = xml_safe(text)
+    return node
+
+
+def _timestamp(results: Results) -> str:
+    moment = parse_time(run_time(results, "started_at")).astimezone(timezone.utc)
+    return moment.strftime("%Y-%m-%dT%H:%M:%S")
+
+
 class JunitFormat(OutputFormat):
     name = "junit"
     filename = "hipaacheck-junit.xml"
@@ -31,33 +56,34 @@ class JunitFormat(OutputFormat):
     def render(self, results: Results) -> str:
         root = ET.Element("testsuites", name="hipaacheck")
         totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
-        timestamp = run_time(results, "started_at").replace("Z", "")
+        timestamp = _timestamp(results)
+        target = results.run.get("target") or {}
+        hostname = str(target.get("host") or target.get("account") or "localhost")
         for view in control_views(results):
             if not view.findings:
                 continue
             counts = view.counts()
             suite_counts = {"tests": len(view.findings), "failures": counts["fail"], "errors": counts["error"],
                             "skipped": counts["skip"] + counts["waived"] + counts["manual"]}
-            suite = ET.SubElement(root, "testsuite", name=view.id, timestamp=timestamp, time="0",
-                                  **{k: str(v) for k, v in suite_counts.items()})
-            props = ET.SubElement(suite, "properties")
-            ET.SubElement(props, "property", name="title", value=view.title)
-            ET.SubElement(props, "property", name="severity", value=view.severity)
-            ET.SubElement(props, "property", name="citations", value=", ".join(view.citations))
+            suite = _add(root, "testsuite", name=view.id, timestamp=timestamp, hostname=hostname, time="0",
+                         **{k: str(v) for k, v in suite_counts.items()})
+            props = _add(suite, "properties")
+            _add(props, "property", name="title", value=view.title)
+            _add(props, "property", name="severity", value=view.severity)
+            _add(props, "property", name="citations", value=", ".join(view.citations))
             for finding in view.findings:
-                case = ET.SubElement(suite, "testcase", classname=view.id, name=resource_label(finding), time="0")
+                case = _add(suite, "testcase", classname=view.id, name=resource_label(finding), time="0")
                 text = _text(finding.message, finding.evidence, view.remediation)
                 if finding.status == "fail":
-                    node = ET.SubElement(case, "failure", message=finding.message, type=finding.severity)
-                    node.text = text
+                    _add(case, "failure", text, message=finding.message, type=finding.severity)
                 elif finding.status == "error":
-                    node = ET.SubElement(case, "error", message=finding.message, type="error")
-                    node.text = text
+                    _add(case, "error", text, message=finding.message, type="error")
                 elif finding.status in SKIPPED:
-                    ET.SubElement(case, "skipped", message=f"{SKIPPED[finding.status]}: {finding.message}")
+                    _add(case, "skipped", message=f"{SKIPPED[finding.status]}: {finding.message}")
             for key in totals:
                 totals[key] += suite_counts[key]
         for key, value in totals.items():
             root.set(key, str(value))
+        root.set("time", "0")
         ET.indent(root)
         return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
