@@ -44,7 +44,9 @@ def test_only_evaluated_passes_are_satisfied() -> None:
     results = Results.load(FIXTURE)
     results.findings = [f for f in results.findings if f.status == "pass"]
     states = {f.target.target_id: f.target.status.state.value for f in load(results).results[0].findings}
-    assert set(states.values()) == {"satisfied"} and len(states) == 3
+    passed = {f.control_id for f in results.findings}
+    assert {c for c, state in states.items() if state == "satisfied"} == passed and len(passed) == 3
+    assert {c for c, state in states.items() if state == "not-satisfied"} == set(results.controls) - passed
 
 
 def test_uuids_are_stable_across_renders_and_change_with_the_run() -> None:
@@ -53,3 +55,14 @@ def test_uuids_are_stable_across_renders_and_change_with_the_run() -> None:
     other = Results.load(FIXTURE)
     other.run["started_at"] = "2026-03-02T02:00:00Z"
     assert load(other).uuid != load().uuid
+
+
+def test_selected_controls_without_findings_are_reviewed_and_not_satisfied() -> None:
+    results = Results.load(FIXTURE)
+    results.findings = [f for f in results.findings if f.control_id != "aws.rds.storage_encrypted"]
+    result = load(results).results[0]
+    reviewed = {c.control_id for s in result.reviewed_controls.control_selections for c in s.include_controls}
+    assert reviewed == set(results.controls)
+    finding = next(f for f in result.findings if f.target.target_id == "aws.rds.storage_encrypted")
+    assert finding.target.status.state.value == "not-satisfied" and finding.target.status.reason == "other"
+    assert not finding.related_observations and "not evaluated" in finding.description

@@ -50,7 +50,7 @@ def _finding(view: ControlView, run_id: str, observation_ids: list[str]) -> dict
     satisfied, why = control_satisfied(view)
     statuses = {f.status for f in view.findings}
     reason = "pass" if satisfied else ("fail" if statuses & {"fail", "waived"} else "other")
-    return {
+    finding: dict[str, Any] = {
         "uuid": stable_uuid("finding", run_id, view.id),
         "title": view.title or view.id,
         "description": f"{view.id}: {why}.",
@@ -60,8 +60,10 @@ def _finding(view: ControlView, run_id: str, observation_ids: list[str]) -> dict
             "target-id": view.id,
             "status": {"state": "satisfied" if satisfied else "not-satisfied", "reason": reason},
         },
-        "related-observations": [{"observation-uuid": oid} for oid in observation_ids],
     }
+    if observation_ids:  # OSCAL arrays hold at least one item
+        finding["related-observations"] = [{"observation-uuid": oid} for oid in observation_ids]
+    return finding
 
 
 class OscalFormat(OutputFormat):
@@ -73,7 +75,7 @@ class OscalFormat(OutputFormat):
         collected = str(results.run.get("collected_at") or started)
         profile = (results.run.get("profile") or {}).get("id", "")
         run_id = f"{started}|{profile}"
-        views = [v for v in control_views(results) if v.findings]
+        views = control_views(results)  # a selected control with no findings is reviewed and not satisfied
         observations, findings = [], []
         for view in views:
             obs = [_observation(f, run_id, collected) for f in view.findings]
