@@ -200,3 +200,8 @@ def test_audit_immutable_not_last_in_audit_rules_fails(tmp_path: Path) -> None:
     resource = collect(tree(tmp_path, {"/etc/audit/audit.rules": "-e 2\n-w /etc/shadow -p wa\n"}),
                        "host.audit_rules")
     assert resource.attributes["enabled"] == 2 and resource.attributes["immutable_last"] is False
+
+
+def test_logrotate_maxage_does_not_bound_size_rotation(tmp_path: Path) -> None:
+    resource = logrotate(tmp_path, "  size 1M\n  rotate 2\n  maxage 400\n")
+    assert statuses(run("host.logrotate.retention", resource)) == ["fail"]

@@ -267,7 +267,7 @@ def test_logrotate_retention_days(tmp_path):
         "/etc/logrotate.d/auth": "/var/log/auth.log {\n    size 10M\n    nodaily\n}\n",
     })
     lr = collect(root, "host.logrotate")
-    assert [b["days"] for b in lr.attributes["blocks"]] == [7, 400, 210]
+    assert [b["days"] for b in lr.attributes["blocks"]] == [None, 400, 210]  # size after daily: size-based
     outcomes = run("host.logrotate.retention", lr, min_days=365)
     assert [(o.item, o.status) for o in outcomes] == [("/var/log/auth.log", "fail"),
                                                       ("/var/log/messages, /var/log/secure", "pass")]

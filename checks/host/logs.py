@@ -20,7 +20,10 @@ def _matches(block_paths: list[str], logs: list[str]) -> list[str]:
     "logs": {"type": "array", "items": {"type": "string"}, "minItems": 1, "default": SECURITY_LOGS},
 })
 def retention(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
-    """Each logrotate block covering a security log keeps rotate × period (capped by maxage) >= min_days."""
+    """Each logrotate block covering a security log keeps rotate × period (capped by maxage) >= min_days.
+
+    Size-triggered rotation (``size``, ``maxsize``) has no time bound and fails; ``rotate -1`` keeps all.
+    """
     if not resource.get("present"):
         raise NotApplicable("logrotate is not configured (no /etc/logrotate.conf): logs are not rotated away")
     outcomes = []
@@ -32,8 +35,10 @@ def retention(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
         loc, item = Location(block["path"], block["line"]), ", ".join(logs)
         evidence = {"rotate": options.get("rotate", 0), "period": options.get("period"),
                     "maxage": options.get("maxage"), "days": days, "min_days": params["min_days"]}
-        if days is None:
-            outcomes.append(failed(f"{item}: rotated by size only ({evidence['rotate']} kept), so no time bound",
+        if block.get("forever"):
+            outcomes.append(passed(f"{item}: rotate -1, old logs are never removed", loc, item=item, **evidence))
+        elif days is None:
+            outcomes.append(failed(f"{item}: rotated by size ({evidence['rotate']} kept), so no time bound",
                                    loc, item=item, **evidence))
         elif days < params["min_days"]:
             outcomes.append(failed(f"{item}: kept {days:g} days, below {params['min_days']}", loc, item=item,

@@ -21,13 +21,26 @@ MAX_INCLUDE_DEPTH = 8
 
 
 def retention_days(options: dict[str, Any]) -> float | None:
-    """Days a rotated log is kept, or None when no time period bounds it (size-only rotation)."""
+    """Days a rotated log is surely kept, or None when no time bounds it.
+
+    ``rotate -1`` never removes old logs, so only ``maxage`` bounds them (None
+    with ``forever``). ``size`` (after the period) or ``maxsize`` rotates on
+    size, possibly many times a period, so ``rotate`` copies may span a day:
+    no time bound, even with ``maxage``, which only removes logs, never keeps them.
+    """
     period = options.get("period")
     rotate = options.get("rotate", 0)
-    days = rotate * PERIOD_DAYS[period] if period else None
-    if "maxage" in options:
-        days = options["maxage"] if days is None else min(days, options["maxage"])
-    return days
+    if rotate < 0:
+        return options.get("maxage")
+    if not period or options.get("maxsize"):
+        return None
+    days = rotate * PERIOD_DAYS[period]
+    return min(days, options["maxage"]) if "maxage" in options else days
+
+
+def keeps_forever(options: dict[str, Any]) -> bool:
+    """``rotate -1`` without ``maxage``: old logs are never removed."""
+    return options.get("rotate", 0) < 0 and "maxage" not in options
 
 
 class LogrotateConfig:
@@ -41,10 +54,15 @@ class LogrotateConfig:
         keyword = words[0].lower()
         if keyword in PERIOD_DAYS:
             target["period"] = keyword
+        elif keyword == "size":  # size and the periods exclude each other: the last one written wins
+            target.pop("period", None)
+        elif keyword == "maxsize":
+            target["maxsize"] = True
         elif keyword in ("rotate", "maxage"):
             if len(words) < 2 or not words[1].lstrip("-").isdigit():
                 raise ValueError(f"{where}: {keyword} needs a whole number")
-            target[keyword] = max(int(words[1]), 0) if keyword == "rotate" else int(words[1])
+            value = int(words[1])
+            target[keyword] = (-1 if value < 0 else value) if keyword == "rotate" else value
 
     def read_file(self, path: str, depth: int = 0) -> None:
         read = self.ctx.read(path)
@@ -84,6 +102,7 @@ class LogrotateConfig:
                 if block is None:
                     raise ValueError(f"{where}: '}}' without a block")
                 block["days"] = retention_days(block["options"])
+                block["forever"] = keeps_forever(block["options"])
                 self.blocks.append(block)
                 block = None
                 continue
