@@ -7,7 +7,8 @@ from typing import Any
 from hipaacheck.model import Outcome, Resource, failed, passed
 from hipaacheck.registry import check
 
-DEFAULT_PATTERN = r"(?i)(secret|passw(or)?d|pwd|token|credential|api_?key|private_?key|access_?key|signing_?key)"
+DEFAULT_PATTERN = (r"(?i)(secret|passw(or)?d|passphrase|(^|_)pass($|_)|pwd|token|credential|api_?key|private_?key"
+                   r"|access_?key|signing_?key)")
 
 
 @check("aws.lambda.secret_environment_names", resource_type="aws.lambda.function", params={
@@ -15,7 +16,7 @@ DEFAULT_PATTERN = r"(?i)(secret|passw(or)?d|pwd|token|credential|api_?key|privat
 })
 def secret_environment_names(resource: Resource, params: dict[str, Any]) -> Outcome:
     """No environment variable's name says it holds a secret (use Secrets Manager or SSM instead)."""
-    pattern = re.compile(params["name_pattern"])
+    pattern = re.compile(params["name_pattern"], re.IGNORECASE)  # DB_Password is as secret as db_password
     names = resource.get("environment_variable_names") or []
     flagged = [name for name in names if pattern.search(name)]
     if flagged:

@@ -1,6 +1,7 @@
 """S3 bucket checks that need more than an attribute condition: encryption, TLS-only policy, Object Lock."""
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from hipaacheck.model import NotApplicable, Outcome, Resource, failed, passed
@@ -26,18 +27,47 @@ def _as_list(value: Any) -> list:
     return value if isinstance(value, list) else [value]
 
 
-def denies_insecure_transport(policy: dict[str, Any] | None) -> bool:
-    """A Deny for all principals and s3 actions when aws:SecureTransport is false."""
+TLS_CONDITION_OPERATORS = ("bool", "boolifexists")
+
+
+def _is_false(value: Any) -> bool:
+    values = _as_list(value)
+    return bool(values) and all(str(v).lower() == "false" for v in values)
+
+
+def _only_insecure_transport(condition: Any) -> bool:
+    """The condition is exactly ``aws:SecureTransport = false`` (Bool or BoolIfExists) and nothing
+    else: any further key narrows the Deny, so some plain-HTTP requests would get through."""
+    if not isinstance(condition, dict) or len(condition) != 1:
+        return False
+    (operator, keys), = condition.items()
+    if str(operator).lower() not in TLS_CONDITION_OPERATORS or not isinstance(keys, dict) or len(keys) != 1:
+        return False
+    (key, value), = keys.items()
+    return str(key).lower() == "aws:securetransport" and _is_false(value)
+
+
+def _covers(patterns: list[Any], arn: str) -> bool:
+    """An IAM resource pattern (``*`` and ``?`` wildcards) list matches ``arn``."""
+    return any(isinstance(p, str) and re.fullmatch(re.escape(p).replace(r"\*", ".*").replace(r"\?", "."), arn)
+               for p in patterns)
+
+
+def denies_insecure_transport(policy: dict[str, Any] | None, bucket: str, partition: str = "aws") -> bool:
+    """One Deny for every principal, every s3 action, the bucket and all its objects, whose only
+    condition is aws:SecureTransport = false."""
+    bucket_arn = f"arn:{partition}:s3:::{bucket}"
     for statement in _as_list((policy or {}).get("Statement", [])):
         if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
             continue
+        if any(k in statement for k in ("NotPrincipal", "NotAction", "NotResource")):
+            continue
         principal = statement.get("Principal")
         everyone = principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS")))
-        actions = _as_list(statement.get("Action", []))
-        all_actions = any(a in ("*", "s3:*") for a in actions)
-        condition = statement.get("Condition", {}).get("Bool", {})
-        flag = {k.lower(): v for k, v in condition.items()}.get("aws:securetransport")
-        if everyone and all_actions and str(_as_list(flag)[0] if flag is not None else "").lower() == "false":
+        all_actions = any(a in ("*", "s3:*") for a in _as_list(statement.get("Action", [])))
+        resources = _as_list(statement.get("Resource", []))
+        every_resource = _covers(resources, bucket_arn) and _covers(resources, f"{bucket_arn}/any-object-key")
+        if everyone and all_actions and every_resource and _only_insecure_transport(statement.get("Condition")):
             return True
     return False
 
@@ -48,9 +78,10 @@ def secure_transport(resource: Resource, params: dict[str, Any]) -> Outcome:
     policy = resource.get("policy")
     if policy is None:
         return failed("no bucket policy, so plain-HTTP requests are not denied", policy_present=False)
-    if denies_insecure_transport(policy):
+    if denies_insecure_transport(policy, resource.get("name"), resource.id.split(":")[1] or "aws"):
         return passed("bucket policy denies requests where aws:SecureTransport is false", policy_present=True)
-    return failed("bucket policy has no Deny on aws:SecureTransport=false for all principals and s3 actions",
+    return failed("bucket policy has no Deny on aws:SecureTransport=false alone for all principals, all s3"
+                  " actions, the bucket and all its objects",
                   policy_present=True)
 
 

@@ -17,11 +17,10 @@ def _actions(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 @aws_collector("aws.elbv2.listener", service="elbv2")
 def listeners(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
-    client = ctx.client("elbv2", region)
-
     def policies() -> dict[str, list[str]]:
         return ctx.memo(("elbv2", region, "ssl_policies"), lambda: {
-            p["Name"]: sorted(p.get("SslProtocols") or []) for p in client.describe_ssl_policies()["SslPolicies"]})
+            p["Name"]: sorted(p.get("SslProtocols") or [])
+            for p in ctx.paginate("elbv2", region, "describe_ssl_policies", "SslPolicies")})
 
     for lb in ctx.paginate("elbv2", region, "describe_load_balancers", "LoadBalancers"):
         for listener in ctx.paginate("elbv2", region, "describe_listeners", "Listeners",
@@ -40,6 +39,6 @@ def listeners(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
             if protocol == "HTTP":
                 arn = listener["ListenerArn"]
                 ctx.read(resource, "rule_actions", lambda arn=arn: [
-                    action for rule in client.describe_rules(ListenerArn=arn)["Rules"]
+                    action for rule in ctx.paginate("elbv2", region, "describe_rules", "Rules", ListenerArn=arn)
                     if not rule.get("IsDefault") for action in _actions(rule.get("Actions"))])
             yield resource

@@ -12,7 +12,14 @@ from . import aws_collector
 @aws_collector("aws.lambda.function", service="lambda")
 def functions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for function in ctx.paginate("lambda", region, "list_functions", "Functions"):
-        variables = (function.get("Environment") or {}).get("Variables") or {}
-        yield ctx.resource("aws.lambda.function", function["FunctionArn"], region,
-                           name=function["FunctionName"], runtime=function.get("Runtime"),
-                           environment_variable_names=sorted(variables))
+        environment = function.get("Environment") or {}
+        resource = ctx.resource("aws.lambda.function", function["FunctionArn"], region,
+                                name=function["FunctionName"], runtime=function.get("Runtime"),
+                                environment_variable_names=sorted(environment.get("Variables") or {}))
+        error = environment.get("Error")
+        if error:  # e.g. no kms:Decrypt on the function's key: the names were not shown, not absent
+            del resource.attributes["environment_variable_names"]
+            resource.unreadable["environment_variable_names"] = (
+                f"lambda:ListFunctions: {error.get('ErrorCode') or 'Error'}: "
+                f"{' '.join(str(error.get('Message') or '').split())[:300]}")
+        yield resource
