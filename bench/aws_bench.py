@@ -76,6 +76,8 @@ def seed(endpoint: str, buckets: int, users: int, log_groups: int, workers: int 
     client("guardduty").create_detector(Enable=True)
     s3.create_bucket(Bucket="bench-trail")
     client("cloudtrail").create_trail(Name="bench-trail", S3BucketName="bench-trail", IsMultiRegionTrail=True)
+    client("cloudtrail").put_event_selectors(TrailName="bench-trail", EventSelectors=[
+        {"ReadWriteType": "All", "IncludeManagementEvents": True}])
 
 
 def run_once(endpoint: str, types: set[str], max_workers: int) -> dict[str, Any]:

@@ -160,3 +160,56 @@ def test_secret_names_match_in_any_case_even_with_a_profile_pattern(aws):
         "db_Password": "fail", "ApiKey": "fail", "DB_PASS": "fail", "PLAIN_SETTING": "pass"}
     custom = statuses(evaluate_control("aws.lambda.no_secret_environment_names", inventory, name_pattern="password"))
     assert custom[arns["db_Password"]] == "fail"
+
+
+# --------------------------------------------------------------------------- CloudTrail
+
+def multi_region_trail(session, name: str = "main", selectors: list | None = None,
+                       advanced: list | None = None) -> str:
+    session.client("s3").create_bucket(Bucket=f"{name}-logs")
+    ct = session.client("cloudtrail")
+    arn = ct.create_trail(Name=name, S3BucketName=f"{name}-logs", IsMultiRegionTrail=True)["TrailARN"]
+    ct.start_logging(Name=name)
+    if selectors is not None:
+        ct.put_event_selectors(TrailName=name, EventSelectors=selectors)
+    if advanced is not None:
+        ct.put_event_selectors(TrailName=name, AdvancedEventSelectors=advanced)
+    return arn
+
+
+ALL_MANAGEMENT = [{"ReadWriteType": "All", "IncludeManagementEvents": True}]
+
+
+def trail_verdict() -> Any:
+    findings = evaluate_control("aws.cloudtrail.multi_region_logging",
+                                collect({"aws.cloudtrail.account", "aws.cloudtrail.trail"}))
+    assert len(findings) == 1
+    return findings[0]
+
+
+@pytest.mark.parametrize("selectors, advanced, expected", [
+    (ALL_MANAGEMENT, None, "pass"),
+    ([{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True},
+      {"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}], None, "pass"),
+    ([{"ReadWriteType": "All", "IncludeManagementEvents": False}], None, "fail"),
+    ([{"ReadWriteType": "ReadOnly", "IncludeManagementEvents": True}], None, "fail"),
+    (None, [{"Name": "mgmt", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]}]}], "pass"),
+    (None, [{"Name": "reads", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Management"]},
+                                                 {"Field": "readOnly", "Equals": ["true"]}]}], "fail"),
+    (None, [{"Name": "data", "FieldSelectors": [{"Field": "eventCategory", "Equals": ["Data"]},
+                                                {"Field": "resources.type", "Equals": ["AWS::S3::Object"]}]}],
+     "fail"),
+])
+def test_logging_trail_must_record_all_management_events(aws, selectors, advanced, expected):
+    multi_region_trail(aws, selectors=selectors, advanced=advanced)
+    finding = trail_verdict()
+    assert finding.status == expected, finding.message
+
+
+def test_unreadable_event_selectors_are_an_error(aws, monkeypatch):
+    from aws_helpers import deny
+
+    multi_region_trail(aws, selectors=ALL_MANAGEMENT)
+    hook_events(monkeypatch, "before-call", deny(["GetEventSelectors"]))
+    finding = trail_verdict()
+    assert finding.status == "error" and "GetEventSelectors" in str(finding.evidence)

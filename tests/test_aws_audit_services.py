@@ -25,6 +25,9 @@ def trails(aws):
                     EnableLogFileValidation=True, KmsKeyId=key, CloudWatchLogsLogGroupArn=group,
                     CloudWatchLogsRoleArn=role)
     ct.start_logging(Name="main-trail")
+    # moto answers [] for a new trail's selectors (AWS answers the default): set the default explicitly
+    ct.put_event_selectors(TrailName="main-trail",
+                           EventSelectors=[{"ReadWriteType": "All", "IncludeManagementEvents": True}])
     aws.client("cloudtrail", region_name="eu-west-1").create_trail(Name="local-trail", S3BucketName="trail-logs")
     return aws
 

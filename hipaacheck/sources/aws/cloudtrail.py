@@ -20,9 +20,48 @@ def _trail(ctx: AwsContext, region: str, trail: dict[str, Any]) -> Resource:
         log_file_validation=trail.get("LogFileValidationEnabled", False),
         kms_key_id=trail.get("KmsKeyId"), s3_bucket=trail.get("S3BucketName"),
         cloudwatch_logs_log_group_arn=trail.get("CloudWatchLogsLogGroupArn"))
-    ctx.read(resource, "is_logging",
-             lambda: ctx.client("cloudtrail", region).get_trail_status(Name=trail["TrailARN"])["IsLogging"])
+    client = ctx.client("cloudtrail", region)
+    ctx.read(resource, "is_logging", lambda: client.get_trail_status(Name=trail["TrailARN"])["IsLogging"])
+    ctx.read(resource, "management_events",
+             lambda: management_events(client.get_event_selectors(TrailName=trail["TrailARN"])))
     return resource
+
+
+def _basic_coverage(selectors: list[dict[str, Any]]) -> set[str]:
+    kinds = set()
+    for selector in selectors:
+        if selector.get("IncludeManagementEvents", True):
+            kind = selector.get("ReadWriteType", "All")
+            kinds |= {"read", "write"} if kind == "All" else {"read" if kind == "ReadOnly" else "write"}
+    return kinds
+
+
+def _advanced_coverage(selectors: list[dict[str, Any]]) -> set[str]:
+    """Management events a selector records in full: eventCategory = Management plus at most a
+    readOnly filter (any other field, e.g. an excluded eventSource, leaves events out)."""
+    kinds: set[str] = set()
+    for selector in selectors:
+        fields = {f.get("Field"): f for f in selector.get("FieldSelectors") or []}
+        if (fields.pop("eventCategory", {}) or {}).get("Equals") != ["Management"]:
+            continue
+        read_only = fields.pop("readOnly", None)
+        if fields:
+            continue
+        if read_only is None:
+            kinds |= {"read", "write"}
+        elif set(read_only) == {"Field", "Equals"} and read_only["Equals"] in (["true"], ["false"]):
+            kinds.add("read" if read_only["Equals"] == ["true"] else "write")
+    return kinds
+
+
+def management_events(answer: dict[str, Any]) -> str | None:
+    """``all``, ``read``, ``write`` or ``none``: which management events the trail records.
+    None when the trail reports no selector of either kind (not a state AWS produces)."""
+    basic, advanced = answer.get("EventSelectors") or [], answer.get("AdvancedEventSelectors") or []
+    if not basic and not advanced:
+        return None
+    kinds = _basic_coverage(basic) | _advanced_coverage(advanced)
+    return "all" if kinds == {"read", "write"} else kinds.pop() if kinds else "none"
 
 
 def region_trails(ctx: AwsContext, region: str) -> list[Resource]:
@@ -56,5 +95,7 @@ def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
             resource.attributes["trails"].append({
                 "arn": trail.id, "home_region": name, "multi_region": trail.attributes["multi_region"],
                 "is_logging": trail.attributes.get("is_logging"),
-                "status_error": trail.unreadable.get("is_logging")})
+                "status_error": trail.unreadable.get("is_logging"),
+                "management_events": trail.attributes.get("management_events"),
+                "selectors_error": trail.unreadable.get("management_events")})
     yield resource
