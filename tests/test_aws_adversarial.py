@@ -213,3 +213,17 @@ def test_unreadable_event_selectors_are_an_error(aws, monkeypatch):
     hook_events(monkeypatch, "before-call", deny(["GetEventSelectors"]))
     finding = trail_verdict()
     assert finding.status == "error" and "GetEventSelectors" in str(finding.evidence)
+
+
+# --------------------------------------------------------------------------- S3 log buckets
+
+def test_log_bucket_role_unknown_when_logging_settings_are_unreadable(aws, monkeypatch):
+    from aws_helpers import deny
+
+    s3 = aws.client("s3")
+    for name in ("app-data", "access-logs"):
+        s3.create_bucket(Bucket=name)
+    hook_events(monkeypatch, "before-call", deny(["GetBucketLogging"]))
+    findings = evaluate_control("aws.s3.log_bucket_object_lock", collect({"aws.s3.bucket"}))
+    assert {f.status for f in findings} == {"error"}  # not "skip: not a log bucket"
+    assert all("GetBucketLogging" in f.message for f in findings)

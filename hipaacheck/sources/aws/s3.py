@@ -66,10 +66,18 @@ def buckets(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     listed = ctx.paginate("s3", None, "list_buckets", "Buckets")
     resources = ctx.map(lambda b: _read_bucket(ctx, b["Name"], iso(b.get("CreationDate"))), listed)
     targets = {r.attributes["logging"]["target_bucket"] for r in resources
-               if not r.unreadable and r.attributes.get("logging")}
+               if r.attributes.get("logging") and not {"*", "logging"} & set(r.unreadable)}
+    unseen = {r.attributes["name"]: reason for r in resources
+              for reason in [r.unreadable.get("*") or r.unreadable.get("logging")] if reason}
     for resource in resources:
-        # A bucket is a log bucket when another bucket delivers access logs to it.
-        resource.attributes["is_log_target"] = resource.attributes["name"] in targets
+        # A bucket is a log bucket when another bucket delivers access logs to it; when some bucket's
+        # logging could not be read, a bucket not known to be a target may still be one.
+        name = resource.attributes["name"]
+        if name in targets or not unseen:
+            resource.attributes["is_log_target"] = name in targets
+        else:
+            shown = ", ".join(f"{bucket} ({reason})" for bucket, reason in sorted(unseen.items())[:3])
+            resource.unreadable["is_log_target"] = f"logging settings of {len(unseen)} bucket(s) unread: {shown}"
     yield from resources
 
 
