@@ -12,7 +12,8 @@ from aws_helpers import ACCOUNT, Throttler, deny, hook_events, moto_endpoint, mo
 pytestmark = pytest.mark.slow
 
 TLS_ONLY = {"Version": "2012-10-17", "Statement": [{
-    "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": ["arn:aws:s3:::phi-good/*"],
+    "Effect": "Deny", "Principal": "*", "Action": "s3:*",
+    "Resource": ["arn:aws:s3:::phi-good", "arn:aws:s3:::phi-good/*"],
     "Condition": {"Bool": {"aws:SecureTransport": "false"}}}]}
 PAB = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 SECRET = "Sup3r-Secret-Passw0rd!"
