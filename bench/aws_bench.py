@@ -5,7 +5,7 @@ resource types of the selected controls at ``--max-workers 1`` and at the defaul
 time, peak Python memory (tracemalloc) and process max RSS, API calls in total, per operation and
 per resource, and any call made twice with the same parameters (the goal: none).
 
-    .venv/bin/python bench/aws_bench.py --buckets 1000 --users 200 --log-groups 200
+    .venv/bin/python bench/aws_bench.py --buckets 1000 --users 200 --log-groups 200 --db-instances 50 --volumes 200
 
 The moto server runs in a child process so its memory and CPU do not count against the collector.
 """
@@ -25,10 +25,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 REGION = "us-east-1"
-DEFAULT_TYPES = ("aws.s3.bucket", "aws.s3.account_public_access_block", "aws.iam.user", "aws.iam.account",
-                 "aws.iam.password_policy", "aws.iam.role", "aws.kms.key", "aws.logs.log_group",
-                 "aws.cloudtrail.trail", "aws.cloudtrail.account", "aws.guardduty.detector",
-                 "aws.config.recorder", "aws.securityhub.hub")
+def all_types() -> list[str]:
+    """Every resource type the AWS source collects: the bench exercises them all by default."""
+    from hipaacheck.sources.aws import load_collectors
+
+    return sorted(load_collectors())
 
 
 def _serve(conn: Any) -> None:
@@ -45,7 +46,8 @@ def _serve(conn: Any) -> None:
     server.stop()
 
 
-def seed(endpoint: str, buckets: int, users: int, log_groups: int, workers: int = 8) -> None:
+def seed(endpoint: str, buckets: int, users: int, log_groups: int, db_instances: int = 0, volumes: int = 0,
+         workers: int = 8) -> None:
     import boto3
 
     def client(service: str) -> Any:
@@ -68,10 +70,22 @@ def seed(endpoint: str, buckets: int, users: int, log_groups: int, workers: int 
     def group(i: int) -> None:
         logs.create_log_group(logGroupName=f"/bench/group-{i:04d}")
 
+    rds, ec2 = client("rds"), client("ec2")
+
+    def db_instance(i: int) -> None:
+        rds.create_db_instance(DBInstanceIdentifier=f"bench-db-{i:03d}", DBInstanceClass="db.t3.micro",
+                               Engine="postgres", MasterUsername="bench", MasterUserPassword="Bench-Passw0rd!",
+                               AllocatedStorage=20, StorageEncrypted=bool(i % 2), BackupRetentionPeriod=i % 10)
+
+    def volume(i: int) -> None:
+        ec2.create_volume(AvailabilityZone=f"{REGION}a", Size=1, Encrypted=bool(i % 2))
+
     with ThreadPoolExecutor(workers) as pool:
         list(pool.map(bucket, range(buckets)))
         list(pool.map(user, range(users)))
         list(pool.map(group, range(log_groups)))
+        list(pool.map(db_instance, range(db_instances)))
+        list(pool.map(volume, range(volumes)))
     client("kms").create_key()
     client("guardduty").create_detector(Enable=True)
     s3.create_bucket(Bucket="bench-trail")
@@ -129,13 +143,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--buckets", type=int, default=1000)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--log-groups", type=int, default=200)
+    parser.add_argument("--db-instances", type=int, default=50)
+    parser.add_argument("--volumes", type=int, default=200)
     parser.add_argument("--workers", default="1,8", help="comma-separated --max-workers values (default: 1,8)")
-    parser.add_argument("--types", default=",".join(DEFAULT_TYPES), help="resource types to collect")
+    parser.add_argument("--types", help="comma-separated resource types to collect (default: all AWS types)")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     args = parser.parse_args(argv)
     os.environ.setdefault("AWS_ACCESS_KEY_ID", "bench")
     os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "bench")
     os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+    os.environ["MOTO_EC2_LOAD_DEFAULT_AMIS"] = "false"  # keep 1,300 built-in AMI snapshots out of the counts
 
     parent, child = multiprocessing.Pipe()
     server = multiprocessing.get_context("spawn").Process(target=_serve, args=(child,), daemon=True)
@@ -144,10 +161,11 @@ def main(argv: list[str] | None = None) -> int:
     endpoint = f"http://{host}:{port}"
     try:
         started = time.perf_counter()
-        seed(endpoint, args.buckets, args.users, args.log_groups)
-        print(f"seeded {args.buckets} buckets, {args.users} users, {args.log_groups} log groups "
+        seed(endpoint, args.buckets, args.users, args.log_groups, args.db_instances, args.volumes)
+        print(f"seeded {args.buckets} buckets, {args.users} users, {args.log_groups} log groups, "
+              f"{args.db_instances} DB instances, {args.volumes} volumes "
               f"in {time.perf_counter() - started:.1f} s against {endpoint}", file=sys.stderr)
-        types = {t.strip() for t in args.types.split(",") if t.strip()}
+        types = {t.strip() for t in args.types.split(",") if t.strip()} if args.types else set(all_types())
         reports = [run_once(endpoint, types, int(w)) for w in args.workers.split(",")]
     finally:
         parent.send("stop")
