@@ -50,6 +50,10 @@ def test_locations_and_kinds() -> None:
     assert physical["region"] == {"startLine": 25}
     cloud = by_message["bucket has no default encryption (arn:aws:s3:::phi-exports (us-east-1))"]
     assert cloud["locations"][0]["logicalLocations"][0]["fullyQualifiedName"] == "arn:aws:s3:::phi-exports"
+    pseudo = cloud["locations"][0]["physicalLocation"]["artifactLocation"]
+    assert pseudo["uriBaseId"] == "RESOURCES" and pseudo["uri"].startswith("aws/s3/bucket/")
+    assert pseudo["uri"].endswith("/us-east-1/phi-exports")
+    assert run["automationDetails"]["id"].startswith("hipaacheck/")
     assert cloud["kind"] == "fail" and cloud["level"] == "error"
     waived = by_message["bucket has no default encryption (arn:aws:s3:::public-website (us-east-1))"]
     assert waived["suppressions"][0]["justification"] == "Static public site, no ePHI"
@@ -83,10 +87,9 @@ def test_github_code_scanning_expectations() -> None:
     for result in run["results"]:
         assert result["ruleId"] and result["message"]["text"] and len(result["locations"]) == 1
         location = result["locations"][0]
-        if "physicalLocation" in location:
-            uri = location["physicalLocation"]["artifactLocation"]["uri"]
-            assert uri and not uri.startswith("/") and ":" not in uri and ".." not in uri.split("/")
-        else:  # cloud or attestation: the resource, never a made-up file
+        uri = location["physicalLocation"]["artifactLocation"]["uri"]  # GitHub lists only located results
+        assert uri and not uri.startswith("/") and ":" not in uri and ".." not in uri.split("/")
+        if location["physicalLocation"]["artifactLocation"]["uriBaseId"] == "RESOURCES":  # cloud or attestation
             assert location["logicalLocations"][0]["fullyQualifiedName"]
             assert not str(result["properties"]["resource"]["id"]).startswith("/")
 

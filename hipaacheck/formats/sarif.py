@@ -8,13 +8,18 @@ are counted in the run's properties, not listed (a scanning UI shows every resul
 GitHub code scanning (docs.github.com, "SARIF support for code scanning") shows
 only results with a ``physicalLocation`` and matches alerts across runs by
 ``partialFingerprints.primaryLocationLineHash`` alone. Host findings point at the
-file under the scanned root (a relative URI); cloud findings carry the resource
-as a logical location and no invented file, so GitHub lists host findings only
-and other SARIF viewers show both. Both carry a stable ``primaryLocationLineHash``
+file under the scanned root (a relative URI). Cloud and attestation findings
+carry the resource as a logical location plus a pseudo-path built from it
+(``aws/s3/bucket/123456789012/us-east-1/phi-exports``, under ``uriBaseId``
+RESOURCES), the way container scanners name an image, so code-scanning UIs that
+list only located results show cloud findings too. ``automationDetails.id``
+names the profile and target, so scans of several hosts or accounts uploaded to
+one repository keep separate alert sets. Both carry a stable ``primaryLocationLineHash``
 derived from the finding's identity, never from file contents.
 """
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from ..model import Finding
@@ -31,6 +36,8 @@ LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "not
 SECURITY_SEVERITY = {"critical": "9.5", "high": "8.0", "medium": "5.5", "low": "3.0"}
 KINDS = {"fail": "fail", "waived": "fail", "error": "open", "manual": "review"}
 ROOT_ID = "HOSTROOT"
+RESOURCES_ID = "RESOURCES"
+UNSAFE_IN_PATH = re.compile(r"[^A-Za-z0-9._@+-]")
 
 
 def _help_markdown(view: ControlView, help_text: str) -> str:
@@ -76,9 +83,27 @@ def _location(finding: Finding) -> dict[str, Any]:
     if resource_id == "*":  # a whole resource type in an account/region could not be listed
         r = finding.resource
         resource_id = ":".join(str(r.get(k) or "-") for k in ("type", "account", "region"))
-    logical = {"fullyQualifiedName": resource_id, "kind": "resource",
-               "name": resource_id.rsplit(":", 1)[-1].rsplit("/", 1)[-1] or resource_id}
-    return {"logicalLocations": [logical]}
+        name = "all"
+    else:
+        name = resource_id.rsplit(":", 1)[-1].rsplit("/", 1)[-1] or resource_id
+    logical = {"fullyQualifiedName": resource_id, "kind": "resource", "name": name}
+    uri = _pseudo_path(finding.resource, name)
+    return {"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": RESOURCES_ID}},
+            "logicalLocations": [logical]}
+
+
+def _pseudo_path(resource: dict[str, Any], name: str) -> str:
+    """A file-like name for a cloud resource: type parts, account, region, then its own name."""
+    parts = [*str(resource.get("type") or "resource").split("."), resource.get("account"), resource.get("region"),
+             name, resource.get("item")]
+    return "/".join(UNSAFE_IN_PATH.sub("_", str(p)) for p in parts if p)
+
+
+def _automation_id(results: Results) -> str:
+    target = results.run.get("target") or {}
+    who = target.get("account") or target.get("host") or "unknown"
+    profile = (results.run.get("profile") or {}).get("id", "")
+    return "/".join(UNSAFE_IN_PATH.sub("_", str(p)) for p in ("hipaacheck", profile, who)) + "/"
 
 
 def _result(finding: Finding, index: int) -> dict[str, Any]:
@@ -126,7 +151,11 @@ class SarifFormat(OutputFormat):
                 "endTimeUtc": run_time(results, "finished_at"),
                 "toolExecutionNotifications": notifications,
             }],
-            "originalUriBaseIds": {ROOT_ID: {"uri": _root_uri(results)}},
+            "automationDetails": {"id": _automation_id(results)},
+            "originalUriBaseIds": {ROOT_ID: {"uri": _root_uri(results)},
+                                   RESOURCES_ID: {"uri": "hipaacheck-resource:/",
+                                                  "description": {"text": "Cloud resources and attestations "
+                                                                          "named by type, account, region, id"}}},
             "results": [_result(f, index[f.control_id]) for f in listed],
             "properties": {"summary": results.summary()["by_status"],
                            "profile": (results.run.get("profile") or {}).get("id", "")},
