@@ -1,6 +1,7 @@
-"""A readable terminal table: failures and errors first, passes after."""
+"""A readable terminal table: failures and errors first (most severe first), passes after."""
 from __future__ import annotations
 
+from ..model import SEVERITY_RANK
 from ..results import Results
 from .interface import OutputFormat
 
@@ -20,7 +21,8 @@ class TableFormat(OutputFormat):
     def render(self, results: Results) -> str:
         from tabulate import tabulate
 
-        findings = sorted(results.findings, key=lambda f: (STATUS_ORDER[f.status], f.sort_key))
+        findings = sorted(results.findings,
+                          key=lambda f: (STATUS_ORDER[f.status], -SEVERITY_RANK[f.severity], f.sort_key))
         rows = []
         for f in findings:
             resource = f.resource.get("id", "")
