@@ -34,7 +34,7 @@ def add_catalog_options(parser: argparse.ArgumentParser) -> None:
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
-    group.add_argument("--format", default="table", help="comma-separated formats (default: table)")
+    add_format_option(group)
     group.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
     group.add_argument("--fail-on", choices=SEVERITIES, default="low",
                        help="lowest severity whose failure exits 1 (default: low)")
@@ -77,3 +77,10 @@ def add_evidence_options(parser: argparse.ArgumentParser) -> None:
                        help="Ed25519 private key PEM: sign the bundle manifest (manifest.sig)")
     group.add_argument("--securityhub-import", action="store_true",
                        help="send findings to AWS Security Hub (BatchImportFindings, batches of 100)")
+
+
+def add_format_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    from ..formats import FORMATS
+
+    parser.add_argument("--format", default="table",
+                        help=f"comma-separated, from: {', '.join(FORMATS)} (default: table)")

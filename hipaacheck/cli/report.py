@@ -4,11 +4,13 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from .options import add_format_option
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("report", help="render a saved results JSON in other formats")
     parser.add_argument("results", type=Path)
-    parser.add_argument("--format", default="table", help="comma-separated formats (default: table)")
+    add_format_option(parser)
     parser.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
     parser.set_defaults(handler=run)
 
