@@ -8,7 +8,6 @@ from typing import Any
 
 from . import __version__
 from .model import SEVERITIES, SEVERITY_RANK, Finding, count_by_status
-from .validation import load_versioned_json
 
 RESULTS_SCHEMA_VERSION = "1.0"
 
@@ -66,6 +65,8 @@ class Results:
 
     @classmethod
     def load(cls, path: Path) -> "Results":
+        from .validation import load_versioned_json  # lazy: keeps PyYAML off the start-up path
+
         return cls.from_dict(load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION))
 
 
