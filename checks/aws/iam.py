@@ -8,13 +8,19 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Iterator
 
-from hipaacheck.model import NotApplicable, Outcome, Resource, failed, passed
+from hipaacheck.model import NotApplicable, Outcome, Resource, Unreadable, failed, passed
 from hipaacheck.registry import check
 
 
 def days_between(start: str, end: str) -> int:
     """Whole days from ISO 8601 ``start`` to ``end``."""
     return (datetime.fromisoformat(end) - datetime.fromisoformat(start)).days
+
+
+def _source(resource: Resource) -> dict[str, Any]:
+    """Evidence of where the credential facts came from (report and its GeneratedTime, or the IAM API)."""
+    origin = resource.get("credentials_from")
+    return {"credentials_from": origin} if origin else {}
 
 
 @check("aws.iam.password_policy", resource_type="aws.iam.password_policy", params={
@@ -51,8 +57,8 @@ def user_console_mfa(resource: Resource, params: dict[str, Any]) -> Outcome:
     if not resource.get("console_access"):
         raise NotApplicable("no console password")
     if resource.get("mfa_active"):
-        return passed("console user has MFA", console_access=True, mfa_active=True)
-    return failed("console user without MFA", console_access=True, mfa_active=False)
+        return passed("console user has MFA", console_access=True, mfa_active=True, **_source(resource))
+    return failed("console user without MFA", console_access=True, mfa_active=False, **_source(resource))
 
 
 @check("aws.iam.root_mfa", resource_type="aws.iam.account")
@@ -87,10 +93,11 @@ def access_key_rotation(resource: Resource, params: dict[str, Any]) -> Iterator[
         age = days_between(key["last_rotated"], now)
         item = f"access_key_{key['slot']}"
         if age <= params["max_days"]:
-            yield passed(f"{item} is {age} days old", item=item, age_days=age, last_rotated=key["last_rotated"])
+            yield passed(f"{item} is {age} days old", item=item, age_days=age, last_rotated=key["last_rotated"],
+                         **_source(resource))
         else:
             yield failed(f"{item} is {age} days old, over {params['max_days']}", item=item, age_days=age,
-                         last_rotated=key["last_rotated"])
+                         last_rotated=key["last_rotated"], **_source(resource))
 
 
 def _stale(last_used: str | None, issued: str | None, now: str, max_days: int) -> tuple[bool, int | None]:
@@ -124,8 +131,10 @@ def unused_credentials(resource: Resource, params: dict[str, Any]) -> Outcome:
         raise NotApplicable("no console password or active access key")
     if stale:
         names = ", ".join(f"{k} idle {v} days" for k, v in stale.items())
-        return failed(f"unused credentials: {names}", idle_days=stale, max_days=params["max_days"])
-    return passed(f"every credential used within {params['max_days']} days", max_days=params["max_days"])
+        return failed(f"unused credentials: {names}", idle_days=stale, max_days=params["max_days"],
+                      **_source(resource))
+    return passed(f"every credential used within {params['max_days']} days", max_days=params["max_days"],
+                  **_source(resource))
 
 
 def _as_list(value: Any) -> list:
@@ -145,13 +154,57 @@ def grants_full_admin(document: Any) -> bool:
     return False
 
 
+def _admin_names(policies: list[dict[str, Any]]) -> list[str]:
+    return [p["name"] for p in policies if grants_full_admin(p.get("document"))]
+
+
+def _admin_via_groups(resource: Resource) -> tuple[list[dict[str, str]], dict[str, str]]:
+    """({group, policy} pairs granting *:*, {group: reason} of groups that could not be read)."""
+    admin: list[dict[str, str]] = []
+    unread: dict[str, str] = {}
+    groups = resource.get("groups")
+    if groups is None:  # an inventory collected before group memberships were read
+        raise Unreadable("groups", "group memberships were not collected; collect the inventory again")
+    for group in groups:
+        if "unreadable" in group:
+            unread[group["name"]] = group["unreadable"]
+            continue
+        admin.extend({"group": group["name"], "policy": name} for name in _admin_names(group.get("policies") or []))
+    return admin, unread
+
+
 @check("aws.iam.user_no_admin_policy", resource_type="aws.iam.user")
 def user_no_admin_policy(resource: Resource, params: dict[str, Any]) -> Outcome:
-    """No policy attached directly to the user (managed or inline) allows *:* on *."""
-    admin = [p["name"] for p in resource.get("policies") or [] if grants_full_admin(p.get("document"))]
-    if admin:
-        return failed(f"full-admin policy attached directly: {', '.join(admin)}", admin_policies=admin)
-    return passed("no directly attached policy grants *:*", admin_policies=[])
+    """No policy of the user, attached directly (managed or inline) or through a group, allows *:* on *.
+
+    One admin grant is enough to fail even when another part could not be read; a pass
+    needs every part read.
+    """
+    unseen: list[Unreadable] = []
+    direct: list[str] = []
+    via_groups: list[dict[str, str]] = []
+    unread_groups: dict[str, str] = {}
+    try:
+        direct = _admin_names(resource.get("policies") or [])
+    except Unreadable as exc:
+        unseen.append(exc)
+    try:
+        via_groups, unread_groups = _admin_via_groups(resource)
+    except Unreadable as exc:
+        unseen.append(exc)
+    unseen.extend(Unreadable(f"groups.{name}", reason) for name, reason in sorted(unread_groups.items()))
+    if direct or via_groups:
+        parts = ([f"attached directly: {', '.join(direct)}"] if direct else []) + [
+            f"via group {g['group']}: {g['policy']}" for g in via_groups]
+        evidence: dict[str, Any] = {"admin_policies": direct, "admin_via_groups": via_groups}
+        if unseen:
+            evidence["unreadable"] = {exc.attribute: exc.reason for exc in unseen}
+        return failed(f"full-admin policy {'; '.join(parts)}", **evidence)
+    if unseen:
+        raise unseen[0] if len(unseen) == 1 else Unreadable(
+            ", ".join(exc.attribute for exc in unseen), "; ".join(f"{exc.attribute}: {exc.reason}" for exc in unseen))
+    return passed("no policy attached directly or through a group grants *:*", admin_policies=[],
+                  admin_via_groups=[])
 
 
 @check("aws.iam.role_max_session_duration", resource_type="aws.iam.role",

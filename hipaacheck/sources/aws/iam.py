@@ -3,13 +3,29 @@
 Credential facts (console password, MFA, key age and last use) come from the credential
 report: two calls for the whole account instead of several per user. Every user resource
 carries ``observed_at`` (collection start) so the "days since" checks compare dates
-without reading the clock.
+without reading the clock, and ``credentials_from`` saying where those facts came from
+(with the report's ``GeneratedTime``).
+
+The report can be up to four hours old, so the user list comes from ``ListUsers``, not the
+report: a user missing from the report (created since it was generated, or re-created under
+the same name, which the creation time gives away) gets its credential facts from the IAM
+API directly (``GetLoginProfile``, ``ListMFADevices``, ``ListAccessKeys`` and
+``GetAccessKeyLastUsed``), for just those users, so it is evaluated instead of vanishing; a
+direct read that fails marks that attribute unreadable (``error``). Report rows of users
+that ``ListUsers`` no longer returns (deleted since) are dropped.
+
+Admin rights: each user's own policies (inline and managed) and, through
+``ListGroupsForUser``, each group's inline and attached managed policies. A group's policies
+and a managed policy's document are read once per run however many users share them
+(``ctx.memo``); a group that cannot be read is recorded with the reason, never left out.
 """
 from __future__ import annotations
 
 import csv
 import io
 import time
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Iterator
 
 from ...model import Resource
@@ -20,13 +36,20 @@ ADMIN_ARN_SUFFIX = ":iam::aws:policy/AdministratorAccess"
 # The published content of the AWS-managed AdministratorAccess policy (needs no read).
 ADMIN_DOCUMENT = {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
 REPORT_WAIT_SECONDS = (0.2, 0.5, 1, 2, 2, 4, 4, 8)
+ROOT_ROW = "<root_account>"
 _EMPTY = ("N/A", "not_supported", "no_information", "")
 
 
-def credential_report(ctx: AwsContext) -> list[dict[str, str]]:
-    """Rows of the credential report, generated once per run (shared by users and account)."""
+@dataclass(frozen=True)
+class CredentialReport:
+    generated_at: str | None  # GetCredentialReport GeneratedTime, ISO 8601
+    rows: list[dict[str, str]]
 
-    def fetch() -> list[dict[str, str]]:
+
+def credential_report(ctx: AwsContext) -> CredentialReport:
+    """The credential report, generated once per run (shared by users and account)."""
+
+    def fetch() -> CredentialReport:
         iam = ctx.client("iam")
         for pause in (*REPORT_WAIT_SECONDS, None):
             if iam.generate_credential_report().get("State") == "COMPLETE":
@@ -34,8 +57,9 @@ def credential_report(ctx: AwsContext) -> list[dict[str, str]]:
             if pause is None:
                 raise TimeoutError("iam:GenerateCredentialReport: report not COMPLETE after 20 s")
             time.sleep(pause)
-        content = iam.get_credential_report()["Content"]
-        return list(csv.DictReader(io.StringIO(content.decode("utf-8"))))
+        answer = iam.get_credential_report()
+        rows = list(csv.DictReader(io.StringIO(answer["Content"].decode("utf-8"))))
+        return CredentialReport(iso(answer.get("GeneratedTime")), rows)
 
     return ctx.memo(("iam", "credential_report"), fetch)
 
@@ -64,12 +88,14 @@ def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
                                            ["SummaryMap"].items() if k in keys})
 
     def root_row() -> dict[str, Any] | None:
-        for row in credential_report(ctx):
-            if row.get("user") == "<root_account>":
+        report = credential_report(ctx)
+        for row in report.rows:
+            if row.get("user") == ROOT_ROW:
                 return {"mfa_active": _flag(row.get("mfa_active")),
                         "access_key_1_active": _flag(row.get("access_key_1_active")),
                         "access_key_2_active": _flag(row.get("access_key_2_active")),
-                        "password_last_used": _value(row.get("password_last_used"))}
+                        "password_last_used": _value(row.get("password_last_used")),
+                        "credential_report_generated_at": report.generated_at}
         return None  # the report has no root row (moto); the summary still decides
 
     ctx.read(resource, "root", root_row)
@@ -107,31 +133,105 @@ def managed_policy_document(ctx: AwsContext, arn: str) -> Any:
     return ctx.memo(("iam", "policy_document", arn), fetch)
 
 
-def _user_policies(ctx: AwsContext, name: str) -> list[dict[str, Any]]:
-    iam = ctx.client("iam")
+def _policies(ctx: AwsContext, kind: str, name: str) -> list[dict[str, Any]]:
+    """Managed and inline policies of one user or group (``kind`` is ``user`` or ``group``)."""
+    key = {"UserName": name} if kind == "user" else {"GroupName": name}
     policies = [{"kind": "managed", "name": p["PolicyName"], "arn": p["PolicyArn"],
                  "document": managed_policy_document(ctx, p["PolicyArn"])}
-                for p in ctx.paginate("iam", None, "list_attached_user_policies", "AttachedPolicies", UserName=name)]
-    for policy_name in ctx.paginate("iam", None, "list_user_policies", "PolicyNames", UserName=name):
-        document = iam.get_user_policy(UserName=name, PolicyName=policy_name)["PolicyDocument"]
+                for p in ctx.paginate("iam", None, f"list_attached_{kind}_policies", "AttachedPolicies", **key)]
+    get_inline = getattr(ctx.client("iam"), f"get_{kind}_policy")
+    for policy_name in ctx.paginate("iam", None, f"list_{kind}_policies", "PolicyNames", **key):
+        document = get_inline(**key, PolicyName=policy_name)["PolicyDocument"]
         policies.append({"kind": "inline", "name": policy_name, "document": document})
     return policies
 
 
-def _user(ctx: AwsContext, row: dict[str, str]) -> Resource:
-    resource = ctx.resource(
-        "aws.iam.user", row["arn"], None, name=row["user"], created=_value(row.get("user_creation_time")),
-        console_access=_flag(row.get("password_enabled")), mfa_active=_flag(row.get("mfa_active")),
-        password_last_used=_value(row.get("password_last_used")), access_keys=_access_keys(row),
-        observed_at=ctx.observed_at)
-    ctx.read(resource, "policies", lambda: _user_policies(ctx, row["user"]))
+def _group(ctx: AwsContext, group: dict[str, Any]) -> dict[str, Any]:
+    """One group's policies, read once per run; an unreadable group carries the reason instead.
+
+    The reason is worked out inside the memo, on the thread whose call failed, so every member
+    gets the same ``service:Operation`` in it.
+    """
+
+    def read() -> dict[str, Any]:
+        try:
+            return {"policies": _policies(ctx, "group", group["GroupName"])}
+        except Exception as exc:  # noqa: BLE001 - recorded on the group: its members' check reports error
+            code, message, operation = ctx.describe(exc)
+            return {"unreadable": f"{operation}: {code}: {message}"}
+
+    return {"name": group["GroupName"], "arn": group["Arn"],
+            **ctx.memo(("iam", "group_policies", group["Arn"]), read)}
+
+
+def _user_groups(ctx: AwsContext, name: str) -> list[dict[str, Any]]:
+    groups = ctx.paginate("iam", None, "list_groups_for_user", "Groups", UserName=name)
+    return [_group(ctx, group) for group in groups]
+
+
+def _same_second(report_time: str | None, created: Any) -> bool:
+    if report_time is None or created is None:
+        return False
+    try:
+        return datetime.fromisoformat(report_time).replace(microsecond=0) == created.replace(microsecond=0)
+    except (TypeError, ValueError):
+        return False
+
+
+def _from_report(resource: Resource, row: dict[str, str], report: CredentialReport) -> None:
+    resource.attributes.update(
+        created=_value(row.get("user_creation_time")), console_access=_flag(row.get("password_enabled")),
+        mfa_active=_flag(row.get("mfa_active")), password_last_used=_value(row.get("password_last_used")),
+        access_keys=_access_keys(row),
+        credentials_from={"source": "credential_report", "generated_at": report.generated_at})
+
+
+def _api_access_keys(ctx: AwsContext, name: str) -> list[dict[str, Any]]:
+    iam = ctx.client("iam")
+    listed = sorted(ctx.paginate("iam", None, "list_access_keys", "AccessKeyMetadata", UserName=name),
+                    key=lambda k: iso(k.get("CreateDate")) or "")
+    keys = []
+    for slot, key in enumerate(listed, start=1):  # the key id is not kept: slots, as in the report
+        used = iam.get_access_key_last_used(AccessKeyId=key["AccessKeyId"]).get("AccessKeyLastUsed", {})
+        keys.append({"slot": slot, "active": key.get("Status") == "Active", "last_rotated": iso(key.get("CreateDate")),
+                     "last_used": iso(used.get("LastUsedDate"))})
+    return keys
+
+
+def _from_api(ctx: AwsContext, resource: Resource, user: dict[str, Any], report: CredentialReport) -> None:
+    """Credential facts of a user the report does not (yet) show, read one by one."""
+    name = user["UserName"]
+    iam = ctx.client("iam")
+    resource.attributes.update(
+        created=iso(user.get("CreateDate")), password_last_used=iso(user.get("PasswordLastUsed")),
+        credentials_from={"source": "iam_api", "generated_at": report.generated_at,
+                          "reason": f"not in the credential report generated at {report.generated_at}"})
+    ctx.read(resource, "console_access", lambda: bool(iam.get_login_profile(UserName=name)), ("NoSuchEntity",), False)
+    ctx.read(resource, "mfa_active",
+             lambda: bool(ctx.paginate("iam", None, "list_mfa_devices", "MFADevices", UserName=name)))
+    ctx.read(resource, "access_keys", lambda: _api_access_keys(ctx, name))
+
+
+def _user(ctx: AwsContext, user: dict[str, Any], report: CredentialReport,
+          rows: dict[str, dict[str, str]]) -> Resource:
+    name = user["UserName"]
+    resource = ctx.resource("aws.iam.user", user["Arn"], None, name=name, observed_at=ctx.observed_at)
+    row = rows.get(user["Arn"])
+    if row is not None and _same_second(row.get("user_creation_time"), user.get("CreateDate")):
+        _from_report(resource, row, report)
+    else:
+        _from_api(ctx, resource, user, report)
+    ctx.read(resource, "policies", lambda: _policies(ctx, "user", name))
+    ctx.read(resource, "groups", lambda: _user_groups(ctx, name))
     return resource
 
 
 @aws_collector("aws.iam.user", service="iam", is_global=True)
 def users(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
-    rows = [row for row in credential_report(ctx) if row.get("user") != "<root_account>"]
-    yield from ctx.map(lambda row: _user(ctx, row), rows)
+    report = credential_report(ctx)
+    rows = {row["arn"]: row for row in report.rows if row.get("user") != ROOT_ROW and row.get("arn")}
+    listed = ctx.paginate("iam", None, "list_users", "Users")
+    yield from ctx.map(lambda user: _user(ctx, user, report, rows), listed)
 
 
 @aws_collector("aws.iam.role", service="iam", is_global=True)
