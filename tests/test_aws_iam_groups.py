@@ -206,3 +206,12 @@ def test_recreated_user_is_not_judged_on_the_old_row_and_deleted_users_drop_out(
     findings = evaluate_control("aws.iam.user_console_mfa", collect({"aws.iam.user"}))
     assert statuses(findings) == {user_arn("again"): "fail"}  # console user without MFA, not "no console"
     assert findings[0].evidence["credentials_from"]["source"] == "iam_api"
+
+
+def test_user_list_denied_is_an_error_not_a_report_only_pass(aws, monkeypatch):
+    seed_console_users(aws.client("iam"))
+    hook_events(monkeypatch, "before-call", deny(["ListUsers"]))
+    inventory = collect({"aws.iam.user"})
+    for control in ("aws.iam.user_console_mfa", ADMIN_CONTROL):
+        findings = evaluate_control(control, inventory)
+        assert [f.status for f in findings] == ["error"] and "iam:ListUsers" in findings[0].message
