@@ -35,8 +35,8 @@ def test_instance_controls_pass_and_fail(aws):
 
 def test_backup_retention_follows_the_variable(aws):
     seed(aws)
-    assert run("aws.rds.backup_retention", condition={
-        "path": "backup_retention_period", "op": "ge", "value": 30}) == {GOOD: "fail", BAD: "fail"}
+    assert run("aws.rds.backup_retention", min_days=14) == {GOOD: "pass", BAD: "fail"}
+    assert run("aws.rds.backup_retention", min_days=30) == {GOOD: "fail", BAD: "fail"}
 
 
 def test_mysql_tls_through_custom_group_and_default_group_fails(aws):
@@ -87,6 +87,7 @@ def test_aurora_instance_tls_is_skipped_with_reason(aws):
                            DBInstanceClass="db.r6g.large")
     findings = evaluate_control("aws.rds.tls_enforced", collect({"aws.rds.db_instance"}))
     assert [f.status for f in findings] == ["skip"] and "cluster parameter group" in findings[0].message
+    assert "aws.rds.cluster_tls_enforced" in findings[0].message
 
 
 def test_db_snapshots_encrypted_and_not_public(aws, monkeypatch):
