@@ -166,3 +166,10 @@ def test_long_blank_and_wide_text_is_clipped_within_limits() -> None:
     blank = Results.load(FIXTURE)
     blank.findings = [Finding("c.x", "c.x", "fail", "high", {"type": "t", "id": "i"}, [], "  \n ", {}, title=" ")]
     assert spec_problems(to_asff(blank)[0]) == []
+
+
+def test_resource_type_map_names_only_types_the_aws_source_collects() -> None:
+    from hipaacheck.formats.asff import RESOURCE_TYPES
+    from hipaacheck.sources.aws import load_collectors
+
+    assert set(RESOURCE_TYPES) <= set(load_collectors()), set(RESOURCE_TYPES) - set(load_collectors())

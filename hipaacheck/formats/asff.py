@@ -23,13 +23,16 @@ LABELS = {"critical": "CRITICAL", "high": "HIGH", "medium": "MEDIUM", "low": "LO
 COMPLIANCE = {"pass": "PASSED", "fail": "FAILED", "waived": "FAILED", "error": "NOT_AVAILABLE",
               "skip": "NOT_AVAILABLE", "manual": "WARNING"}
 WORKFLOW = {"pass": "RESOLVED", "waived": "SUPPRESSED"}
-RESOURCE_TYPES = {  # hipaacheck resource type -> ASFF resource type
-    "aws.s3.bucket": "AwsS3Bucket", "aws.rds.instance": "AwsRdsDbInstance", "aws.rds.cluster": "AwsRdsDbCluster",
+RESOURCE_TYPES = {  # hipaacheck resource type -> ASFF resource type (others are "Other")
+    "aws.s3.bucket": "AwsS3Bucket", "aws.rds.db_instance": "AwsRdsDbInstance", "aws.rds.db_cluster": "AwsRdsDbCluster",
+    "aws.rds.db_snapshot": "AwsRdsDbSnapshot", "aws.rds.db_cluster_snapshot": "AwsRdsDbClusterSnapshot",
     "aws.ec2.instance": "AwsEc2Instance", "aws.ec2.volume": "AwsEc2Volume", "aws.ec2.security_group": "AwsEc2SecurityGroup",
-    "aws.iam.user": "AwsIamUser", "aws.iam.role": "AwsIamRole", "aws.kms.key": "AwsKmsKey",
+    "aws.ec2.vpc": "AwsEc2Vpc", "aws.iam.user": "AwsIamUser", "aws.iam.role": "AwsIamRole", "aws.kms.key": "AwsKmsKey",
     "aws.cloudtrail.trail": "AwsCloudTrailTrail", "aws.dynamodb.table": "AwsDynamoDbTable",
     "aws.lambda.function": "AwsLambdaFunction", "aws.efs.file_system": "AwsEfsFileSystem",
-    "aws.sns.topic": "AwsSnsTopic", "aws.sqs.queue": "AwsSqsQueue", "aws.elbv2.load_balancer": "AwsElbv2LoadBalancer",
+    "aws.sns.topic": "AwsSnsTopic", "aws.sqs.queue": "AwsSqsQueue",
+    "aws.cloudfront.distribution": "AwsCloudFrontDistribution", "aws.backup.vault": "AwsBackupBackupVault",
+    "aws.guardduty.detector": "AwsGuardDutyDetector",
 }
 
 
