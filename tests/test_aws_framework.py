@@ -108,3 +108,29 @@ def test_every_collector_is_registered_with_a_service():
     assert mine <= set(collectors)
     assert {c.resource_type for c in collectors.values() if c.is_global} >= {
         "aws.s3.bucket", "aws.iam.user", "aws.cloudtrail.account"}
+
+
+def test_memoized_failure_names_the_qualified_call_on_every_thread(aws, monkeypatch):
+    import threading
+
+    from hipaacheck.model import Resource
+    from hipaacheck.sources.aws.context import AwsContext, AwsOptions
+
+    hook_events(monkeypatch, "before-call", deny(["GetAccountPasswordPolicy"]))
+    ctx = AwsContext.connect(AwsOptions(regions=["us-east-1"]))
+    iam = ctx.client("iam")
+    reasons = []
+
+    def read() -> None:
+        resource = Resource("aws.test", "x")
+        ctx.read(resource, "policy", lambda: ctx.memo("pp", iam.get_account_password_policy))
+        reasons.append(resource.unreadable["policy"])
+
+    first = threading.Thread(target=read)
+    first.start()
+    first.join()
+    second = threading.Thread(target=read)
+    second.start()
+    second.join()
+    assert len(reasons) == 2 and reasons[0] == reasons[1]
+    assert reasons[0].startswith("iam:GetAccountPasswordPolicy: AccessDenied")

@@ -166,7 +166,7 @@ class AwsContext:
     def describe(self, exc: BaseException) -> tuple[str, str, str]:
         """(code, message, ``service:Operation``) naming the call that failed on this thread."""
         code, message, operation = describe_error(exc)
-        last = getattr(self._last, "operation", None)
+        last = getattr(exc, "hipaacheck_operation", None) or getattr(self._last, "operation", None)
         if last and (operation is None or last.endswith(f":{operation}")):
             operation = last
         return code, message, operation or "?"
@@ -223,6 +223,8 @@ class AwsContext:
                 try:
                     self._memo[key] = (True, compute())
                 except Exception as exc:  # noqa: BLE001 - re-raised below, to every caller
+                    # Name the failed call now: other threads re-raising it have their own last call.
+                    exc.hipaacheck_operation = getattr(self._last, "operation", None)  # type: ignore[attr-defined]
                     self._memo[key] = (False, exc)
             ok, value = self._memo[key]
         if not ok:
