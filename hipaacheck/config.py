@@ -4,6 +4,11 @@ Keys are the scan command's long option names, with dashes or underscores
 (``fail-on: high``, ``output_dir: out``). The file's values become the scan
 parser's defaults before parsing, so the command line always wins. Relative
 paths are taken relative to the config file's folder.
+
+A ``.hipaacheck.yaml`` found in the working folder may not set ``checks-dir``:
+that option imports Python, and a scan of an untrusted checkout (a pull request
+in CI) must not run code the checkout brought along. Name it on the command line
+or in a file passed explicitly with ``--config``.
 """
 from __future__ import annotations
 
@@ -16,6 +21,7 @@ from .errors import InputError
 CONFIG_NAME = ".hipaacheck.yaml"
 COMMANDS = ("scan",)
 NOT_IN_FILE = {"help", "config"}
+RUNS_CODE = {"checks_dir"}  # refused from a config file that was found, not named
 
 
 def subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser | None:
@@ -93,7 +99,7 @@ def _scalar(action: argparse.Action, value: Any, base: Path, where: str, key: st
     return value
 
 
-def load_config(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
+def load_config(path: Path, parser: argparse.ArgumentParser, discovered: bool = False) -> dict[str, Any]:
     """Parse a config file into ``{dest: value}`` for ``parser.set_defaults``."""
     from .yamlio import LineDict, load_yaml
 
@@ -110,6 +116,9 @@ def load_config(path: Path, parser: argparse.ArgumentParser) -> dict[str, Any]:
         action = options.get(str(key).replace("-", "_"))
         if action is None:
             raise InputError(where, f"unknown option {key!r} (keys are scan's long options, e.g. fail-on)")
+        if discovered and action.dest in RUNS_CODE:
+            raise InputError(where, f"{key} loads Python code, so a {CONFIG_NAME} found in the working folder may "
+                                    "not set it: pass it on the command line or name this file with --config")
         defaults[action.dest] = _convert(action, value, path.parent.resolve(), where, str(key))
     return defaults
 
@@ -125,5 +134,6 @@ def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str], cwd: Path
         return None
     if not path.is_file():
         raise InputError(str(path), "--config: file not found")
-    sub.set_defaults(**load_config(path, sub))
+    named = any(token == "--config" or token.startswith("--config=") for token in argv)
+    sub.set_defaults(**load_config(path, sub, discovered=not named))
     return path

@@ -11,9 +11,11 @@ from hipaacheck.errors import InputError
 from posture_fixtures import make_env, scan_args
 
 
-def parse(tmp_path: Path, text: str, *argv: str):
-    (tmp_path / ".hipaacheck.yaml").write_text(text)
+def parse(tmp_path: Path, text: str, *argv: str, name: str = ".hipaacheck.yaml"):
+    (tmp_path / name).write_text(text)
     parser = build_parser()
+    if name != ".hipaacheck.yaml":
+        argv = ("--config", str(tmp_path / name), *argv)
     apply_config(parser, ["scan", *argv], cwd=tmp_path)
     return parser.parse_args(["scan", *argv])
 
@@ -21,12 +23,12 @@ def parse(tmp_path: Path, text: str, *argv: str):
 def test_file_values_become_defaults_and_cli_wins(tmp_path):
     text = ("fail-on: high\nfail_on_new_only: true\nformat: [json, table]\nmax-workers: 3\n"
             "output-dir: out\nwaivers: /etc/hipaacheck/waivers.yaml\nchecks-dir: [extra]\n")
-    args = parse(tmp_path, text)
+    args = parse(tmp_path, text, name="ci.yaml")
     assert (args.fail_on, args.fail_on_new_only, args.format, args.max_workers) == ("high", True, "json,table", 3)
     assert args.output_dir == tmp_path.resolve() / "out"  # relative to the config file
     assert args.waivers == Path("/etc/hipaacheck/waivers.yaml")
     assert args.checks_dir == [tmp_path.resolve() / "extra"]
-    args = parse(tmp_path, text, "--fail-on", "low", "--format", "table", "--max-workers", "9")
+    args = parse(tmp_path, text, "--fail-on", "low", "--format", "table", "--max-workers", "9", name="ci.yaml")
     assert (args.fail_on, args.format, args.max_workers) == ("low", "table", 9)
     assert args.fail_on_new_only is True  # not given on the command line: the file's value stays
 
@@ -83,3 +85,13 @@ def test_config_only_applies_to_scan(tmp_path, monkeypatch):
     parser = build_parser()
     assert apply_config(parser, ["profiles"], cwd=tmp_path) is None
     assert subparser(parser, "scan") is not None
+
+
+def test_found_config_may_not_load_python_but_a_named_one_may(tmp_path):
+    """A checkout under test (a pull request) must not make the scanner import its code."""
+    with pytest.raises(InputError) as exc:
+        parse(tmp_path, "fail-on: high\nchecks-dir: [evil]\n")
+    assert exc.value.where == f"{tmp_path / '.hipaacheck.yaml'}:2"
+    assert "loads Python code" in exc.value.problem and "--config" in exc.value.problem
+    args = parse(tmp_path, "checks-dir: [mine]\n", name="trusted.yaml")
+    assert args.checks_dir == [tmp_path.resolve() / "mine"]
