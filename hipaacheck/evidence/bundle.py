@@ -81,7 +81,9 @@ def manifest_for(members: dict[str, bytes], public_key_sha256: str | None) -> di
         "files": [{"path": name, "sha256": sha256(data), "size": len(data)} for name, data in sorted(members.items())],
     }
     if public_key_sha256:
-        manifest["signature"] = {"algorithm": "Ed25519", "file": SIGNATURE, "public_key_sha256": public_key_sha256}
+        from .signing import ALGORITHM
+
+        manifest["signature"] = {"algorithm": ALGORITHM, "file": SIGNATURE, "public_key_sha256": public_key_sha256}
     return manifest
 
 

@@ -15,10 +15,6 @@ from ...model import Resource
 T = TypeVar("T")
 R = TypeVar("R")
 
-ACCESS_DENIED_CODES = {"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError",
-                       "UnauthorizedAccess", "Forbidden", "403", "AuthFailure", "InvalidClientTokenId"}
-
-
 @dataclass
 class AwsOptions:
     regions: list[str] | None = None
