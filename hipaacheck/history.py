@@ -146,7 +146,7 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
     Without ``new_failures`` (no ``--baseline``), new failures are counted
     against the previous run of the same scope (all failures for the first).
     """
-    counts = {status: 0 for status in STATUSES}
+    counts = dict.fromkeys(STATUSES, 0)
     for finding in findings:
         counts[finding.status] += 1
     scope = scope_of(run)

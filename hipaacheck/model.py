@@ -220,7 +220,7 @@ class Finding:
 
 
 def count_by_status(findings: Iterable[Finding]) -> dict[str, int]:
-    counts = {status: 0 for status in STATUSES}
+    counts = dict.fromkeys(STATUSES, 0)
     for finding in findings:
         counts[finding.status] += 1
     return counts

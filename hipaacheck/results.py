@@ -28,7 +28,7 @@ class Results:
 
     def summary(self) -> dict[str, Any]:
         by_status = count_by_status(self.findings)
-        failing = {sev: 0 for sev in SEVERITIES}
+        failing = dict.fromkeys(SEVERITIES, 0)
         for finding in self.findings:
             if finding.status == "fail":
                 failing[finding.severity] += 1

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import json
-from functools import lru_cache
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -11,14 +11,14 @@ from .errors import InputError
 from .yamlio import json_path, line_of
 
 
-@lru_cache(maxsize=None)
+@cache
 def packaged_schema(name: str) -> dict[str, Any]:
     """Load one of the JSON Schemas shipped in ``hipaacheck/schemas``."""
     text = resources.files("hipaacheck").joinpath("schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
     return json.loads(text)
 
 
-@lru_cache(maxsize=None)
+@cache
 def _validator(name: str) -> Any:
     import jsonschema  # lazy: costs ~100 ms at import
 

@@ -94,6 +94,8 @@ def _compare(op: str, actual: Any, expected: Any) -> bool:
 
 
 def evaluate(node: dict[str, Any], resource: Resource, observed: dict[str, Any]) -> bool:
+    # all()/any() get lists, not generators, on purpose: every leaf must run so that
+    # ``observed`` holds every path the message may name, not only those before a short-circuit.
     if "all" in node:
         return all([evaluate(child, resource, observed) for child in node["all"]])
     if "any" in node:

@@ -134,7 +134,7 @@ class ControlView:
         return str(self.meta.get("description", ""))
 
     def counts(self) -> dict[str, int]:
-        counts = {s: 0 for s in STATUS_ORDER}
+        counts = dict.fromkeys(STATUS_ORDER, 0)
         for f in self.findings:
             counts[f.status] += 1
         return counts

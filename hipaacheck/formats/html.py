@@ -125,7 +125,7 @@ class HtmlFormat(OutputFormat):
         env.filters["resource_label"] = resource_label
         views = control_views(results)
         summary = results.summary()
-        control_status = {s: 0 for s in STATUS_ORDER}
+        control_status = dict.fromkeys(STATUS_ORDER, 0)
         for view in views:
             if view.findings:
                 control_status[view.status] += 1
