@@ -20,7 +20,7 @@ from .inventory import Inventory
 from .model import Resource
 from .security_rule import security_rule
 from .validation import validate_document
-from .yamlio import line_of, load_yaml
+from .yamlio import dates_to_text, line_of, load_yaml
 
 ATTESTATION_CHECK = "manual.attestation"
 ALTERNATIVE_CHECK = "manual.alternative"
@@ -103,35 +103,6 @@ def sha256_file(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _dates_to_text(data: Any) -> None:
-    """YAML reads ``2026-01-31`` as a date; the schema (and JSON) want text."""
-    entries = data.get("attestations") if isinstance(data, dict) else None
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("date"), date):
-            entry["date"] = entry["date"].isoformat()
-
-
-def _bad_date(path: Path) -> tuple[str, str]:
-    """``file:line`` and text of the first timestamp-looking scalar that is not a real date."""
-    import yaml
-
-    from .yamlio import read_text
-
-    stack = [yaml.compose(read_text(path), Loader=yaml.SafeLoader)]
-    while stack:
-        node = stack.pop(0)
-        if isinstance(node, yaml.ScalarNode) and node.tag.endswith(":timestamp"):
-            try:
-                date.fromisoformat(node.value[:10])
-            except ValueError:
-                return f"{path}:{node.start_mark.line + 1}", node.value
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(child for pair in node.value for child in pair)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-    return str(path), "?"
-
-
 def _check_entry(entry: Attestation, where: str, index: int, controls: Mapping[str, Any] | None) -> None:
     """Cross-checks the schema cannot express: the citation and the control it attests."""
     prefix = f"$.attestations[{index}]"
@@ -157,14 +128,10 @@ def _check_entry(entry: Attestation, where: str, index: int, controls: Mapping[s
 def load_attestations(path: Path | str, controls: Mapping[str, Any] | None = None) -> AttestationsFile:
     """Load and validate an attestations file; with ``controls``, also check each entry's control."""
     path = Path(path)
-    try:
-        data = load_yaml(path)
-    except ValueError as exc:  # PyYAML builds dates itself: 2026-13-40 raises here, without a line
-        where, value = _bad_date(path)
-        raise InputError(where, f"invalid date {value!r}: {exc}") from None
+    data = load_yaml(path)  # an impossible date (2026-13-40) is an InputError with its line
     if data is None:
         raise InputError(str(path), "empty attestations file (expected 'version: 1' and an 'attestations:' list)")
-    _dates_to_text(data)
+    dates_to_text(data, "attestations", ("date",))
     validate_document(data, "attestations", path)
     result = AttestationsFile(path)
     for index, raw in enumerate(data["attestations"]):

@@ -19,7 +19,7 @@ from typing import Any, Iterable, Mapping
 from .errors import InputError
 from .model import Finding
 from .validation import validate_document
-from .yamlio import LineDict, line_of, load_yaml
+from .yamlio import LineDict, dates_to_text, line_of, load_yaml
 
 DATE_FIELDS = ("created", "expires")
 ResourceKey = tuple[str, str, str, str]  # type, id, region, account
@@ -86,16 +86,6 @@ class WaiverReport:
         return extra
 
 
-def _dates_to_text(data: Any) -> None:
-    """YAML reads ``2026-01-31`` as a date; the schema (and JSON) want text."""
-    entries = data.get("waivers") if isinstance(data, dict) else None
-    for entry in entries if isinstance(entries, list) else []:
-        if isinstance(entry, dict):
-            for name in DATE_FIELDS:
-                if isinstance(entry.get(name), date):
-                    entry[name] = entry[name].isoformat()
-
-
 def load_waivers(path: Path | str, max_days: int, today: date) -> list[Waiver]:
     """Load and validate a waivers file; a waiver longer than ``max_days`` is refused.
 
@@ -105,7 +95,7 @@ def load_waivers(path: Path | str, max_days: int, today: date) -> list[Waiver]:
     data = load_yaml(path)
     if data is None:
         raise InputError(str(path), "empty waivers file (expected a 'waivers:' list)")
-    _dates_to_text(data)
+    dates_to_text(data, "waivers", DATE_FIELDS)
     validate_document(data, "waivers", path)
     waivers = []
     for index, entry in enumerate(data["waivers"]):

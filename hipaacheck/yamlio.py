@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -82,6 +83,20 @@ def load_yaml(path: Path | str, text: str | None = None) -> Any:
         raise InputError(f"{path}{line}", f"YAML syntax error: {problem}") from None
     except yaml.YAMLError as exc:
         raise InputError(str(path), f"YAML error: {exc}") from None
+
+
+def dates_to_text(data: Any, list_key: str, fields: Iterable[str]) -> None:
+    """YAML reads ``2026-01-31`` as a date; the schema (and JSON) want text.
+
+    Rewrites ``fields`` of each mapping under ``data[list_key]`` in place; any other
+    shape is left alone for schema validation to report.
+    """
+    entries = data.get(list_key) if isinstance(data, dict) else None
+    for entry in entries if isinstance(entries, list) else []:
+        if isinstance(entry, dict):
+            for name in fields:
+                if isinstance(entry.get(name), date):
+                    entry[name] = entry[name].isoformat()
 
 
 def load_json(path: Path | str) -> Any:
