@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .baseline import FAILING
 from .errors import InputError
-from .model import STATUSES, Finding
+from .model import Finding, count_by_status
 
 BUSY_TIMEOUT_MS = 60_000
 TREND_RUNS = 10
@@ -112,6 +113,18 @@ def connect(path: Path | str) -> sqlite3.Connection:
     return conn
 
 
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """BEGIN IMMEDIATE (take the write lock up front, so concurrent writers queue) ... COMMIT, or ROLLBACK."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
 def _migrate(conn: sqlite3.Connection, path: Path) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
@@ -119,18 +132,13 @@ def _migrate(conn: sqlite3.Connection, path: Path) -> None:
                                     f"understands ({SCHEMA_VERSION}); upgrade hipaacheck")
     if version == SCHEMA_VERSION:
         return
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(conn):
         version = conn.execute("PRAGMA user_version").fetchone()[0]  # another writer may have migrated
         for number in range(version + 1, SCHEMA_VERSION + 1):
             for statement in MIGRATIONS[number - 1].split(";"):
                 if statement.strip():
                     conn.execute(statement)
             conn.execute(f"PRAGMA user_version = {number}")
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _failing_keys(conn: sqlite3.Connection, run_id: int) -> set[str]:
@@ -146,12 +154,9 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
     Without ``new_failures`` (no ``--baseline``), new failures are counted
     against the previous run of the same scope (all failures for the first).
     """
-    counts = dict.fromkeys(STATUSES, 0)
-    for finding in findings:
-        counts[finding.status] += 1
+    counts = count_by_status(findings)
     scope = scope_of(run)
-    conn.execute("BEGIN IMMEDIATE")
-    try:
+    with _transaction(conn):
         if new_failures is None:
             previous = conn.execute("SELECT id FROM runs WHERE scope = ? ORDER BY run_at DESC, id DESC LIMIT 1",
                                     (scope,)).fetchone()
@@ -170,10 +175,6 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
             " VALUES (?,?,?,?,?,?,?,?,?)",
             [(run_id, f.identity, f.control_id, f.status, f.severity, json.dumps(f.resource, sort_keys=True),
               json.dumps(f.citations), f.message, f.extra.get("drift")) for f in findings])
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
     return run_id
 
 
