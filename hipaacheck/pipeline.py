@@ -89,7 +89,7 @@ def collect(args: argparse.Namespace, active: list[ActiveControl], progress: Cal
     return source.collect(needed_types(active, source.name), progress)
 
 
-def auxiliary_inventories(args: argparse.Namespace, plan: Plan, main: Inventory) -> list[Inventory]:
+def auxiliary_inventories(plan: Plan) -> list[Inventory]:
     """Resources no target source collects: attestations for manual controls."""
     types = needed_types(plan.active, "manual")
     if not types:
@@ -169,7 +169,7 @@ def run_scan(args: argparse.Namespace, progress: Callable[[str], None] | None = 
     else:
         plan = plan_scan(args)
         inventory = collect(args, plan.active, progress)
-    full = merge([inventory, *auxiliary_inventories(args, plan, inventory)])
+    full = merge([inventory, *auxiliary_inventories(plan)])
     from .engine import evaluate
 
     findings = evaluate(plan.active, full)
