@@ -10,7 +10,7 @@ from typing import Any
 from ...model import Resource
 from . import host_collector
 from .files import FileRead, HostContext
-from .parsing import file_resource
+from .parsing import file_resource, parse_int
 
 PASSWD, SHADOW, GROUP = "/etc/passwd", "/etc/shadow", "/etc/group"
 ALGORITHMS = {"1": "md5", "2a": "bcrypt", "2b": "bcrypt", "2y": "bcrypt", "5": "sha256", "6": "sha512",
@@ -46,18 +46,15 @@ def _records(text: str, path: str, fields: int) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _int(value: str, where: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"{where}: expected a numeric id, got {value!r}") from None
+def _id(value: str, where: str) -> int:
+    return parse_int(value, where, "a numeric id")
 
 
 def parse_passwd(text: str) -> dict[str, Any]:
     users = []
     for number, parts in _records(text, PASSWD, 7):
         where = f"{PASSWD}:{number}"
-        user = {"name": parts[0], "uid": _int(parts[2], where), "gid": _int(parts[3], where),
+        user = {"name": parts[0], "uid": _id(parts[2], where), "gid": _id(parts[3], where),
                 "shell": parts[6], "line": number}
         if parts[1] != "x":  # a hash (or nothing) right in /etc/passwd
             user["passwd_field"] = password_status(parts[1])
@@ -74,7 +71,7 @@ def parse_shadow(text: str) -> dict[str, Any]:
 
 
 def parse_group(text: str) -> list[dict[str, Any]]:
-    return [{"name": p[0], "gid": _int(p[2], f"{GROUP}:{n}"), "line": n} for n, p in _records(text, GROUP, 4)]
+    return [{"name": p[0], "gid": _id(p[2], f"{GROUP}:{n}"), "line": n} for n, p in _records(text, GROUP, 4)]
 
 
 def _optional(resource: Resource, name: str, read: FileRead, parse: Any) -> None:

@@ -14,7 +14,7 @@ from typing import Any
 from ...model import Resource
 from . import host_collector
 from .files import FileRead, HostContext
-from .parsing import files_resource, parse_conf_settings, values_and_locations
+from .parsing import files_resource, parse_conf_settings, parse_int, values_and_locations
 
 CONF = "/etc/audit/auditd.conf"
 RULES_D = "/etc/audit/rules.d/*.rules"
@@ -67,9 +67,9 @@ def _tokenised(reads: list[FileRead]) -> list[tuple[dict[str, Any], dict[str, An
                 raise ValueError(f"{where}: {exc}") from None
             rule = _rule(tokens, where)
             if "e" in rule:
-                rule["e"] = _int(rule["e"], where)
+                rule["e"] = parse_int(rule["e"], where)
             if "f" in rule:
-                rule["f"] = _int(rule["f"], where)
+                rule["f"] = parse_int(rule["f"], where)
             rules.append((rule, {"path": read.path, "line": number}))
     return rules
 
@@ -148,13 +148,6 @@ def parse_rules(reads: list[FileRead], augenrules: bool = False) -> dict[str, An
     last = (rules if augenrules else written)[-1][0] if written else None  # rules after -e 2 fail to load
     return {"watches": watches, "syscall_rules": syscall_rules, "enabled": enabled, "failure_mode": failure,
             "loginuid_immutable": loginuid_immutable, "immutable_last": bool(last and last.get("e") == 2)}
-
-
-def _int(value: str, where: str) -> int:
-    try:
-        return int(value)
-    except ValueError:
-        raise ValueError(f"{where}: expected a number, got {value!r}") from None
 
 
 @host_collector("host.auditd")

@@ -180,6 +180,14 @@ def parse_time_span(text: str) -> int | None:
     return int(total)
 
 
+def parse_int(value: str, where: str, expected: str = "a number") -> int:
+    """``int(value)``, or a ValueError that names ``where`` (file:line) and the bad text."""
+    try:
+        return int(value)
+    except ValueError:
+        raise ValueError(f"{where}: expected {expected}, got {value!r}") from None
+
+
 def parse_conf_settings(reads: list[FileRead], integers: set[str] = frozenset(), lower_values: bool = False
                         ) -> dict[str, dict[str, Any]]:
     """``key = value`` or bare ``flag`` lines (faillock.conf, pwquality.conf, auditd.conf), last wins.
