@@ -34,7 +34,7 @@ def _attested_findings(active: list[Any], path: Path, catalog: Any) -> list[Any]
     return evaluate(manual, inventory)
 
 
-def _cell(values: list[str]) -> str:
+def _joined(values: list[str]) -> str:
     return ", ".join(values) if values else "-"
 
 
@@ -48,15 +48,14 @@ def render_table(rows: list[dict[str, Any]]) -> str:
 
 
 def render_markdown(rows: list[dict[str, Any]]) -> str:
-    def esc(text: str) -> str:
-        return text.replace("|", "\\|")
+    from ..formats.markdown import cell
 
     lines = ["| Citation | Title | Designation | Safeguard | Automated controls | Attestations | Status |",
              "|---|---|---|---|---|---|---|"]
     for r in rows:
-        lines.append("| " + " | ".join(esc(str(v)) for v in (
-            r["citation"], r["title"], r["designation"], r["safeguard"], _cell(r["controls"]),
-            _cell(r["attestations"]), r["status"])) + " |")
+        lines.append("| " + " | ".join(cell(str(v)) for v in (
+            r["citation"], r["title"], r["designation"], r["safeguard"], _joined(r["controls"]),
+            _joined(r["attestations"]), r["status"])) + " |")
     return "\n".join(lines) + "\n"
 
 
