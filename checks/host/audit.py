@@ -22,6 +22,9 @@ def _covers(watch: str, path: str) -> bool:
     return path == watch or path.startswith(watch + "/")
 
 
+PERM_NAMES = {"r": "reads", "w": "writes", "x": "executions", "a": "attribute changes"}
+
+
 @check("host.audit.watches", resource_type="host.audit_rules", params={
     "paths": {"type": "array", "items": {"type": "string", "pattern": "^/"}, "minItems": 1},
     "perms": {"type": "string", "pattern": "^[rwxa]+$", "default": "wa"},
@@ -41,6 +44,7 @@ def watches(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
             outcomes.append(passed(f"{path} is watched (-p {''.join(sorted(perms))})", Location(w["path"], w["line"]),
                                    item=path, key=w.get("key")))
         else:
-            outcomes.append(failed(f"{path} is not watched for {''.join(missing)}", item=path,
+            names = ", ".join(PERM_NAMES[p] for p in missing)
+            outcomes.append(failed(f"{path} is not watched for {names} (-p {''.join(missing)})", item=path,
                                    watched_perms="".join(sorted(perms))))
     return outcomes
