@@ -23,6 +23,9 @@ def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True
     group.add_argument("--max-attempts", type=int, default=8, help="aws: attempts per call, adaptive retry (default: 8)")
     group.add_argument("--connect-timeout", type=float, default=5.0, help="aws: seconds (default: 5)")
     group.add_argument("--read-timeout", type=float, default=30.0, help="aws: seconds (default: 30)")
+    group.add_argument("--deadline", type=float, metavar="SECONDS",
+                       help="aws: make no API call after this many seconds; what was not collected is reported "
+                            "as error findings (for unattended scans)")
 
 
 def add_catalog_options(parser: argparse.ArgumentParser) -> None:

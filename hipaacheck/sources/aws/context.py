@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -26,12 +27,16 @@ class AwsOptions:
     max_attempts: int = 8
     connect_timeout: float = 5.0
     read_timeout: float = 30.0
+    deadline: float | None = None  # seconds for the whole collection; then no more API calls
 
     @classmethod
     def from_args(cls, args: Any) -> "AwsOptions":
         regions = [r.strip() for r in args.regions.split(",") if r.strip()] if getattr(args, "regions", None) else None
         if getattr(args, "max_workers", 8) < 1:
             raise InputError("--max-workers", "must be at least 1")
+        deadline = getattr(args, "deadline", None)
+        if deadline is not None and deadline <= 0:
+            raise InputError("--deadline", "must be a positive number of seconds")
         return cls(
             regions=regions,
             endpoint_url=getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL"),
@@ -42,7 +47,13 @@ class AwsOptions:
             max_attempts=getattr(args, "max_attempts", 8),
             connect_timeout=getattr(args, "connect_timeout", 5.0),
             read_timeout=getattr(args, "read_timeout", 30.0),
+            deadline=deadline,
         )
+
+
+class DeadlineExceeded(Exception):
+    """Raised before any API attempt once ``--deadline`` has passed, so an unattended scan ends on
+    time: what was not collected by then becomes ``error`` findings, and the report still comes out."""
 
 
 def describe_error(exc: BaseException) -> tuple[str, str, str | None]:
@@ -115,6 +126,9 @@ class AwsContext:
         self.calls_by_operation: dict[str, int] = {}
         self._readers: ThreadPoolExecutor | None = None
         session.events.register_first("before-call", self._count_call)  # before any short-circuit
+        self.deadline_at = time.monotonic() + options.deadline if options.deadline else None
+        if self.deadline_at is not None:
+            session.events.register("before-send", self._check_deadline)  # every attempt, retries included
         if options.endpoint_url:
             session.events.register("before-sign.s3-control", strip_account_host_label)
 
@@ -155,6 +169,10 @@ class AwsContext:
         with self._calls_lock:
             self._calls += 1
             self.calls_by_operation[name] = self.calls_by_operation.get(name, 0) + 1
+
+    def _check_deadline(self, **_: Any) -> None:
+        if self.deadline_at is not None and time.monotonic() > self.deadline_at:
+            raise DeadlineExceeded(f"--deadline of {self.options.deadline:g} s passed before this call")
 
     def call_count(self) -> int:
         return self._calls
