@@ -174,7 +174,6 @@ def run_scan(args: argparse.Namespace, progress: Callable[[str], None] | None = 
 
     findings = evaluate(plan.active, full)
     results = build_results(args, plan, inventory, findings, started_at)
-    results.run["source"] = args.source
     from . import posture
 
     posture.apply(results, plan.inputs, full)
