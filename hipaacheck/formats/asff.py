@@ -33,6 +33,7 @@ RESOURCE_TYPES = {  # hipaacheck resource type -> ASFF resource type (others are
     "aws.sns.topic": "AwsSnsTopic", "aws.sqs.queue": "AwsSqsQueue",
     "aws.cloudfront.distribution": "AwsCloudFrontDistribution", "aws.backup.vault": "AwsBackupBackupVault",
     "aws.guardduty.detector": "AwsGuardDutyDetector",
+    "aws.redshift.cluster": "AwsRedshiftCluster", "aws.opensearch.domain": "AwsOpenSearchServiceDomain",
 }
 
 
