@@ -38,13 +38,13 @@ class Profile:
     description: str
     path: Path
     chain: list[str]  # this profile and every ancestor, child first
+    parents: list[str] = field(default_factory=list)  # as written under extends
     include: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
     variables: dict[str, Any] = field(default_factory=dict)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     waiver_max_days: int = 365
-    raw: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -89,7 +89,7 @@ def load_profile(name_or_path: str, _stack: tuple[str, ...] = ()) -> Profile:
     parents_raw = data.get("extends") or []
     parents = [parents_raw] if isinstance(parents_raw, str) else list(parents_raw)
     profile = Profile(id=data["id"], title=data["title"], description=data.get("description", ""),
-                      path=path, chain=[data["id"]], raw=data)
+                      path=path, chain=[data["id"]], parents=parents)
     for parent_name in parents:
         try:
             parent = load_profile(parent_name, (*_stack, data["id"]))

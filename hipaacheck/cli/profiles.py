@@ -26,7 +26,7 @@ def run(args: argparse.Namespace) -> int:
     if args.action == "list":
         from tabulate import tabulate
 
-        rows = [[p.id, len(select_controls(p, catalog)), " < ".join(p.chain[1:]) or "-", p.title]
+        rows = [[p.id, len(select_controls(p, catalog)), ", ".join(p.parents) or "-", p.title]
                 for p in list_profiles()]
         print(tabulate(rows, headers=["ID", "CONTROLS", "EXTENDS", "TITLE"], tablefmt="simple"))
         return 0
