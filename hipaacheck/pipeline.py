@@ -21,7 +21,7 @@ from .profiles import ActiveControl, Profile, load_profile, select_controls
 from .registry import load_all
 from .results import Results, exit_code
 from .sources import make_source, source_family
-from .sources.host import now_utc
+from .clock import now_utc
 
 DEFAULT_PROFILES = {"host": "hipaa-host", "aws": "hipaa-aws"}
 SECRET_FLAGS = {"--external-id", "--sign-key"}

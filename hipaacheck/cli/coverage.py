@@ -25,7 +25,7 @@ def _attested_findings(active: list[Any], path: Path, catalog: Any) -> list[Any]
     """Evaluate only the attestation controls: they need no target, just the file and the clock."""
     from ..attestations import ATTESTATION_CHECKS, attestation_inventory, load_attestations
     from ..engine import evaluate
-    from ..sources.host import now_utc
+    from ..clock import now_utc
 
     attestations = load_attestations(path, catalog.controls)
     manual = [a for a in active if a.control.check in ATTESTATION_CHECKS]

@@ -80,7 +80,7 @@ class AwsSource:
         return set(load_collectors())
 
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None) -> Inventory:
-        from ..host import now_utc
+        from ...clock import now_utc
 
         collectors = load_collectors()
         wanted = sorted(t for t in resource_types if t in collectors)

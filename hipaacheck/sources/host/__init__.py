@@ -10,10 +10,10 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import socket
-from datetime import datetime, timezone
 from pathlib import Path
 from typing import Callable, Iterable
 
+from ...clock import now_utc
 from ...errors import InputError
 from ...inventory import Inventory
 from ...model import CollectionError, Resource
@@ -50,10 +50,6 @@ def _hostname(ctx: HostContext) -> str:
         return socket.gethostname()
     read = ctx.read("/etc/hostname")
     return (read.text or "").strip() or ctx.root.name
-
-
-def now_utc() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 class HostSource:
