@@ -27,7 +27,7 @@ from typing import Any
 REGION = "us-east-1"
 def all_types() -> list[str]:
     """Every resource type the AWS source collects: the bench exercises them all by default."""
-    from hipaacheck.sources.aws import load_collectors
+    from hipaacheck.sources.aws.registry import load_collectors
 
     return sorted(load_collectors())
 
@@ -95,7 +95,7 @@ def seed(endpoint: str, buckets: int, users: int, log_groups: int, db_instances:
 
 
 def run_once(endpoint: str, types: set[str], max_workers: int) -> dict[str, Any]:
-    from hipaacheck.sources.aws import AwsSource
+    from hipaacheck.sources.aws.source import AwsSource
     from hipaacheck.sources.aws.context import AwsContext, AwsOptions
 
     seen: Counter = Counter()

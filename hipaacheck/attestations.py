@@ -4,8 +4,8 @@ The file is YAML (schema ``attestations``), one entry per sign-off, appended by
 ``hipaacheck attest``. The latest entry (by date, then file order) for a control
 counts; for the documented-alternatives control, the latest per specification.
 Evidence files are named relative to the attestations file and carry the SHA-256
-taken when attesting. :func:`attestation_inventory` is the collector: it reads
-the clock and re-hashes evidence, so the checks in ``checks/manual`` stay pure.
+taken when attesting. The collector is the ``manual`` source (:mod:`hipaacheck.sources.manual`): it
+reads the clock and re-hashes evidence, so the checks in ``checks/manual`` stay pure.
 """
 from __future__ import annotations
 
@@ -16,8 +16,6 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping
 
 from .errors import InputError
-from .inventory import Inventory
-from .model import Resource
 from .security_rule import security_rule
 from .validation import validate_document
 from .yamlio import dates_to_text, line_of, load_yaml
@@ -151,100 +149,6 @@ def load_attestations(path: Path | str, controls: Mapping[str, Any] | None = Non
         _check_entry(entry, f"{path}:{line}", index, controls)
         result.entries.append(entry)
     return result
-
-
-def _observe(evidence: Evidence, attestations: AttestationsFile) -> dict[str, Any]:
-    """The evidence item as recorded plus what is on disk now."""
-    if evidence.url is not None:
-        return {"url": evidence.url}
-    item: dict[str, Any] = {"path": evidence.path, "sha256": evidence.sha256}
-    target = attestations.resolve(evidence)
-    try:
-        item["current_sha256"] = sha256_file(target)
-        item["state"] = "present"
-    except FileNotFoundError:
-        item["state"] = "missing"
-    except OSError as exc:  # a folder, permission denied...
-        item["state"] = "unreadable"
-        item["reason"] = exc.strerror or type(exc).__name__
-    return item
-
-
-def _entry_attributes(entry: Attestation, attestations: AttestationsFile) -> dict[str, Any]:
-    return {
-        "by": entry.by, "role": entry.role, "date": entry.date.isoformat(), "kind": entry.kind,
-        "valid_days": entry.valid_days, "statement": entry.statement, "line": entry.line,
-        "evidence": [_observe(e, attestations) for e in entry.evidence],
-    }
-
-
-def _resources_for(active: Any, attestations: AttestationsFile | None, today: str) -> list[Resource]:
-    control = active.control
-    base = {"control": control.id, "evaluated_on": today,
-            "attestations_file": str(attestations.path) if attestations else None, "attestation": None}
-    if attestations is None:
-        return [Resource(control.resource_type, control.id, dict(base))]
-    current = {key: entry for key, entry in attestations.latest().items() if key[0] == control.id}
-    history = sum(1 for e in attestations.entries if e.control == control.id)
-    if control.check != ALTERNATIVE_CHECK:
-        entry = current.get((control.id, ""))
-        attrs = dict(base, history=history)
-        if entry is not None:
-            attrs["attestation"] = _entry_attributes(entry, attestations)
-        return [Resource(control.resource_type, control.id, attrs)]
-    resources = []
-    for (_, specification), entry in sorted(current.items()):
-        paragraph = security_rule().resolve(specification)
-        attrs = dict(base, history=history, specification=specification,
-                     specification_title=paragraph.title if paragraph else None,
-                     attestation=_entry_attributes(entry, attestations))
-        resources.append(Resource(control.resource_type, f"{control.id}/{specification}", attrs))
-    return resources
-
-
-def attestation_inventory(attestations: AttestationsFile | None, active_controls: Iterable[Any],
-                          types: Iterable[str], now_iso: str) -> Inventory:
-    """Collect one resource per attestation control (per alternative) of the given ``manual.*`` types.
-
-    With no attestations file, each control gets a resource that its check reports
-    as ``manual`` (needs attestation).
-    """
-    wanted = set(types)
-    today = now_iso[:10]
-    resources: list[Resource] = []
-    for active in active_controls:
-        control = active.control
-        if control.resource_type in wanted and control.check in ATTESTATION_CHECKS:
-            resources += _resources_for(active, attestations, today)
-    inventory = Inventory(source="manual", collected_at=now_iso, resource_types=sorted(wanted),
-                          metadata={"attestations_file": str(attestations.path) if attestations else None},
-                          resources=resources, finished_at=now_iso)
-    inventory.sort()
-    return inventory
-
-
-def _arcname(relative: str) -> str:
-    parts = [("_parent_" if part == ".." else part) for part in Path(relative).parts if part not in ("/", ".")]
-    return "/".join(["attestations", "evidence", *parts])
-
-
-def attestation_evidence_files(attestations: AttestationsFile | None) -> dict[str, Path]:
-    """Files an evidence bundle should carry: the attestations file and each evidence file on disk.
-
-    Keys are archive names under ``attestations/``; missing files are left out (the
-    findings already say the hash no longer matches).
-    """
-    if attestations is None:
-        return {}
-    files = {f"attestations/{attestations.path.name}": attestations.path}
-    for entry in attestations.entries:
-        for evidence in entry.evidence:
-            if evidence.path is None:
-                continue
-            target = attestations.resolve(evidence)
-            if target.is_file():
-                files[_arcname(str(evidence.path))] = target
-    return dict(sorted(files.items()))
 
 
 def _plain(text: str) -> Any:

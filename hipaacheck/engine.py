@@ -9,12 +9,9 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .inventory import Inventory
-from .model import Finding, Location, NotApplicable, Outcome, Resource, Unreadable
+from .model import Finding, Location, NotApplicable, Outcome, Resource, Unreadable, source_family
 from .profiles import ActiveControl
 from .registry import get_check
-from .sources import source_family
-
-AUXILIARY_FAMILIES = {"manual"}  # always collected, whatever the source
 
 
 def _finding(active: ActiveControl, resource: dict[str, Any], outcome: Outcome) -> Finding:
@@ -69,7 +66,7 @@ def evaluate(active_controls: Iterable[ActiveControl], inventory: Inventory) -> 
         rtype = active.control.resource_type
         family = source_family(rtype)
         placeholder = {"type": rtype, "id": "*"}
-        if family != inventory.source and family not in AUXILIARY_FAMILIES:
+        if family != inventory.source and rtype not in collected:  # auxiliary sources add their types
             findings.append(_finding(active, placeholder, Outcome(
                 "skip", f"applies to {family} resources; this scan's source is {inventory.source}")))
             continue

@@ -7,11 +7,52 @@ Sources produce :class:`Resource` objects, checks turn a resource into
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import Enum
 from typing import Any, Iterable, Mapping
 
-STATUSES = ("pass", "fail", "error", "skip", "waived", "manual")
 SEVERITIES = ("critical", "high", "medium", "low", "info")
 SEVERITY_RANK = {name: rank for rank, name in enumerate(reversed(SEVERITIES))}  # info=0 .. critical=4
+
+
+class Status(str, Enum):
+    """A finding's status. String-valued, so JSON and comparisons with plain strings are unchanged.
+
+    Declaration order is the contract's order (results ``by_status``, history columns); :attr:`rank`
+    is the one order of attention, worst first, that every sorted listing and roll-up uses.
+    """
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
+    SKIP = "skip"
+    WAIVED = "waived"
+    MANUAL = "manual"
+
+    __str__ = str.__str__
+    __format__ = str.__format__
+
+    @property
+    def rank(self) -> int:
+        """0 for the status that needs attention first (fail) .. 5 for pass."""
+        return _ATTENTION.index(self)
+
+    @classmethod
+    def by_attention(cls) -> tuple["Status", ...]:
+        return _ATTENTION
+
+
+_ATTENTION = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.WAIVED, Status.SKIP, Status.PASS)
+STATUSES = tuple(status.value for status in Status)  # the contract's order
+
+
+def worst_status(statuses: Iterable[str]) -> Status:
+    """The status that needs attention first; ``skip`` when there is none."""
+    return min((Status(s) for s in statuses), key=lambda s: s.rank, default=Status.SKIP)
+
+
+def source_family(resource_type: str) -> str:
+    """``aws``, ``host``, ``manual``...: the first part of a resource type, naming what produces it."""
+    return resource_type.split(".", 1)[0]
 
 
 class Unreadable(Exception):
@@ -62,13 +103,28 @@ class Resource:
 
     def get(self, name: str, default: Any = None) -> Any:
         """Return attribute ``name``; raise :class:`Unreadable` if it could not be read."""
-        if "*" in self.unreadable:
-            raise Unreadable(name, self.unreadable["*"])
-        head = name.split(".", 1)[0]
-        for key in (name, head):
-            if key in self.unreadable:
-                raise Unreadable(key, self.unreadable[key])
+        if self.unreadable:
+            self.ensure_readable(name)
         return self.attributes.get(name, default)
+
+    def ensure_readable(self, path: str) -> None:
+        """Raise :class:`Unreadable` if ``path`` or any dotted prefix of it could not be read.
+
+        ``a.b`` unread means ``a.b.c`` is unknown, not absent: an ``absent`` condition must not pass
+        on what nobody saw.
+        """
+        unreadable = self.unreadable
+        if not unreadable:
+            return
+        if "*" in unreadable:
+            raise Unreadable(path, unreadable["*"])
+        end = path.find(".")
+        while end != -1:
+            if path[:end] in unreadable:
+                raise Unreadable(path[:end], unreadable[path[:end]])
+            end = path.find(".", end + 1)
+        if path in unreadable:
+            raise Unreadable(path, unreadable[path])
 
     def __getitem__(self, name: str) -> Any:
         return self.get(name)
@@ -133,8 +189,7 @@ class Outcome:
     item: str | None = None  # sub-resource, e.g. a user name inside /etc/passwd
 
     def __post_init__(self) -> None:
-        if self.status not in STATUSES:
-            raise ValueError(f"unknown status {self.status!r}")
+        self.status = Status(self.status)  # ValueError for an unknown status
 
 
 def passed(message: str, location: Location | None = None, item: str | None = None, **evidence: Any) -> Outcome:
@@ -217,6 +272,22 @@ class Finding:
             location=Location(**loc) if loc else None,
             extra={k: v for k, v in data.items() if k not in known},
         )
+
+
+def resource_label(finding: Finding) -> str:
+    """``id [item] (region)``: how a person reads a finding's resource."""
+    r = finding.resource
+    label = str(r.get("id", ""))
+    if r.get("item"):
+        label += f" [{r['item']}]"
+    if r.get("region"):
+        label += f" ({r['region']})"
+    return label
+
+
+def attention_key(finding: Finding) -> tuple[Any, ...]:
+    """The one listing order: failures first, most severe first, then control and resource."""
+    return (Status(finding.status).rank, -SEVERITY_RANK[finding.severity], finding.sort_key)
 
 
 def count_by_status(findings: Iterable[Finding]) -> dict[str, int]:

@@ -1,41 +1,44 @@
-"""One scan, start to finish: profile → controls → collect → evaluate → results → outputs.
+"""One scan, start to finish, from a typed :class:`~hipaacheck.request.ScanRequest`:
+plan → collect → evaluate → posture → results → outputs.
 
-Everything that can be wrong with the input (profile, controls, waivers,
-attestations, baseline, formats) is checked before collection starts, so a
-typo fails in a second with exit 2, never after a long scan.
+Everything that can be wrong with the input (sources' options, profile, controls, waivers,
+attestations, baseline, formats) is checked while planning, before collection starts, so a typo fails
+in a second with exit 2, never after a long scan.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .clock import now_utc
 from .controls import ControlCatalog, builtin_controls
 from .errors import InputError
-from .formats import get_format, parse_formats
+from .formats import get_format
 from .inventory import Inventory, merge
-from .model import Finding
+from .model import Finding, source_family
+from .posture import PostureInputs
 from .profiles import ActiveControl, Profile, load_profile, select_controls
 from .registry import load_all
+from .request import CatalogSpec, ScanRequest
 from .results import Results, exit_code
-from .sources import make_source, source_family
-from .clock import now_utc
+from .sources import Source, SourcePlan, SourceSpec, auxiliary_for, build_source, default_profile_for
 
-DEFAULT_PROFILES = {"host": "hipaa-host", "aws": "hipaa-aws"}
-SECRET_FLAGS = {"--external-id", "--sign-key"}
+Progress = Callable[[str], None]
 
 
 @dataclass
 class Plan:
     """Everything resolved before any I/O against the target."""
 
+    request: ScanRequest
     profile: Profile
     catalog: ControlCatalog
     active: list[ActiveControl]
-    formats: list[str]
-    inputs: dict[str, Any] = field(default_factory=dict)  # pre-loaded waivers, attestations, baseline
+    source: Source
+    auxiliary: list[Source] = field(default_factory=list)  # attestations...: collected beside the source
+    posture: PostureInputs = field(default_factory=PostureInputs)
 
 
 @dataclass
@@ -46,36 +49,9 @@ class ScanContext:
     inventory: Inventory
 
 
-def redact_command(argv: list[str]) -> list[str]:
-    """The command line with secret-bearing flag values removed, for run metadata."""
-    out: list[str] = []
-    skip = False
-    for arg in argv:
-        if skip:
-            out.append("<redacted>")
-            skip = False
-            continue
-        flag, eq, _ = arg.partition("=")
-        if flag in SECRET_FLAGS:
-            if eq:
-                out.append(f"{flag}=<redacted>")
-            else:
-                out.append(flag)
-                skip = True
-            continue
-        out.append(arg)
-    return out
-
-
-def default_profile(args: argparse.Namespace, inventory_source: str | None = None) -> str:
-    if args.profile:
-        return args.profile
-    return DEFAULT_PROFILES.get(inventory_source or args.source, "hipaa-host")
-
-
-def load_catalog(args: argparse.Namespace, profile_name: str) -> tuple[Profile, ControlCatalog, list[ActiveControl]]:
-    load_all(args.checks_dir)
-    catalog = builtin_controls(args.controls_dir)
+def load_catalog(spec: CatalogSpec, profile_name: str) -> tuple[Profile, ControlCatalog, list[ActiveControl]]:
+    load_all(spec.checks_dirs)
+    catalog = builtin_controls(spec.controls_dirs)
     profile = load_profile(profile_name)
     return profile, catalog, select_controls(profile, catalog)
 
@@ -84,49 +60,47 @@ def needed_types(active: list[ActiveControl], family: str) -> set[str]:
     return {a.control.resource_type for a in active if source_family(a.control.resource_type) == family}
 
 
-def collect(args: argparse.Namespace, active: list[ActiveControl], progress: Callable[[str], None] | None) -> Inventory:
-    source = make_source(args.source, args)
-    return source.collect(needed_types(active, source.name), progress)
+def plan_collection(source_spec: SourceSpec, catalog_spec: CatalogSpec
+                    ) -> tuple[Source, Profile, ControlCatalog, list[ActiveControl]]:
+    """Build the source (checking its options and input), then select controls for what it produces."""
+    source = build_source(source_spec)
+    profile_name = catalog_spec.profile or default_profile_for(source.family)
+    profile, catalog, active = load_catalog(catalog_spec, profile_name)
+    return source, profile, catalog, active
 
 
-def auxiliary_inventories(plan: Plan) -> list[Inventory]:
-    """Resources no target source collects: attestations for manual controls."""
-    types = needed_types(plan.active, "manual")
-    if not types:
-        return []
-    from .attestations import attestation_inventory
-
-    return [attestation_inventory(plan.inputs.get("attestations"), plan.active, types, now_utc())]
-
-
-def plan_scan(args: argparse.Namespace, inventory_source: str | None = None) -> Plan:
-    formats = parse_formats(args.format)
-    if len(formats) > 1 and not args.output_dir:
+def plan_scan(request: ScanRequest) -> Plan:
+    if len(request.output.formats) > 1 and not request.output.output_dir:
         raise InputError("--format", "several formats need --output-dir")
-    for name in formats:
+    for name in request.output.formats:
         get_format(name)
-    profile, catalog, active = load_catalog(args, default_profile(args, inventory_source))
-    plan = Plan(profile, catalog, active, formats)
-    if getattr(args, "attestations", None):
-        from .attestations import load_attestations
-
-        plan.inputs["attestations"] = load_attestations(args.attestations, catalog.controls)
+    source, profile, catalog, active = plan_collection(request.source, request.catalog)
+    families = {source_family(a.control.resource_type) for a in active}
+    source_plan = SourcePlan(catalog, active)
+    auxiliary = [info.build(request.auxiliary_spec(info.name).options, source_plan)
+                 for info in auxiliary_for(families) if info.name != request.source.name]
     from . import posture
 
-    plan.inputs.update(posture.load_inputs(args, profile))
-    return plan
+    inputs = posture.load_inputs(request.posture, request.gate, profile)
+    return Plan(request, profile, catalog, active, source, auxiliary, inputs)
 
 
-def build_results(args: argparse.Namespace, plan: Plan, inventory: Inventory, findings: list[Finding],
-                  started_at: str) -> Results:
+def collect_all(plan: Plan, progress: Progress | None = None) -> tuple[Inventory, Inventory]:
+    """(what the main source collected, that plus every auxiliary inventory) for evaluation."""
+    inventory = plan.source.collect(needed_types(plan.active, plan.source.family), progress)
+    extra = [aux.collect(needed_types(plan.active, aux.family), progress) for aux in plan.auxiliary]
+    return inventory, merge([inventory, *extra]) if extra else inventory
+
+
+def build_results(plan: Plan, inventory: Inventory, findings: list[Finding], started_at: str) -> Results:
     run = {
         "started_at": started_at,
         "finished_at": now_utc(),
         "collected_at": inventory.collected_at,
-        "source": args.source,
+        "source": plan.request.source.name,
         "target": inventory.metadata,
         "profile": {"id": plan.profile.id, "title": plan.profile.title, "chain": plan.profile.chain},
-        "command": ["hipaacheck", *redact_command(getattr(args, "argv", []))],
+        "command": ["hipaacheck", *plan.request.command],
     }
     controls = {}
     for active in plan.active:
@@ -137,7 +111,25 @@ def build_results(args: argparse.Namespace, plan: Plan, inventory: Inventory, fi
     return Results(findings=findings, run=run, controls=controls)
 
 
-def write_outputs(results: Results, formats: list[str], output_dir: Path | None,
+def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Results, int]:
+    started_at = now_utc()
+    plan = plan_scan(request)
+    inventory, full = collect_all(plan, progress)
+    from .engine import evaluate
+
+    findings = evaluate(plan.active, full)
+    results = build_results(plan, inventory, findings, started_at)
+    from . import posture
+
+    posture.apply(results, plan.posture, full)
+    from .coverage import coverage_rows
+
+    results.extra["coverage"] = coverage_rows(plan.active, results.findings)
+    results.context = ScanContext(plan, inventory)
+    return results, exit_code(results.findings, request.gate.fail_on, request.gate.fail_on_new_only)
+
+
+def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output_dir: Path | None,
                   keep: dict[str, bytes] | None = None) -> dict[str, Path]:
     """Write each format; ``keep`` (if given) receives filename → bytes for the evidence bundle."""
     from .atomic import write_bytes_atomic
@@ -159,41 +151,25 @@ def write_outputs(results: Results, formats: list[str], output_dir: Path | None,
     return written
 
 
-def run_scan(args: argparse.Namespace, progress: Callable[[str], None] | None = None) -> tuple[Results, int]:
-    started_at = now_utc()
-    if args.source == "snapshot":
-        if not args.inventory:
-            raise InputError("--inventory", "--source snapshot needs --inventory FILE")
-        inventory = Inventory.load(args.inventory)
-        plan = plan_scan(args, inventory.source)
-    else:
-        plan = plan_scan(args)
-        inventory = collect(args, plan.active, progress)
-    full = merge([inventory, *auxiliary_inventories(plan)])
-    from .engine import evaluate
-
-    findings = evaluate(plan.active, full)
-    results = build_results(args, plan, inventory, findings, started_at)
-    from . import posture
-
-    posture.apply(results, plan.inputs, full)
-    from .coverage import coverage_rows
-
-    results.extra["coverage"] = coverage_rows(plan.active, results.findings)
-    results.context = ScanContext(plan, inventory)
-    return results, exit_code(results.findings, args.fail_on, getattr(args, "fail_on_new_only", False))
+def evidence_files(context: ScanContext | None) -> dict[str, Path]:
+    """Files the sources hand to the evidence bundle (the attestations file and its evidence...)."""
+    files: dict[str, Path] = {}
+    if context is not None:
+        for source in (context.plan.source, *context.plan.auxiliary):
+            provide = getattr(source, "evidence_files", None)
+            if provide is not None:
+                files.update(provide())
+    return dict(sorted(files.items()))
 
 
-def write_evidence_bundle(args: argparse.Namespace, results: Results, reports: dict[str, bytes],
+def write_evidence_bundle(path: Path, results: Results, reports: dict[str, bytes],
                           sign_key: Any | None = None, extra_files: dict[str, Path] | None = None) -> dict[str, bytes]:
-    """Write ``--evidence-bundle`` after the outputs: results, reports, inventory, controls, profile, run."""
+    """Write the evidence bundle after the outputs: results, reports, inventory, controls, profile, run."""
     from .evidence.bundle import scan_contents, write_bundle
 
-    context: ScanContext | None = results.context
-    if extra_files is None and context is not None:
-        from .attestations import attestation_evidence_files
-
-        extra_files = attestation_evidence_files(context.plan.inputs.get("attestations"))
+    context = results.context
+    if extra_files is None:
+        extra_files = evidence_files(context)
     contents = scan_contents(results, reports, context.inventory if context else None,
                              context.plan if context else None, extra_files)
-    return write_bundle(args.evidence_bundle, contents, sign_key)
+    return write_bundle(path, contents, sign_key)

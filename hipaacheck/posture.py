@@ -7,16 +7,21 @@ drift against the baseline, then the history record and trend.
 """
 from __future__ import annotations
 
-import argparse
 import logging
+from dataclasses import dataclass
 from datetime import date, datetime, timezone
-from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from .errors import InputError
 from .inventory import Inventory
 from .profiles import Profile
+from .request import Gate, PostureSpec
 from .results import Results
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from .waivers import Waiver
 
 log = logging.getLogger("hipaacheck.posture")
 
@@ -28,34 +33,44 @@ def run_date(started_at: str | None = None) -> date:
     return datetime.now(timezone.utc).date()
 
 
-def load_inputs(args: argparse.Namespace, profile: Profile, today: date | None = None) -> dict[str, Any]:
-    """Load and validate waivers, baseline and history database named on the command line."""
+@dataclass
+class PostureInputs:
+    """Waivers, baseline and history, loaded and validated while planning."""
+
+    waivers: list[Waiver] | None = None
+    baseline: Results | None = None
+    baseline_path: str | None = None
+    history: sqlite3.Connection | None = None
+
+
+def load_inputs(spec: PostureSpec, gate: Gate, profile: Profile, today: date | None = None) -> PostureInputs:
+    """Load and validate waivers, baseline and history database named in the request."""
     today = today or run_date()
-    inputs: dict[str, Any] = {}
-    if getattr(args, "waivers", None):
+    inputs = PostureInputs()
+    if spec.waivers:
         from .waivers import load_waivers
 
-        inputs["waivers"] = load_waivers(args.waivers, profile.waiver_max_days, today)
-    if getattr(args, "baseline", None):
-        inputs["baseline"] = Results.load(Path(args.baseline))
-        inputs["baseline_path"] = str(args.baseline)
-    elif getattr(args, "fail_on_new_only", False):
+        inputs.waivers = load_waivers(spec.waivers, profile.waiver_max_days, today)
+    if spec.baseline:
+        inputs.baseline = Results.load(spec.baseline)
+        inputs.baseline_path = str(spec.baseline)
+    elif gate.fail_on_new_only:
         raise InputError("--fail-on-new-only", "needs --baseline RESULTS.json to know which failures are new")
-    if getattr(args, "history", None):
+    if spec.history:
         from .history import connect
 
-        inputs["history"] = connect(args.history)
+        inputs.history = connect(spec.history)
     return inputs
 
 
-def apply(results: Results, inputs: dict[str, Any], inventory: Inventory | None = None) -> None:
+def apply(results: Results, inputs: PostureInputs, inventory: Inventory | None = None) -> None:
     """Waive, mark drift, record history; adds ``stale_waivers``, ``drift``, ``trend`` to ``results.extra``."""
     today = run_date(results.run.get("started_at"))
-    if "waivers" in inputs:
+    if inputs.waivers is not None:
         from .waivers import apply_waivers, tags_by_resource
 
         tags = tags_by_resource(inventory.resources) if inventory is not None else {}
-        report = apply_waivers(results.findings, inputs["waivers"], today, tags)
+        report = apply_waivers(results.findings, inputs.waivers, today, tags)
         results.extra.update(report.to_extra())
         for waiver in report.stale:
             log.warning("stale waiver at %s: %s matched no failing finding; remove it or fix its match",
@@ -64,19 +79,19 @@ def apply(results: Results, inputs: dict[str, Any], inventory: Inventory | None 
             log.warning("expired waiver at %s: %s expired on %s and no longer waives",
                         waiver.source, waiver.control, waiver.expires.isoformat())
     new_failures = None
-    if "baseline" in inputs:
+    if inputs.baseline is not None:
         from .baseline import mark_drift
 
-        baseline: Results = inputs["baseline"]
+        baseline = inputs.baseline
         drift = mark_drift(results.findings, baseline.findings)
-        results.extra["drift"] = drift.summary({"path": inputs.get("baseline_path", ""),
+        results.extra["drift"] = drift.summary({"path": inputs.baseline_path or "",
                                                 "started_at": baseline.run.get("started_at", "")})
         new_failures = len(drift.new_failures)
-    if "history" in inputs:
+    if inputs.history is not None:
         from . import __version__
         from .history import record_run, trend
 
-        conn = inputs["history"]
+        conn = inputs.history
         try:
             record_run(conn, results.run, results.findings, __version__, new_failures)
             results.extra["trend"] = trend(conn, results.run)

@@ -15,6 +15,7 @@ from typing import Any, Callable, Iterable
 
 from .errors import InputError
 from .model import Outcome, Resource
+from .registries import Registry, function_origin, same_function
 
 CheckFunction = Callable[[Resource, dict[str, Any]], "Outcome | Iterable[Outcome]"]
 ENTRY_POINT_GROUP = "hipaacheck.checks"
@@ -42,7 +43,7 @@ class CheckSpec:
         return {name: spec["default"] for name, spec in self.params.items() if "default" in spec}
 
 
-_REGISTRY: dict[str, CheckSpec] = {}
+CHECKS: Registry[CheckSpec] = Registry("check", same_function)
 
 
 def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | None = None,
@@ -50,29 +51,25 @@ def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | 
     """Register the decorated function as check ``check_id``."""
 
     def decorate(function: CheckFunction) -> CheckFunction:
-        existing = _REGISTRY.get(check_id)
-        if existing is not None and existing.function.__qualname__ != function.__qualname__:
-            raise InputError(getattr(function, "__module__", check_id),
-                             f"check id {check_id!r} is already registered by {existing.function.__module__}")
-        _REGISTRY[check_id] = CheckSpec(
+        CHECKS.register(check_id, CheckSpec(
             id=check_id,
             function=function,
             resource_type=resource_type,
             params=dict(params or {}),
             required=tuple(required),
             doc=(function.__doc__ or "").strip(),
-        )
+        ), where=function_origin(function))
         return function
 
     return decorate
 
 
 def get_check(check_id: str) -> CheckSpec | None:
-    return _REGISTRY.get(check_id)
+    return CHECKS.get(check_id)
 
 
 def all_checks() -> dict[str, CheckSpec]:
-    return dict(sorted(_REGISTRY.items()))
+    return dict(CHECKS.items())
 
 
 def load_checks_dir(folder: Path, package: str) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 import platform
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .model import SEVERITIES, SEVERITY_RANK, Finding, count_by_status
+
+if TYPE_CHECKING:
+    from .pipeline import ScanContext
 
 RESULTS_SCHEMA_VERSION = "1.0"
 
@@ -24,7 +27,7 @@ class Results:
     controls: dict[str, dict[str, Any]] = field(default_factory=dict)  # control metadata for reports
     extra: dict[str, Any] = field(default_factory=dict)  # stale waivers, drift summary, coverage...
     # What produced these results (plan, inventory) for the evidence bundle; never serialised.
-    context: Any = field(default=None, repr=False, compare=False)
+    context: ScanContext | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
         by_status = count_by_status(self.findings)

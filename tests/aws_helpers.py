@@ -78,7 +78,7 @@ def server_client(endpoint: str, service: str, region: str = REGION) -> Any:
 def collect(types: Iterable[str], regions: Iterable[str] = (REGION,), endpoint_url: str | None = None,
             max_workers: int = 4, max_attempts: int = 4):
     """Collect ``types`` with the real AWS source (in-process moto or a server endpoint)."""
-    from hipaacheck.sources.aws import AwsSource
+    from hipaacheck.sources.aws.source import AwsSource
     from hipaacheck.sources.aws.context import AwsOptions
 
     options = AwsOptions(regions=list(regions), endpoint_url=endpoint_url, max_workers=max_workers,

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from hipaacheck.attestations import (attestation_evidence_files, attestation_inventory, load_attestations)
+from hipaacheck.attestations import load_attestations
+from hipaacheck.sources.manual.source import attestation_evidence_files, attestation_inventory
 from hipaacheck.controls import builtin_controls
 from hipaacheck.engine import evaluate
 from hipaacheck.errors import InputError

@@ -53,7 +53,7 @@ def run(control_id: str, resource_type: str = CLUSTER, **params) -> dict[str, st
 
 def collect_counting(types: set[str]):
     """(inventory, calls per operation) from one collection."""
-    from hipaacheck.sources.aws import AwsSource
+    from hipaacheck.sources.aws.source import AwsSource
     from hipaacheck.sources.aws.context import AwsOptions
 
     source = AwsSource(AwsOptions(regions=[REGION], max_workers=4, max_attempts=4))

@@ -10,7 +10,8 @@ from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
 from hipaacheck.errors import InputError
-from hipaacheck.sources.aws import AwsSource, load_collectors
+from hipaacheck.sources.aws.registry import load_collectors
+from hipaacheck.sources.aws.source import AwsSource
 from hipaacheck.sources.aws.context import AwsContext, AwsOptions, describe_error, strip_account_host_label
 
 

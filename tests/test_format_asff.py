@@ -9,7 +9,7 @@ import boto3
 from moto import mock_aws
 
 from hipaacheck.formats.asff import AsffFormat, to_asff
-from hipaacheck.formats.securityhub import batch_import
+from hipaacheck.exporters.securityhub import batch_import
 from hipaacheck.model import Finding
 from hipaacheck.results import Results
 
@@ -170,6 +170,6 @@ def test_long_blank_and_wide_text_is_clipped_within_limits() -> None:
 
 def test_resource_type_map_names_only_types_the_aws_source_collects() -> None:
     from hipaacheck.formats.asff import RESOURCE_TYPES
-    from hipaacheck.sources.aws import load_collectors
+    from hipaacheck.sources.aws.registry import load_collectors
 
     assert set(RESOURCE_TYPES) <= set(load_collectors()), set(RESOURCE_TYPES) - set(load_collectors())

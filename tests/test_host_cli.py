@@ -91,7 +91,7 @@ def test_snapshot_scan_matches_live_scan(cli, trees, tmp_path, tree):
 
 def test_full_host_scan_is_fast(trees):
     from hipaacheck.registry import load_all
-    from hipaacheck.sources.host import HostSource
+    from hipaacheck.sources.host.source import HostSource
 
     load_all()
     source = HostSource(trees["compliant"])

@@ -8,7 +8,7 @@ import pytest
 from hipaacheck.engine import run_check
 from hipaacheck.model import Resource
 from hipaacheck.registry import get_check, load_all
-from hipaacheck.sources.host import _load_collectors
+from hipaacheck.sources.host.registry import load_collectors as _load_collectors
 from hipaacheck.sources.host.accounts import password_status
 from hipaacheck.sources.host.files import HostContext
 from hipaacheck.sources.host.parsing import parse_time_span

@@ -180,10 +180,16 @@ waivers:
     assert f"stale waiver at {path}:12" in result.err
 
 
-def test_scan_refuses_bad_waivers_before_scanning(tmp_path, cli):
+def test_scan_refuses_bad_waivers_before_scanning(tmp_path, cli, monkeypatch):
+    from hipaacheck.sources.host import source
+
+    def must_not_collect(*_args):
+        raise AssertionError("collected before the waivers were checked")
+
+    monkeypatch.setattr(source.HostSource, "collect", must_not_collect)
     env = make_env(tmp_path, waiver_max_days=30)
     path = write(tmp_path, GOOD)
-    result = cli(*scan_args(env, "--waivers", path, "--root", tmp_path / "missing-root"))
+    result = cli(*scan_args(env, "--waivers", path))
     assert result.code == 2
     assert result.err.strip() == (f"hipaacheck: error: {path}:7: $.waivers[0].expires: waiver lasts 121 days "
                                   "from 2026-06-01, longer than the profile's waiver_max_days (30)")

@@ -46,8 +46,9 @@ CONDITION_SCHEMA = {
 
 
 def lookup(resource: Resource, path: str) -> Any:
+    resource.ensure_readable(path)  # an unreadable attribute, or any unreadable prefix, is an error
     head, _, rest = path.partition(".")
-    value = resource.get(head, _MISSING)  # raises Unreadable for attributes the source could not read
+    value = resource.attributes.get(head, _MISSING)
     for part in rest.split(".") if rest else []:
         if isinstance(value, dict):
             value = value.get(part, _MISSING)

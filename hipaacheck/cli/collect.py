@@ -10,7 +10,9 @@ from .options import add_catalog_options, add_source_options
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("collect", help="collect an inventory for a later offline scan")
-    parser.add_argument("source", choices=("host", "aws"))
+    from ..sources import sources
+
+    parser.add_argument("source", choices=[name for name, info in sources().items() if info.collectable])
     parser.add_argument("-o", "--output", type=Path, required=True, help="inventory JSON to write")
     add_source_options(parser, with_source=False)
     add_catalog_options(parser)
@@ -19,10 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipeline import collect, default_profile, load_catalog
+    from ..pipeline import needed_types, plan_collection
+    from .request import catalog_spec, source_spec
 
-    _, _, active = load_catalog(args, default_profile(args))
-    inventory = collect(args, active, None)
+    source, _, _, active = plan_collection(source_spec(args), catalog_spec(args))
+    inventory = source.collect(needed_types(active, source.family))
     inventory.write(args.output)
     if not args.quiet:
         sys.stderr.write(f"collected {len(inventory.resources)} resources of {len(inventory.resource_types)} types"

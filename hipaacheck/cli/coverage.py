@@ -23,15 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _attested_findings(active: list[Any], path: Path, catalog: Any) -> list[Any]:
     """Evaluate only the attestation controls: they need no target, just the file and the clock."""
-    from ..attestations import ATTESTATION_CHECKS, attestation_inventory, load_attestations
+    from ..attestations import ATTESTATION_CHECKS
     from ..engine import evaluate
-    from ..clock import now_utc
+    from ..pipeline import needed_types
+    from ..sources import SourcePlan, SourceSpec, build_source
 
-    attestations = load_attestations(path, catalog.controls)
     manual = [a for a in active if a.control.check in ATTESTATION_CHECKS]
-    inventory = attestation_inventory(attestations, manual, {a.control.resource_type for a in manual}, now_utc())
-    inventory.source = "manual"
-    return evaluate(manual, inventory)
+    source = build_source(SourceSpec.of("manual", {"attestations": path}), SourcePlan(catalog, manual))
+    return evaluate(manual, source.collect(needed_types(manual, source.family)))
 
 
 def _joined(values: list[str]) -> str:
@@ -62,8 +61,9 @@ def render_markdown(rows: list[dict[str, Any]]) -> str:
 def run(args: argparse.Namespace) -> int:
     from ..coverage import coverage_rows, coverage_summary
     from ..pipeline import load_catalog
+    from .request import catalog_spec
 
-    profile, catalog, active = load_catalog(args, args.profile)
+    profile, catalog, active = load_catalog(catalog_spec(args), args.profile)
     findings = _attested_findings(active, args.attestations, catalog) if args.attestations else None
     rows = coverage_rows(active, findings)
     summary = coverage_summary(rows)

@@ -8,24 +8,20 @@ from ..model import SEVERITIES
 
 
 def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True) -> None:
+    """``--source`` and every option each registered source declares (see ``hipaacheck.sources``)."""
+    from ..sources import sources
+
+    registry = sources()
     group = parser.add_argument_group("source")
     if with_source:
-        group.add_argument("--source", choices=("host", "aws", "snapshot"), default="host",
-                           help="what to scan (default: host)")
-    group.add_argument("--root", type=Path, default=Path("/"), help="host: root folder to scan (default: /)")
-    group.add_argument("--inventory", type=Path, help="snapshot: inventory JSON written by 'collect'")
-    group.add_argument("--regions", help="aws: comma-separated regions (default: the account's enabled regions)")
-    group.add_argument("--endpoint-url", help="aws: endpoint for every client (AWS_ENDPOINT_URL is honoured too)")
-    group.add_argument("--aws-profile", help="aws: named profile from the shared config")
-    group.add_argument("--role-arn", help="aws: role to assume before collecting")
-    group.add_argument("--external-id", help="aws: external id for --role-arn")
-    group.add_argument("--max-workers", type=int, default=8, help="aws: concurrent API workers (default: 8)")
-    group.add_argument("--max-attempts", type=int, default=8, help="aws: attempts per call, adaptive retry (default: 8)")
-    group.add_argument("--connect-timeout", type=float, default=5.0, help="aws: seconds (default: 5)")
-    group.add_argument("--read-timeout", type=float, default=30.0, help="aws: seconds (default: 30)")
-    group.add_argument("--deadline", type=float, metavar="SECONDS",
-                       help="aws: make no API call after this many seconds; what was not collected is reported "
-                            "as error findings (for unattended scans)")
+        choices = [name for name, info in registry.items() if not info.auxiliary]
+        group.add_argument("--source", choices=choices, default="host", help="what to scan (default: host)")
+    for _, info in registry.items():
+        if info.auxiliary:
+            continue
+        for option in info.options:
+            group.add_argument(option.flag, type=option.type, default=option.default, metavar=option.metavar,
+                               help=option.help)
 
 
 def add_catalog_options(parser: argparse.ArgumentParser) -> None:
@@ -45,9 +41,15 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_attestation_options(parser: argparse.ArgumentParser) -> None:
+    """The options of auxiliary sources (``--attestations``...), which any scan may add."""
+    from ..sources import sources
+
     group = parser.add_argument_group("attestations")
-    group.add_argument("--attestations", type=Path, metavar="FILE",
-                       help="YAML attestations for manual controls (see 'hipaacheck attest'); without it they report 'manual'")
+    for _, info in sources().items():
+        if info.auxiliary:
+            for option in info.options:
+                group.add_argument(option.flag, type=option.type, default=option.default, metavar=option.metavar,
+                                   help=option.help)
 
 
 def add_posture_options(parser: argparse.ArgumentParser) -> None:

@@ -3,9 +3,15 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
 from .options import (add_attestation_options, add_catalog_options, add_evidence_options, add_logging_options,
                       add_output_options, add_posture_options, add_source_options)
+
+if TYPE_CHECKING:
+    from ..request import OutputSpec
+    from ..results import Results
+    from ..sources import SourceSpec
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -22,53 +28,54 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..formats import parse_formats
     from ..pipeline import run_scan, write_outputs
     from ..progress import make_progress
     from ..results import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK, verdict_line
+    from .request import scan_request
 
-    sign_key = load_sign_key(args)
+    request = scan_request(args)
+    sign_key = load_sign_key(request.output)
     progress = make_progress(args.quiet)
     try:
-        results, code = run_scan(args, progress)
+        results, code = run_scan(request, progress)
     finally:
         if progress:
             progress.done()
-    formats = parse_formats(args.format)
+    output, gate = request.output, request.gate
     reports: dict[str, bytes] = {}
-    write_outputs(results, formats, args.output_dir, reports)
-    if args.evidence_bundle:
+    write_outputs(results, output.formats, output.output_dir, reports)
+    if output.evidence_bundle:
         from ..pipeline import write_evidence_bundle
 
-        write_evidence_bundle(args, results, reports, sign_key)
-    if args.securityhub_import:
-        import_to_securityhub(args, results)
-    stream = sys.stdout if args.output_dir is None and formats == ["table"] else sys.stderr
-    soft = args.soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
+        write_evidence_bundle(output.evidence_bundle, results, reports, sign_key)
+    if output.securityhub is not None:
+        import_to_securityhub(output.securityhub, results, args.quiet)
+    stream = sys.stdout if output.output_dir is None and output.formats == ("table",) else sys.stderr
+    soft = gate.soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
     if not args.quiet:
-        stream.write(verdict_line(results, args.fail_on, args.fail_on_new_only)
+        stream.write(verdict_line(results, gate.fail_on, gate.fail_on_new_only)
                      + (" [--soft-fail: exit 0]" if soft else "") + "\n")
     return EXIT_OK if soft else code
 
 
-def load_sign_key(args: argparse.Namespace) -> object | None:
+def load_sign_key(output: OutputSpec) -> object | None:
     """Check --sign-key before scanning, so a bad key fails in a second with exit 2."""
     from ..errors import InputError
 
-    if args.sign_key and not args.evidence_bundle:
+    if output.sign_key and not output.evidence_bundle:
         raise InputError("--sign-key", "needs --evidence-bundle FILE.zip")
-    if not args.sign_key:
+    if not output.sign_key:
         return None
     from ..evidence.signing import load_private_key
 
-    return load_private_key(args.sign_key)
+    return load_private_key(output.sign_key)
 
 
-def import_to_securityhub(args: argparse.Namespace, results: object) -> None:
-    from ..formats.securityhub import import_results
+def import_to_securityhub(aws: SourceSpec, results: Results, quiet: bool) -> None:
+    from ..exporters.securityhub import import_results
 
-    report = import_results(results, args)
-    if not args.quiet:
+    report = import_results(results, aws)
+    if not quiet:
         sys.stderr.write(f"Security Hub: imported {report.imported} findings in {report.batches} batches"
                          f"{f', {len(report.failed)} rejected' if report.failed else ''}\n")
     for failed in report.failed[:20]:

@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, TypeVar
+from typing import Any, Callable, Iterable, Mapping, TypeVar
 from urllib.parse import urlsplit
 
 from ...errors import InputError
@@ -30,23 +30,26 @@ class AwsOptions:
     deadline: float | None = None  # seconds for the whole collection; then no more API calls
 
     @classmethod
-    def from_args(cls, args: Any) -> "AwsOptions":
-        regions = [r.strip() for r in args.regions.split(",") if r.strip()] if getattr(args, "regions", None) else None
-        if getattr(args, "max_workers", 8) < 1:
+    def from_values(cls, values: Mapping[str, Any]) -> "AwsOptions":
+        """Options from the source's option values (``SourceSpec.options``), checked: bad values exit 2."""
+        raw_regions = values.get("regions")
+        regions = [r.strip() for r in raw_regions.split(",") if r.strip()] if raw_regions else None
+        max_workers = values.get("max_workers") or 8
+        if max_workers < 1:
             raise InputError("--max-workers", "must be at least 1")
-        deadline = getattr(args, "deadline", None)
+        deadline = values.get("deadline")
         if deadline is not None and deadline <= 0:
             raise InputError("--deadline", "must be a positive number of seconds")
         return cls(
             regions=regions,
-            endpoint_url=getattr(args, "endpoint_url", None) or os.environ.get("AWS_ENDPOINT_URL"),
-            profile=getattr(args, "aws_profile", None),
-            role_arn=getattr(args, "role_arn", None),
-            external_id=getattr(args, "external_id", None),
-            max_workers=getattr(args, "max_workers", 8),
-            max_attempts=getattr(args, "max_attempts", 8),
-            connect_timeout=getattr(args, "connect_timeout", 5.0),
-            read_timeout=getattr(args, "read_timeout", 30.0),
+            endpoint_url=values.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL"),
+            profile=values.get("aws_profile"),
+            role_arn=values.get("role_arn"),
+            external_id=values.get("external_id"),
+            max_workers=max_workers,
+            max_attempts=values.get("max_attempts") or 8,
+            connect_timeout=values.get("connect_timeout") or 5.0,
+            read_timeout=values.get("read_timeout") or 30.0,
             deadline=deadline,
         )
 

@@ -9,7 +9,7 @@ from typing import Any, Iterable
 
 from ...model import Resource
 from .context import AwsContext
-from . import aws_collector
+from .registry import aws_collector
 
 
 @aws_collector("aws.ec2.ebs_default_encryption", service="ec2")

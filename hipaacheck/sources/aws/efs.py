@@ -5,7 +5,7 @@ from typing import Iterable
 
 from ...model import Resource
 from .context import AwsContext
-from . import aws_collector
+from .registry import aws_collector
 
 
 @aws_collector("aws.efs.file_system", service="efs")

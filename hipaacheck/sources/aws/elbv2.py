@@ -5,7 +5,7 @@ from typing import Any, Iterable
 
 from ...model import Resource
 from .context import AwsContext
-from . import aws_collector
+from .registry import aws_collector
 
 SECURE_PROTOCOLS = {"HTTPS", "TLS"}
 

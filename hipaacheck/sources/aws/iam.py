@@ -29,7 +29,7 @@ from datetime import datetime
 from typing import Any, Iterator
 
 from ...model import Resource
-from . import aws_collector
+from .registry import aws_collector
 from .context import AwsContext, iso
 
 ADMIN_ARN_SUFFIX = ":iam::aws:policy/AdministratorAccess"

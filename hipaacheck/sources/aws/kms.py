@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any, Iterator
 
 from ...model import Resource
-from . import aws_collector
+from .registry import aws_collector
 from .context import AwsContext, iso
 
 

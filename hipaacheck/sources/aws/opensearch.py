@@ -11,7 +11,7 @@ from typing import Any, Iterable
 
 from ...model import Resource
 from .context import AwsContext
-from . import aws_collector
+from .registry import aws_collector
 
 BATCH = 5  # DescribeDomains limit
 

@@ -6,7 +6,7 @@ from typing import Any, Callable, Iterable
 
 from ...model import Resource
 from .context import AwsContext
-from . import aws_collector
+from .registry import aws_collector
 
 TLS_PARAMETERS = ("rds.force_ssl", "require_secure_transport", "tls")  # tls: DocumentDB clusters
 

@@ -6,7 +6,7 @@ from typing import Iterable
 
 from ...model import Resource
 from .context import AwsContext
-from . import aws_collector
+from .registry import aws_collector
 
 
 def _require_ssl(ctx: AwsContext, region: str | None, group: str) -> str | None:

@@ -5,7 +5,7 @@ import json
 from typing import Any, Iterator
 
 from ...model import Resource
-from . import aws_collector
+from .registry import aws_collector
 from .context import AwsContext, iso
 
 NO_ENCRYPTION = ("ServerSideEncryptionConfigurationNotFoundError",)

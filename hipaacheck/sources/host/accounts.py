@@ -8,7 +8,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import FileRead, HostContext
 from .parsing import file_resource, parse_int
 

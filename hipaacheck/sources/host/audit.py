@@ -12,7 +12,7 @@ import shlex
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import FileRead, HostContext
 from .parsing import files_resource, parse_conf_settings, parse_int, values_and_locations
 

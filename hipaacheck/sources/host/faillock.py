@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import HostContext
 from .pam import module_arg_settings, module_entries
 from .parsing import files_resource, parse_conf_settings, values_and_locations

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import HostContext
 
 PATHS = ["/etc/passwd", "/etc/passwd-", "/etc/group", "/etc/group-", "/etc/shadow", "/etc/shadow-",

@@ -5,7 +5,7 @@ import re
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import FileRead, HostContext
 from .parsing import files_resource, parse_conf_settings, read_paths
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import HostContext
 from .parsing import file_resource, parse_key_value
 

@@ -9,7 +9,7 @@ import shlex
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import HostContext
 from .parsing import files_resource, fill_resource
 

@@ -11,7 +11,7 @@ from pathlib import PurePosixPath
 from typing import Any, Callable
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import FileRead, HostContext
 from .parsing import continued_lines
 

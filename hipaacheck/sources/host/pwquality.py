@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .faillock import pam_backed_resource
 from .files import HostContext
 

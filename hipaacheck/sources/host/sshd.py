@@ -12,7 +12,7 @@ import shlex
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import HostContext
 from .pam import PamStacks
 from .parsing import fill_resource

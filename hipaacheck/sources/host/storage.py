@@ -13,7 +13,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import FileRead, HostContext
 from .parsing import files_resource, logical_lines
 

@@ -10,7 +10,7 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import HostContext
 from .parsing import continued_lines, fill_resource
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from ...model import Resource
-from . import host_collector
+from .registry import host_collector
 from .files import FileRead, HostContext
 from .parsing import dropin_paths, files_resource, logical_lines, parse_ini_section, read_paths
 

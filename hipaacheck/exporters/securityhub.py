@@ -2,7 +2,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..results import Results
+    from ..sources import SourceSpec
 
 BATCH_SIZE = 100
 
@@ -26,12 +30,12 @@ def batch_import(client: Any, findings: list[dict[str, Any]], batch_size: int = 
     return report
 
 
-def import_results(results: Any, args: Any) -> ImportReport:
-    """Connect with the scan's AWS options and import every finding under the caller's account."""
+def import_results(results: Results, aws: SourceSpec) -> ImportReport:
+    """Connect with the given AWS options and import every finding under the caller's account."""
+    from ..formats.asff import to_asff
     from ..sources.aws.context import AwsContext, AwsOptions
-    from .asff import to_asff
 
-    ctx = AwsContext.connect(AwsOptions.from_args(args))
+    ctx = AwsContext.connect(AwsOptions.from_values(aws.options))
     region = ctx.options.regions[0] if ctx.options.regions else ctx.default_region
     client = ctx.client("securityhub", region)
     return batch_import(client, to_asff(results, account=ctx.account, region=region))
