@@ -8,6 +8,9 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures shared by many modules, loaded once here: test modules request them and never import them.
+pytest_plugins = ["aws_fixtures"]
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 SHARED_REFERENCE = REPO.parent / "shared" / "reference"

@@ -9,7 +9,7 @@ group, and shape a default group's answer with a ``before-call`` hook where one 
 from __future__ import annotations
 
 import pytest
-from aws_helpers import (ACCOUNT, REGION, _Http, active_control, aws, collect, deny,  # noqa: F401
+from aws_helpers import (ACCOUNT, REGION, _Http, active_control, collect, deny,
                          evaluate_control, hook_events, statuses)
 
 from hipaacheck.engine import evaluate

@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 
 import pytest
-from aws_helpers import aws, collect, deny, hook_events  # noqa: F401
+from aws_helpers import collect, deny, hook_events
 from botocore.awsrequest import AWSRequest
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
