@@ -23,6 +23,11 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ.pop("AWS_PROFILE", None)
 
 
+def pytest_configure(config: pytest.Config) -> None:
+    # An exception that ends a thread started by a test fails that test instead of being a warning.
+    config.addinivalue_line("filterwarnings", "error::pytest.PytestUnhandledThreadExceptionWarning")
+
+
 @dataclass
 class CliResult:
     code: int
