@@ -9,7 +9,6 @@ Test modules request these by name and never import them; plain helpers come fro
 from __future__ import annotations
 
 import pytest
-
 from aws_helpers import REGION, reset_server
 
 

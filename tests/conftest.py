@@ -1,4 +1,4 @@
-"""Shared test helpers: run the CLI in-process, locate fixtures and the shared reference folder."""
+"""Shared test helpers: run the CLI in-process, locate fixtures; load the AWS and shared-reference plugins."""
 from __future__ import annotations
 
 import json
@@ -9,11 +9,10 @@ from pathlib import Path
 import pytest
 
 # Fixtures shared by many modules, loaded once here: test modules request them and never import them.
-pytest_plugins = ["aws_fixtures"]
+pytest_plugins = ["aws_fixtures", "shared_reference"]
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED_REFERENCE = REPO.parent / "shared" / "reference"
 
 # No test may reach a real AWS endpoint: fake credentials everywhere, and no instance metadata lookups.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
