@@ -1,11 +1,10 @@
-"""Shared AWS test helpers: moto fixtures, in-process collection, control evaluation, fault injection.
+"""Shared AWS test helpers: in-process collection, control evaluation, fault injection.
 
-Import what a test module needs (``from aws_helpers import aws, collect, evaluate_control``);
-pytest picks up fixtures imported into a test module's namespace.
+Plain functions and constants only: import what a test module calls
+(``from aws_helpers import collect, evaluate_control``). The fixtures (``aws``, ``moto_server``,
+``moto_endpoint``) live in ``aws_fixtures``, loaded for every test module as a plugin.
 
-- ``aws``: in-process ``mock_aws`` for unit tests; yields a boto3 Session in us-east-1.
-- ``moto_server``: one loopback ``ThreadedMotoServer`` per test session (127.0.0.1, port 0);
-  ``moto_endpoint`` resets its state and yields the URL for one test.
+- ``reset_server(url)`` / ``server_client(url, service)``: empty or seed the loopback moto server.
 - ``collect(types, ...)``: run the real AwsSource and return the Inventory.
 - ``evaluate_control(control_id, inventory, **params)``: findings of one built-in control.
 - ``hook_events(monkeypatch, event, handler)``: register a botocore handler on every session the
@@ -18,49 +17,14 @@ import threading
 import urllib.request
 from typing import Any, Callable, Iterable
 
-import pytest
-
 REGION = "us-east-1"
 ACCOUNT = "123456789012"  # moto's default account id
 
 
-# --------------------------------------------------------------------------- fixtures
-
-@pytest.fixture
-def aws(monkeypatch):
-    """moto in-process: every boto3 client in the test talks to the in-memory backend."""
-    import boto3
-    from moto import mock_aws
-
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    with mock_aws():
-        yield boto3.Session(region_name=REGION)
-
-
-@pytest.fixture(scope="session")
-def moto_server():
-    """A loopback moto server for the whole test session; yields its base URL."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    try:
-        yield f"http://{host}:{port}"
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def moto_endpoint(moto_server, monkeypatch):
-    """The session's moto server, emptied before the test; AWS_ENDPOINT_URL is not set (pass it)."""
-    monkeypatch.delenv("AWS_ENDPOINT_URL", raising=False)
-    reset_server(moto_server)
-    yield moto_server
-    reset_server(moto_server)
-
+# --------------------------------------------------------------------------- loopback server
 
 def reset_server(url: str) -> None:
+    """Empty every backend of the moto server at ``url``."""
     request = urllib.request.Request(f"{url}/moto-api/reset", data=b"", method="POST")
     with urllib.request.urlopen(request, timeout=10):
         pass

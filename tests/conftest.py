@@ -1,4 +1,4 @@
-"""Shared test helpers: run the CLI in-process, locate fixtures and the shared reference folder."""
+"""Shared test helpers: run the CLI in-process, locate fixtures; load the AWS and shared-reference plugins."""
 from __future__ import annotations
 
 import json
@@ -8,9 +8,11 @@ from pathlib import Path
 
 import pytest
 
+# Fixtures shared by many modules, loaded once here: test modules request them and never import them.
+pytest_plugins = ["aws_fixtures", "shared_reference"]
+
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-SHARED_REFERENCE = REPO.parent / "shared" / "reference"
 
 # No test may reach a real AWS endpoint: fake credentials everywhere, and no instance metadata lookups.
 os.environ.setdefault("AWS_ACCESS_KEY_ID", "testing")
@@ -18,6 +20,11 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ.pop("AWS_PROFILE", None)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # An exception that ends a thread started by a test fails that test instead of being a warning.
+    config.addinivalue_line("filterwarnings", "error::pytest.PytestUnhandledThreadExceptionWarning")
 
 
 @dataclass

@@ -1,7 +1,7 @@
 """DynamoDB, EFS, SNS, SQS and AWS Backup controls on in-process moto."""
 from __future__ import annotations
 
-from aws_helpers import ACCOUNT, aws, collect, deny, evaluate_control, hook_events, statuses  # noqa: F401
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 REGIONS = ("us-east-1", "eu-west-1")
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from aws_helpers import ACCOUNT, aws, collect, deny, evaluate_control, hook_events, statuses  # noqa: F401
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 REGIONS = ("us-east-1", "eu-west-1")
 

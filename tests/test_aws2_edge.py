@@ -7,7 +7,7 @@ import json
 import zipfile
 
 import pytest
-from aws_helpers import ACCOUNT, aws, collect, deny, evaluate_control, hook_events, statuses  # noqa: F401
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 SECRET = "SEEDED-SECRET-VALUE-123"
 

@@ -1,7 +1,7 @@
 """RDS collectors and controls on in-process moto: compliant, non-compliant and unreadable instances."""
 from __future__ import annotations
 
-from aws_helpers import ACCOUNT, aws, collect, deny, evaluate_control, hook_events, statuses  # noqa: F401
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 GOOD = f"arn:aws:rds:us-east-1:{ACCOUNT}:db:good"
 BAD = f"arn:aws:rds:us-east-1:{ACCOUNT}:db:bad"

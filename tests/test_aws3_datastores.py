@@ -6,7 +6,7 @@ TransitEncryptionMode: those answers are shaped with ``after-call`` hooks below.
 """
 from __future__ import annotations
 
-from aws_helpers import ACCOUNT, aws, collect, deny, evaluate_control, hook_events, statuses  # noqa: F401
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 REDSHIFT = "aws.redshift.cluster"
 OPENSEARCH = "aws.opensearch.domain"

@@ -6,7 +6,7 @@ import json
 from typing import Any
 
 import pytest
-from aws_helpers import ACCOUNT, aws, collect, evaluate_control, hook_events, statuses  # noqa: F401
+from aws_helpers import ACCOUNT, collect, evaluate_control, hook_events, statuses
 
 
 

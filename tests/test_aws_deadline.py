@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import time
 
-from aws_helpers import aws, hook_events  # noqa: F401
+from aws_helpers import hook_events
 
 
-def test_calls_after_the_deadline_become_error_findings_and_the_run_ends(aws, cli, tmp_path, monkeypatch):  # noqa: F811
+def test_calls_after_the_deadline_become_error_findings_and_the_run_ends(aws, cli, tmp_path, monkeypatch):
     for i in range(3):
         aws.client("s3").create_bucket(Bucket=f"phi-{i}")
     calls = []

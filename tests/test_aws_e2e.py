@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_helpers import ACCOUNT, Throttler, deny, hook_events, moto_endpoint, moto_server, server_client  # noqa: F401
+from aws_helpers import ACCOUNT, Throttler, deny, hook_events, server_client
 
 pytestmark = pytest.mark.slow
 

@@ -2,17 +2,23 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import TypeVar
 
 import pytest
-from aws_helpers import aws, collect, deny, hook_events  # noqa: F401
+from aws_helpers import collect, deny, hook_events
 from botocore.awsrequest import AWSRequest
 from botocore.exceptions import ClientError
 from botocore.parsers import ResponseParserError
 
 from hipaacheck.errors import InputError
+from hipaacheck.model import Resource
 from hipaacheck.sources.aws.registry import load_collectors
 from hipaacheck.sources.aws.source import AwsSource
 from hipaacheck.sources.aws.context import AwsContext, AwsOptions, describe_error, strip_account_host_label
+
+T = TypeVar("T")
 
 
 def client_error(code: str, status: int, message: str = "no") -> ClientError:
@@ -41,20 +47,33 @@ def test_strip_account_host_label_only_strips_an_account_id():
     assert other.url == "http://bucket.localhost:5000/x"
 
 
+class Denied(Exception):
+    pass
+
+
+def in_new_thread(function: Callable[[], T]) -> T:
+    """``function()`` on a thread of its own; its result, or its exception re-raised here."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function).result()
+
+
 def test_memo_computes_once_and_remembers_failures(aws):
     ctx = AwsContext.connect(AwsOptions(regions=["us-east-1"]))
     calls = []
+    ready = threading.Barrier(8, timeout=60)  # the timeout only keeps a broken memo from hanging the run
 
     def compute():
         calls.append(1)
-        raise RuntimeError("denied")
+        raise Denied("denied")
 
-    threads = [threading.Thread(target=lambda: pytest.raises(RuntimeError, ctx.memo, "k", compute))
-               for _ in range(8)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    def ask():
+        ready.wait()  # all eight threads ask at once
+        return ctx.memo("k", compute)
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        futures = [pool.submit(ask) for _ in range(8)]
+    raised = [future.exception() for future in futures]  # None where memo returned instead of raising
+    assert all(isinstance(exc, Denied) for exc in raised), raised
     assert len(calls) == 1
 
 
@@ -112,26 +131,15 @@ def test_every_collector_is_registered_with_a_service():
 
 
 def test_memoized_failure_names_the_qualified_call_on_every_thread(aws, monkeypatch):
-    import threading
-
-    from hipaacheck.model import Resource
-    from hipaacheck.sources.aws.context import AwsContext, AwsOptions
-
     hook_events(monkeypatch, "before-call", deny(["GetAccountPasswordPolicy"]))
     ctx = AwsContext.connect(AwsOptions(regions=["us-east-1"]))
     iam = ctx.client("iam")
-    reasons = []
 
-    def read() -> None:
+    def read() -> str:
         resource = Resource("aws.test", "x")
         ctx.read(resource, "policy", lambda: ctx.memo("pp", iam.get_account_password_policy))
-        reasons.append(resource.unreadable["policy"])
+        return resource.unreadable["policy"]
 
-    first = threading.Thread(target=read)
-    first.start()
-    first.join()
-    second = threading.Thread(target=read)
-    second.start()
-    second.join()
-    assert len(reasons) == 2 and reasons[0] == reasons[1]
-    assert reasons[0].startswith("iam:GetAccountPasswordPolicy: AccessDenied")
+    first, second = in_new_thread(read), in_new_thread(read)  # the second re-raises the first's failure
+    assert first == second
+    assert first.startswith("iam:GetAccountPasswordPolicy: AccessDenied")

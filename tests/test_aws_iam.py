@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_helpers import ACCOUNT, aws, collect, deny, evaluate_control, hook_events, statuses  # noqa: F401
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 from hipaacheck.inventory import Inventory
 from hipaacheck.model import Resource

@@ -1,7 +1,7 @@
 """KMS key rotation and CloudWatch Logs retention/encryption on in-process moto."""
 from __future__ import annotations
 
-from aws_helpers import aws, collect, deny, evaluate_control, hook_events, statuses  # noqa: F401
+from aws_helpers import collect, deny, evaluate_control, hook_events, statuses
 
 
 def test_key_rotation(aws):

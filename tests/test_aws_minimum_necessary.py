@@ -4,7 +4,6 @@ from __future__ import annotations
 import base64
 import zipfile
 
-from aws_helpers import aws  # noqa: F401
 from test_aws2_edge import function
 
 from hipaacheck.formats import FORMATS
@@ -16,7 +15,7 @@ SEEDS = {
 }
 
 
-def test_no_seeded_secret_reaches_any_output_or_the_bundle(aws, cli, tmp_path):  # noqa: F811
+def test_no_seeded_secret_reaches_any_output_or_the_bundle(aws, cli, tmp_path):
     function(aws, "leaky", {"DB_PASSWORD": SEEDS["lambda"]})
     ec2 = aws.client("ec2")
     image = ec2.describe_images()["Images"][0]["ImageId"]

@@ -4,7 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
-from aws_helpers import ACCOUNT, aws, collect, deny, evaluate_control, hook_events, statuses  # noqa: F401
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 PAB = {"BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True}
 TLS_ONLY = {"Version": "2012-10-17", "Statement": [{

@@ -4,24 +4,20 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from hipaacheck.formats.sarif import SarifFormat
 from hipaacheck.results import Results
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "results" / "mixed.json"
-SCHEMA = Path(__file__).resolve().parents[2] / "shared" / "reference" / "schemas" / "sarif-schema-2.1.0.json"
 
 
 def render() -> dict:
     return json.loads(SarifFormat().render(Results.load(FIXTURE)))
 
 
-@pytest.mark.skipif(not SCHEMA.is_file(), reason=f"SARIF schema not found at {SCHEMA} (shared reference folder absent)")
-def test_valid_against_sarif_schema() -> None:
+def test_valid_against_sarif_schema(reference_file) -> None:
     import jsonschema
 
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    schema = json.loads(reference_file("schemas/sarif-schema-2.1.0.json").read_text(encoding="utf-8"))
     validator = jsonschema.validators.validator_for(schema)(schema)
     doc = render()
     assert [e.message for e in validator.iter_errors(doc)] == []

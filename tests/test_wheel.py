@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import sysconfig
@@ -28,6 +29,8 @@ def test_wheel_installs_and_scans_from_another_folder(tmp_path: Path):
     assert "hipaacheck/data/hipaa_security_rule.yaml" in names
     assert "hipaacheck/schemas/results.schema.json" in names
 
+    # The installed wheel must be what runs: an inherited PYTHONPATH (a checkout's source) would shadow it.
+    clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
     inner_python = env_dir / "bin" / "python"
@@ -44,10 +47,10 @@ def test_wheel_installs_and_scans_from_another_folder(tmp_path: Path):
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
     where = subprocess.run([str(inner_python), "-c", "import hipaacheck.content as c; print(c.content_root())"],
-                           check=True, capture_output=True, text=True, cwd=elsewhere).stdout.strip()
+                           check=True, capture_output=True, text=True, cwd=elsewhere, env=clean).stdout.strip()
     assert where.startswith(str(inner_site)), where
     scan = subprocess.run([str(env_dir / "bin" / "hipaacheck"), "scan", "--root", str(tmp_path / "root"),
-                           "--format", "json", "--quiet"], capture_output=True, text=True, cwd=elsewhere)
+                           "--format", "json", "--quiet"], capture_output=True, text=True, cwd=elsewhere, env=clean)
     assert scan.returncode in (0, 1, 3), scan.stderr
     data = json.loads(scan.stdout)
     statuses = {f["control_id"]: f["status"] for f in data["findings"]}
