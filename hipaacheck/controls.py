@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from .errors import InputError
 from .registry import CheckSpec, get_check
@@ -59,13 +59,66 @@ class Control:
         }
 
 
+@dataclass(frozen=True)
+class ControlEntry:
+    """A control file as found, before validation: just what a profile's selection matches on."""
+
+    id: str
+    tags: tuple[str, ...]
+    optional: bool
+    path: Path
+    data: Any
+
+
+class LazyControls(Mapping[str, Control]):
+    """Control id → validated :class:`Control`, validating a control the first time it is asked for.
+
+    A scan validates only the controls its profile selects (a host scan need not pay for 100 AWS
+    controls); ``controls validate`` and CI validate every one (:meth:`ControlCatalog.validate_all`).
+    """
+
+    def __init__(self, entries: Mapping[str, ControlEntry], variables: Mapping[str, dict[str, Any]]) -> None:
+        self._entries = entries
+        self._variables = variables
+        self._parsed: dict[str, Control] = {}
+
+    def __getitem__(self, control_id: str) -> Control:
+        control = self._parsed.get(control_id)
+        if control is None:
+            entry = self._entries[control_id]
+            control = self._parsed[control_id] = parse_control(entry.data, entry.path, self._variables)
+        return control
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._entries)
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def __contains__(self, control_id: object) -> bool:
+        return control_id in self._entries
+
+
 @dataclass
 class ControlCatalog:
-    controls: dict[str, Control]
+    controls: Mapping[str, Control]
     variables: dict[str, dict[str, Any]]
+    entries: dict[str, ControlEntry] = field(default_factory=dict)
+    broken: list[tuple[Path, Any]] = field(default_factory=list)  # files with no usable id: validate_all says why
 
     def sorted(self) -> list[Control]:
         return [self.controls[key] for key in sorted(self.controls)]
+
+    def sorted_entries(self) -> list[ControlEntry]:
+        return [self.entries[key] for key in sorted(self.entries)]
+
+    def validate_all(self) -> None:
+        """Validate every control found (not only a profile's selection); the first problem raises."""
+        for path, data in self.broken:
+            if data is None:
+                raise InputError(str(path), "empty control file")
+            validate_document(data, "control", path)
+        self.sorted()
 
 
 def _normalize_remediation(value: Any) -> dict[str, str]:
@@ -180,29 +233,45 @@ def control_files(folders: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_controls(folders: Iterable[Path], variables_path: Path | None = None) -> ControlCatalog:
-    """Load every control below ``folders``; any problem raises InputError."""
+def _entry(data: Any, path: Path) -> ControlEntry | None:
+    """The selection keys of a control file, or None when it has no usable id (validation says why)."""
+    if not isinstance(data, dict) or not isinstance(data.get("id"), str):
+        return None
+    tags = data.get("tags")
+    return ControlEntry(data["id"], tuple(t for t in tags if isinstance(t, str)) if isinstance(tags, list) else (),
+                        data.get("optional") is True, path, data)
+
+
+def load_controls(folders: Iterable[Path], variables_path: Path | None = None, validate: bool = True) -> ControlCatalog:
+    """Find every control below ``folders``; with ``validate``, validate them all (else on first use).
+
+    Duplicate ids are refused either way: which file a selection means must never be ambiguous.
+    """
     folders = list(folders)
     if variables_path is None:
         from .content import content_dir
 
         variables_path = content_dir("controls") / "variables.yaml"
     variables = load_variables(variables_path)
-    controls: dict[str, Control] = {}
+    entries: dict[str, ControlEntry] = {}
+    broken: list[tuple[Path, Any]] = []
     for path in control_files(folders):
         data = load_yaml(path)
-        if data is None:
-            raise InputError(str(path), "empty control file")
-        control = parse_control(data, path, variables)
-        if control.id in controls:
-            first = controls[control.id].path
+        entry = _entry(data, path)
+        if entry is None:
+            broken.append((path, data))
+            continue
+        if entry.id in entries:
             raise InputError(f"{path}:{line_of(data, ['id'])}",
-                             f"duplicate control id {control.id!r} (first defined in {first})")
-        controls[control.id] = control
-    return ControlCatalog(controls, variables)
+                             f"duplicate control id {entry.id!r} (first defined in {entries[entry.id].path})")
+        entries[entry.id] = entry
+    catalog = ControlCatalog(LazyControls(entries, variables), variables, entries, broken)
+    if validate:
+        catalog.validate_all()
+    return catalog
 
 
 def builtin_controls(extra: Iterable[Path] = ()) -> ControlCatalog:
     from .content import content_dir
 
-    return load_controls([content_dir("controls"), *extra])
+    return load_controls([content_dir("controls"), *extra], validate=False)

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .controls import Control, ControlCatalog, check_params, effective_params, resolve_params
+from .controls import Control, ControlCatalog, ControlEntry, check_params, effective_params, resolve_params
 from .errors import InputError
 from .registry import get_check
 from .validation import validate_document
@@ -116,7 +116,7 @@ def load_profile(name_or_path: str, _stack: tuple[str, ...] = ()) -> Profile:
     return profile
 
 
-def _matches(control: Control, pattern: str, explicit_only: bool) -> bool:
+def _matches(control: Control | ControlEntry, pattern: str, explicit_only: bool) -> bool:
     if pattern.startswith("tag:"):
         return not explicit_only and pattern[4:] in control.tags
     if explicit_only:
@@ -135,11 +135,12 @@ def select_controls(profile: Profile, catalog: ControlCatalog) -> list[ActiveCon
     values = {name: spec["default"] for name, spec in catalog.variables.items()}
     values.update(profile.variables)
     active = []
-    for control in catalog.sorted():
-        included = any(_matches(control, p, control.optional) for p in profile.include)
-        excluded = any(_matches(control, p, False) for p in profile.exclude)
+    for entry in catalog.sorted_entries():  # match before validating: only the selection is validated
+        included = any(_matches(entry, p, entry.optional) for p in profile.include)
+        excluded = any(_matches(entry, p, False) for p in profile.exclude)
         if not included or excluded:
             continue
+        control = catalog.controls[entry.id]
         spec = get_check(control.check)
         assert spec is not None  # validated when the control loaded
         params = resolve_params(control.params, values, str(control.path))

@@ -52,10 +52,11 @@ class Registry(Generic[T]):
         return len(self._entries)
 
     def values(self) -> list[T]:
-        return [entry for _, entry in self.items()]
+        return list(self._entries.values())
 
     def items(self) -> list[tuple[str, T]]:
-        return sorted(self._entries.items())
+        """In registration order (sources keep their declared order on the command line)."""
+        return list(self._entries.items())
 
     def names(self) -> list[str]:
         return sorted(self._entries)

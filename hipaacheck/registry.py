@@ -69,7 +69,7 @@ def get_check(check_id: str) -> CheckSpec | None:
 
 
 def all_checks() -> dict[str, CheckSpec]:
-    return dict(CHECKS.items())
+    return dict(sorted(CHECKS.items()))
 
 
 def load_checks_dir(folder: Path, package: str) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from hipaacheck.cli import build_parser
-from hipaacheck.config import apply_config, subparser
+from hipaacheck.cli.config import apply_config, subparser
 from hipaacheck.errors import InputError
 from posture_fixtures import make_env, scan_args
 

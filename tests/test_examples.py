@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from hipaacheck.cli import build_parser
-from hipaacheck.config import load_config, subparser
+from hipaacheck.cli.config import load_config, subparser
 from hipaacheck.formats import FORMATS, get_format
 from hipaacheck.waivers import load_waivers
 from posture_fixtures import make_env, set_host

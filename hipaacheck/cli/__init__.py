@@ -41,7 +41,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:
         argv = ["--help"]
     try:
-        from ..config import apply_config
+        from .config import apply_config
 
         apply_config(parser, argv)  # .hipaacheck.yaml / --config become defaults: the command line wins
     except InputError as exc:

@@ -17,7 +17,7 @@ def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True
         choices = [name for name, info in registry.items() if not info.auxiliary]
         group.add_argument("--source", choices=choices, default="host", help="what to scan (default: host)")
     for _, info in registry.items():
-        if info.auxiliary:
+        if info.auxiliary or not (with_source or info.collectable):  # `collect host|aws` offers no --inventory
             continue
         for option in info.options:
             group.add_argument(option.flag, type=option.type, default=option.default, metavar=option.metavar,

@@ -16,7 +16,7 @@ import argparse
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import InputError
+from ..errors import InputError
 
 CONFIG_NAME = ".hipaacheck.yaml"
 COMMANDS = ("scan",)
@@ -101,7 +101,7 @@ def _scalar(action: argparse.Action, value: Any, base: Path, where: str, key: st
 
 def load_config(path: Path, parser: argparse.ArgumentParser, discovered: bool = False) -> dict[str, Any]:
     """Parse a config file into ``{dest: value}`` for ``parser.set_defaults``."""
-    from .yamlio import LineDict, load_yaml
+    from ..yamlio import LineDict, load_yaml
 
     data = load_yaml(path)
     if data is None:
