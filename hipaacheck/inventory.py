@@ -66,7 +66,10 @@ class Inventory:
 
     @classmethod
     def load(cls, path: Path) -> "Inventory":
-        return cls.from_dict(load_versioned_json(path, "inventory", INVENTORY_SCHEMA_VERSION))
+        from .memory import gc_paused
+
+        with gc_paused():  # a parsed inventory holds no cycles: spare the collector its millions of dicts
+            return cls.from_dict(load_versioned_json(path, "inventory", INVENTORY_SCHEMA_VERSION))
 
 
 def merge(inventories: Iterable[Inventory]) -> Inventory:

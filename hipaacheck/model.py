@@ -84,7 +84,7 @@ class Location:
         return {k: v for k, v in (("path", self.path), ("line", self.line)) if v is not None}
 
 
-@dataclass
+@dataclass(slots=True)
 class Resource:
     """One thing a source observed: a config file, a bucket, an account setting.
 
@@ -100,6 +100,7 @@ class Resource:
     region: str | None = None
     account: str | None = None
     unreadable: dict[str, str] = field(default_factory=dict)
+    _ref: dict[str, Any] | None = field(default=None, init=False, repr=False, compare=False)
 
     def get(self, name: str, default: Any = None) -> Any:
         """Return attribute ``name``; raise :class:`Unreadable` if it could not be read."""
@@ -134,15 +135,19 @@ class Resource:
         return (self.type, self.account or "", self.region or "", self.id)
 
     def ref(self) -> dict[str, Any]:
-        ref: dict[str, Any] = {"type": self.type, "id": self.id}
-        if self.region:
-            ref["region"] = self.region
-        if self.account:
-            ref["account"] = self.account
-        return ref
+        """``type``, ``id`` (and ``region``, ``account``): shared by every finding on this resource, so
+        treat it as read-only."""
+        if self._ref is None:
+            ref: dict[str, Any] = {"type": self.type, "id": self.id}
+            if self.region:
+                ref["region"] = self.region
+            if self.account:
+                ref["account"] = self.account
+            self._ref = ref
+        return self._ref
 
     def to_dict(self) -> dict[str, Any]:
-        data = self.ref()
+        data = dict(self.ref())
         data["attributes"] = self.attributes
         if self.unreadable:
             data["unreadable"] = dict(self.unreadable)
@@ -150,13 +155,14 @@ class Resource:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Resource":
+        """From a freshly parsed document, which the resource then owns: its dicts are not copied."""
         return cls(
             type=data["type"],
             id=data["id"],
-            attributes=dict(data.get("attributes") or {}),
+            attributes=data.get("attributes") or {},
             region=data.get("region"),
             account=data.get("account"),
-            unreadable=dict(data.get("unreadable") or {}),
+            unreadable=data.get("unreadable") or {},
         )
 
 
@@ -178,7 +184,7 @@ class CollectionError:
         return cls(**{k: data.get(k) for k in ("resource_type", "message", "region", "operation", "code")})
 
 
-@dataclass
+@dataclass(slots=True)
 class Outcome:
     """What a check decided about one resource (or one item inside it)."""
 
@@ -208,7 +214,7 @@ def errored(message: str, location: Location | None = None, item: str | None = N
     return Outcome("error", message, evidence, location, item)
 
 
-@dataclass
+@dataclass(slots=True)
 class Finding:
     """One status for one control on one resource: the unit every format renders."""
 
