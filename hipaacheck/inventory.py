@@ -32,7 +32,7 @@ class Inventory:
             grouped.setdefault(resource.type, []).append(resource)
         return grouped
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, resources: bool = True) -> dict[str, Any]:
         self.sort()
         return {
             "schema_version": INVENTORY_SCHEMA_VERSION,
@@ -41,14 +41,22 @@ class Inventory:
             "finished_at": self.finished_at,
             "resource_types": sorted(self.resource_types),
             "metadata": self.metadata,
-            "resources": [r.to_dict() for r in self.resources],
+            "resources": [r.to_dict() for r in self.resources] if resources else [],
             "errors": [e.to_dict() for e in self.errors],
         }
 
     def write(self, path: Path) -> None:
-        from .atomic import write_text_atomic
+        """Compact, sorted JSON, written resource by resource (never the whole document in memory)."""
+        from .atomic import atomic_writer
 
-        write_text_atomic(path, json.dumps(self.to_dict(), indent=2, sort_keys=True, default=str) + "\n")
+        self.sort()
+        head = {k: v for k, v in self.to_dict(resources=False).items() if k != "resources"}
+        encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False).encode
+        with atomic_writer(path) as out:
+            out.write(encode(head)[:-1].encode("utf-8") + b',"resources":[')
+            for index, resource in enumerate(self.resources):
+                out.write((b"," if index else b"") + encode(resource.to_dict()).encode("utf-8"))
+            out.write(b"]}\n")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Inventory":

@@ -151,3 +151,19 @@ def test_only_the_selected_controls_are_validated(tmp_path, cli):
     profile.write_text("id: p\ntitle: p\ncontrols: {include: [local.*]}\n")
     selected = cli("scan", "--root", root, "--controls-dir", controls, "--profile", profile)
     assert selected.code == 2 and "broken.yaml" in selected.err
+
+
+def test_an_inventory_is_written_compact_and_reads_back_the_same(tmp_path):
+    from hipaacheck.inventory import Inventory
+    from hipaacheck.model import CollectionError
+
+    inventory = Inventory("aws", "2026-12-01T00:00:00Z", ["aws.x"], {"account": "1"},
+                          [Resource("aws.x", f"id-{n}", {"n": n, "é": [n]}, region="r") for n in (2, 1)],
+                          [CollectionError("aws.x", "denied", "r", "x:List", "AccessDenied")])
+    path = tmp_path / "inv.json"
+    inventory.write(path)
+    text = path.read_text()
+    assert "\n" not in text.rstrip("\n") and '"é"' in text
+    loaded = Inventory.load(path)
+    assert loaded.to_dict() == inventory.to_dict()
+    assert [r.id for r in loaded.resources] == ["id-1", "id-2"]

@@ -37,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    if argv == ["--version"]:  # answered before building every subcommand's parser: start-up matters here
+        sys.stdout.write(f"hipaacheck {__version__}\n")
+        return 0
     parser = build_parser()
     if not argv:
         argv = ["--help"]
