@@ -27,6 +27,9 @@ def test_wheel_installs_and_scans_from_another_folder(tmp_path: Path):
         assert any(n.startswith(f"hipaacheck/_content/{folder}/") for n in names), folder
     assert "hipaacheck/data/hipaa_security_rule.yaml" in names
     assert "hipaacheck/schemas/results.schema.json" in names
+    declarations = {p.relative_to(REPO).as_posix() for p in (REPO / "hipaacheck").rglob("*.attributes.yaml")}
+    assert declarations and declarations <= set(names)  # resource type declarations, beside their modules
+    assert "hipaacheck/schemas/resource_types.schema.json" in names
 
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=False).create(env_dir)
