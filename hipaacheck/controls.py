@@ -13,6 +13,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from .errors import InputError
 from .registry import CheckSpec, get_check
+from .resource_types import check_control as check_control_attributes
 from .security_rule import security_rule
 from .validation import schema_error, validate_document
 from .yamlio import line_of, load_yaml
@@ -202,7 +203,9 @@ def parse_control(data: Any, path: Path, variables: Mapping[str, dict[str, Any]]
                          f"not {data['resource_type']!r}")
     params = dict(data.get("params") or {})
     defaults = {name: var["default"] for name, var in variables.items()}
-    check_params(spec, resolve_params(params, defaults, f"{path}:{line_of(data, ['params'])}"), path, data)
+    resolved = resolve_params(params, defaults, f"{path}:{line_of(data, ['params'])}")
+    check_params(spec, resolved, path, data)
+    check_control_attributes(spec, data, resolved, path)
     return Control(
         id=data["id"],
         title=data["title"],

@@ -33,6 +33,12 @@ class Registry(Generic[T]):
         self._where[name] = where
         return entry
 
+    def copy(self) -> Registry[T]:
+        """An independent registry with the same entries (tests register into a copy)."""
+        clone: Registry[T] = Registry(self.kind, self._same)
+        clone._entries, clone._where = dict(self._entries), dict(self._where)
+        return clone
+
     def get(self, name: str) -> T | None:
         return self._entries.get(name)
 

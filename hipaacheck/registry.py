@@ -3,7 +3,9 @@
 A check is a pure function ``(resource, params) -> Outcome | Iterable[Outcome]``
 registered with :func:`check`. It declares the resource type it evaluates and a
 JSON Schema (``properties``) for its parameters, with defaults; a control's
-params are validated against that schema when the control is loaded.
+params are validated against that schema when the control is loaded. A generic
+check whose params name resource attribute paths says where with ``paths_in_params``,
+so those paths are validated against the resource type's declaration too.
 """
 from __future__ import annotations
 
@@ -18,6 +20,8 @@ from .model import Outcome, Resource
 from .registries import Registry, function_origin, same_function
 
 CheckFunction = Callable[[Resource, dict[str, Any]], "Outcome | Iterable[Outcome]"]
+# params -> (place in params, attribute path) for every attribute path the params name
+ParamPaths = Callable[[dict[str, Any]], Iterable[tuple[tuple[Any, ...], str]]]
 ENTRY_POINT_GROUP = "hipaacheck.checks"
 
 
@@ -29,6 +33,7 @@ class CheckSpec:
     params: dict[str, Any] = field(default_factory=dict)  # JSON Schema "properties"
     required: tuple[str, ...] = ()
     doc: str = ""
+    paths_in_params: ParamPaths | None = None
 
     @property
     def params_schema(self) -> dict[str, Any]:
@@ -47,7 +52,8 @@ CHECKS: Registry[CheckSpec] = Registry("check", same_function)
 
 
 def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | None = None,
-          required: Iterable[str] = ()) -> Callable[[CheckFunction], CheckFunction]:
+          required: Iterable[str] = (), paths_in_params: ParamPaths | None = None
+          ) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated function as check ``check_id``."""
 
     def decorate(function: CheckFunction) -> CheckFunction:
@@ -58,6 +64,7 @@ def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | 
             params=dict(params or {}),
             required=tuple(required),
             doc=(function.__doc__ or "").strip(),
+            paths_in_params=paths_in_params,
         ), where=function_origin(function))
         return function
 

@@ -28,6 +28,9 @@ def test_wheel_installs_and_scans_from_another_folder(tmp_path: Path):
         assert any(n.startswith(f"hipaacheck/_content/{folder}/") for n in names), folder
     assert "hipaacheck/data/hipaa_security_rule.yaml" in names
     assert "hipaacheck/schemas/results.schema.json" in names
+    declarations = {p.relative_to(REPO).as_posix() for p in (REPO / "hipaacheck").rglob("*.attributes.yaml")}
+    assert declarations and declarations <= set(names)  # resource type declarations, beside their modules
+    assert "hipaacheck/schemas/resource_types.schema.json" in names
 
     # The installed wheel must be what runs: an inherited PYTHONPATH (a checkout's source) would shadow it.
     clean = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}

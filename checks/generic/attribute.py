@@ -8,7 +8,7 @@ not there cannot be shown compliant.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from hipaacheck.model import Outcome, Resource
 from hipaacheck.registry import check
@@ -134,11 +134,29 @@ def render(template: str, observed: dict[str, Any]) -> str:
     return PLACEHOLDER.sub(value, template)
 
 
+def referenced_paths(params: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
+    """(place in params, path) for each leaf of the condition and each ``{path}`` in a message."""
+
+    def leaves(node: Any, place: tuple[Any, ...]) -> Iterator[tuple[tuple[Any, ...], str]]:
+        for key in ("all", "any"):
+            for index, child in enumerate(node.get(key) or []):
+                yield from leaves(child, (*place, key, index))
+        if "not" in node:
+            yield from leaves(node["not"], (*place, "not"))
+        if "path" in node:
+            yield (*place, "path"), node["path"]
+
+    yield from leaves(params["condition"], ("condition",))
+    for key in ("pass_message", "fail_message"):
+        for path in PLACEHOLDER.findall(params.get(key) or ""):
+            yield (key,), path
+
+
 @check("attribute", resource_type=None, params={
     "condition": CONDITION_SCHEMA,
     "pass_message": {"type": "string"},
     "fail_message": {"type": "string"},
-}, required=["condition"])
+}, required=["condition"], paths_in_params=referenced_paths)
 def attribute(resource: Resource, params: dict[str, Any]) -> Outcome:
     """Pass when the condition on the resource's attributes holds.
 

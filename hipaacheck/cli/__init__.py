@@ -13,7 +13,8 @@ from typing import Sequence
 from .. import __version__
 from ..errors import InputError
 
-SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "diff", "history", "evidence", "attest", "coverage")
+SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "resources", "diff", "history", "evidence", "attest",
+               "coverage")
 EXIT_INPUT = 2
 
 
