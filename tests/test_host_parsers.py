@@ -369,3 +369,10 @@ def test_file_modes_group_exception_for_ssh_keys(tmp_path):
     if os.geteuid() == 0:
         os.chown(key, 0, 998)
         assert statuses(run("host.files.mode", collect(root, "host.file_modes"), **params)) == ["pass"]
+
+
+def test_pwquality_credit_arguments_are_policy_not_secrets():
+    from hipaacheck.sources.host.pam import redact_arg
+
+    assert redact_arg("dcredit=-1") == "dcredit=-1" and redact_arg("ocredit=-2") == "ocredit=-2"
+    assert redact_arg("bindpw=hunter2") == "bindpw=<redacted>" and redact_arg("credentials=x") == "credentials=<redacted>"

@@ -67,8 +67,6 @@ def vocabulary(node: dict[str, Any], path: str = "") -> Iterator[str]:
 NOT_PRODUCED = {
     ("aws.rds.db_instance", "tls_parameters.<key>.tls"): "DocumentDB instances are cluster members",
     ("aws.rds.db_cluster", "tls_parameters.<key>.tls"): "moto has no DocumentDB engine",
-    **{("host.pwquality", f"pam_lines.<n>.args.{kind}credit"): "pam.py redacts it ('cred' in the name): a parse error"
-       for kind in "dulo"},
 }
 
 
@@ -375,7 +373,7 @@ def edge_tree(dest: Path) -> Path:
     write(root, "/etc/passwd", passwd + "legacy::1002:1002::/home/legacy:/bin/sh\n")
     faillock = "deny=4 unlock_time=600 fail_interval=900 root_unlock_time=60"
     pwquality = ("minlen=14 minclass=4 difok=5 maxrepeat=3 maxsequence=3 maxclassrepeat=4 dictcheck=1 usercheck=1 "
-                 "retry=3")
+                 "retry=3 dcredit=-1 ucredit=-1 lcredit=-1 ocredit=-1")
     write(root, "/etc/pam.d/login", f"auth required pam_faillock.so preauth {faillock}\n"
                                     f"password requisite pam_pwquality.so {pwquality}\n")
     write(root, "/etc/audit/plugins.d/au-remote.conf", "active = yes\n")

@@ -20,7 +20,9 @@ TYPES = {"auth", "account", "password", "session"}
 MAX_DEPTH = 10
 
 
-SECRET_ARG = re.compile(r"pass|secret|key|token|cred", re.IGNORECASE)
+# pam_pwquality's dcredit/ucredit/lcredit/ocredit are policy numbers, not credentials: "cred" must not
+# match inside "credit", or one such argument made every pwquality setting unreadable.
+SECRET_ARG = re.compile(r"pass|pw$|secret|key|token|cred(?!it)", re.IGNORECASE)
 
 
 def redact_arg(arg: str) -> str:
