@@ -169,7 +169,8 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
              sort_keys=True), (run.get("profile") or {}).get("id", ""), tool_version, len(findings),
              *(counts[s] for s in ("pass", "fail", "error", "skip", "waived", "manual")), pass_rate(counts),
              new_failures))
-        run_id = int(cursor.lastrowid)
+        run_id = cursor.lastrowid
+        assert run_id is not None  # an INSERT always sets it
         conn.executemany(
             "INSERT INTO findings (run_id, key, control_id, status, severity, resource, citations, message, drift)"
             " VALUES (?,?,?,?,?,?,?,?,?)",

@@ -29,7 +29,7 @@ class Status(str, Enum):
     MANUAL = "manual"
 
     __str__ = str.__str__
-    __format__ = str.__format__
+    __format__ = str.__format__  # type: ignore[assignment]  # f"{status}" is its value, as for a str
 
     @property
     def rank(self) -> int:
@@ -181,7 +181,7 @@ class CollectionError:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "CollectionError":
-        return cls(**{k: data.get(k) for k in ("resource_type", "message", "region", "operation", "code")})
+        return cls(data["resource_type"], data["message"], data.get("region"), data.get("operation"), data.get("code"))
 
 
 @dataclass(slots=True)

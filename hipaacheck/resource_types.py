@@ -66,7 +66,7 @@ class ResourceType:
 
     def path_problem(self, path: str) -> str | None:
         """Why ``path`` (dotted, as the ``attribute`` check reads it) is not declared; None when it is."""
-        node, walked = self.schema, []
+        node, walked = self.schema, list[str]()
         for segment in path.split("."):
             if is_free_form(node):
                 return None

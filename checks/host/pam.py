@@ -79,7 +79,7 @@ def _bounded(resource: Resource, module: str, key: str, default: int, ok: Any, e
     verdicts: dict[tuple[Any, ...], Outcome] = {}
     for line in lines:
         value, source, loc = _effective(resource, line, key, default)
-        evidence = {key: value, "source": source, "expected": expected}
+        evidence: dict[str, Any] = {key: value, "source": source, "expected": expected}
         identity = (value, source, loc.path if loc else None, loc.line if loc else None)
         if identity not in verdicts:
             verdicts[identity] = (passed(f"{key} is {value} ({source})", loc, **evidence) if ok(value) else

@@ -77,6 +77,7 @@ def region_trails(ctx: AwsContext, region: str) -> list[Resource]:
 
 @aws_collector("aws.cloudtrail.trail", service="cloudtrail")
 def trails(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    assert region is not None  # a regional collector
     yield from region_trails(ctx, region)
 
 

@@ -105,7 +105,7 @@ def vpcs(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
         vpc_id = vpc["VpcId"]
         resource = ctx.resource("aws.ec2.vpc", ctx.arn("ec2", region, f"vpc/{vpc_id}"), region,
                                 vpc_id=vpc_id, is_default=bool(vpc.get("IsDefault", False)))
-        ctx.read(resource, "flow_logs", lambda vpc_id=vpc_id: [
+        ctx.read(resource, "flow_logs", lambda: [
             {"id": log.get("FlowLogId"), "status": log.get("FlowLogStatus"),
              "traffic_type": log.get("TrafficType"), "destination_type": log.get("LogDestinationType")}
             for log in flow_logs() if log.get("ResourceId") == vpc_id])

@@ -35,10 +35,10 @@ def listeners(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                                     default_actions=_actions(listener.get("DefaultActions")))
             policy = resource.attributes["ssl_policy"]
             if secure:
-                ctx.read(resource, "ssl_protocols", lambda policy=policy: policies().get(policy))
+                ctx.read(resource, "ssl_protocols", lambda: policies().get(policy))
             if protocol == "HTTP":
                 arn = listener["ListenerArn"]
-                ctx.read(resource, "rule_actions", lambda arn=arn: [
+                ctx.read(resource, "rule_actions", lambda: [
                     action for rule in ctx.paginate("elbv2", region, "describe_rules", "Rules", ListenerArn=arn)
                     if not rule.get("IsDefault") for action in _actions(rule.get("Actions"))])
             yield resource

@@ -27,5 +27,6 @@ def _key(ctx: AwsContext, region: str, key_id: str, arn: str) -> Resource:
 
 @aws_collector("aws.kms.key", service="kms")
 def keys(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    assert region is not None  # a regional collector
     listed = ctx.paginate("kms", region, "list_keys", "Keys")
     yield from ctx.map(lambda k: _key(ctx, region, k["KeyId"], k["KeyArn"]), listed)

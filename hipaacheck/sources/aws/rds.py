@@ -47,9 +47,9 @@ def db_instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                                 deletion_protection=bool(db.get("DeletionProtection", False)),
                                 parameter_groups=groups)
         if not db.get("DBClusterIdentifier"):  # a cluster member's TLS settings are the cluster's
-            ctx.read(resource, "tls_parameters", lambda groups=groups: {
+            ctx.read(resource, "tls_parameters", lambda: {
                 g: ctx.memo(("rds", region, "parameters", g),
-                            lambda g=g: _tls_parameters(ctx, region, "describe_db_parameters",
+                            lambda: _tls_parameters(ctx, region, "describe_db_parameters",
                                                         DBParameterGroupName=g))
                 for g in groups})
         yield resource
@@ -75,7 +75,7 @@ def db_clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
             members=sorted(m["DBInstanceIdentifier"] for m in cluster.get("DBClusterMembers") or []),
             parameter_group=group)
         if group:
-            ctx.read(resource, "tls_parameters", lambda group=group: {
+            ctx.read(resource, "tls_parameters", lambda: {
                 group: ctx.memo(("rds", region, "cluster-parameters", group),
                                 lambda: _tls_parameters(ctx, region, "describe_db_cluster_parameters",
                                                         DBClusterParameterGroupName=group))})

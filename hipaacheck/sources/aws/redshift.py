@@ -28,8 +28,9 @@ def clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                                 publicly_accessible=bool(cluster.get("PubliclyAccessible", False)),
                                 parameter_group=groups[0] if groups else None)
         if groups:  # a cluster has one parameter group
-            ctx.read(resource, "require_ssl", lambda g=groups[0]: ctx.memo(
-                ("redshift", region, "parameters", g), lambda: _require_ssl(ctx, region, g)))
+            group = groups[0]
+            ctx.read(resource, "require_ssl", lambda: ctx.memo(
+                ("redshift", region, "parameters", group), lambda: _require_ssl(ctx, region, group)))
         else:
             resource.unreadable["require_ssl"] = "redshift:DescribeClusters reported no cluster parameter group"
         yield resource

@@ -140,7 +140,7 @@ def parse_rules(reads: list[FileRead], augenrules: bool = False) -> dict[str, An
             action = rule.get("a") or rule.get("A")
             fields = rule["fields"]
             target = fields.get("path") or fields.get("dir")
-            if target and not str(target).startswith(("!", "<", ">", "&")) and "never" not in action:
+            if target and not str(target).startswith(("!", "<", ">", "&")) and "never" not in (action or ""):
                 watches.append({"target": target, "perms": fields.get("perm", "rwxa"), "key": rule.get("k"),
                                 **location})
             syscall_rules.append({"action": action, "syscalls": rule["syscalls"], "fields": fields,

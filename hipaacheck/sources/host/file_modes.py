@@ -12,9 +12,9 @@ PATHS = ["/etc/passwd", "/etc/passwd-", "/etc/group", "/etc/group-", "/etc/shado
 GLOBS = ["/etc/ssh/ssh_host_*_key"]
 
 
-def _names(ctx: HostContext, path: str) -> dict[int, str]:
+def _names(ctx: HostContext, path: str) -> dict[int | None, str]:
     """id → name from /etc/passwd or /etc/group (best effort: an id stays a number if unknown)."""
-    names: dict[int, str] = {}
+    names: dict[int | None, str] = {}
     read = ctx.read(path)
     for line in (read.text or "").splitlines():
         parts = line.split(":")

@@ -1,6 +1,8 @@
 """/etc/login.defs: password ageing and hashing defaults for new accounts."""
 from __future__ import annotations
 
+from typing import Any
+
 from ...model import Resource
 from .registry import host_collector
 from .files import HostContext
@@ -17,12 +19,13 @@ def collect(ctx: HostContext) -> list[Resource]:
 
     def parse(text: str) -> dict:
         settings = parse_key_value(text, separator=None)
-        values = {}
-        for key, (value, _line) in settings.items():
+        values: dict[str, Any] = {}
+        for key, (text, _line) in settings.items():
             key = key.upper()
+            value: Any = text
             if key in NUMERIC:
                 try:
-                    value = int(value)
+                    value = int(text)
                 except ValueError:
                     pass
             values[key] = value

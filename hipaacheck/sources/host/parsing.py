@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import Any, Callable
+from typing import Any, Callable, Collection
 
 from ...model import Resource
 from .files import FileRead, HostContext
@@ -188,7 +188,7 @@ def parse_int(value: str, where: str, expected: str = "a number") -> int:
         raise ValueError(f"{where}: expected {expected}, got {value!r}") from None
 
 
-def parse_conf_settings(reads: list[FileRead], integers: set[str] = frozenset(), lower_values: bool = False
+def parse_conf_settings(reads: list[FileRead], integers: Collection[str] = frozenset(), lower_values: bool = False
                         ) -> dict[str, dict[str, Any]]:
     """``key = value`` or bare ``flag`` lines (faillock.conf, pwquality.conf, auditd.conf), last wins.
 
