@@ -42,13 +42,17 @@ class Results:
         }
 
     def to_dict(self) -> dict[str, Any]:
+        return self.document([f.to_dict() for f in self.findings])
+
+    def document(self, findings: Any) -> dict[str, Any]:
+        """The results document around ``findings`` (a list, or a stream a writer fills in)."""
         data = {
             "schema_version": RESULTS_SCHEMA_VERSION,
             "tool": tool_info(),
             "run": self.run,
             "summary": self.summary(),
             "controls": self.controls,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": findings,
         }
         data.update(self.extra)
         return data

@@ -15,7 +15,7 @@ from ..results import Results, verdict_line
 from ..security_rule import security_rule
 from .common import (SAFEGUARD_ORDER, STATUS_ORDER, ControlView, compact_json, control_views, paragraph,
                      resource_label, tool_version)
-from .interface import OutputFormat
+from .interface import WholeFormat
 
 TEMPLATE = "report.html.j2"
 SAFEGUARD_SECTIONS = {"administrative": "164.308", "physical": "164.310", "technical": "164.312",
@@ -110,7 +110,7 @@ def evidence_items(evidence: dict[str, Any]) -> list[tuple[str, str]]:
     return [(str(k), v if isinstance(v, str) else compact_json(v)) for k, v in sorted(evidence.items())]
 
 
-class HtmlFormat(OutputFormat):
+class HtmlFormat(WholeFormat):
     name = "html"
     filename = "hipaacheck-report.html"
 

@@ -1,19 +1,93 @@
-"""The results document as JSON: the contract CI pipelines and ``report`` read back."""
+"""The results document as JSON (the contract CI pipelines and ``report`` read back), and the
+JSON writer every JSON format shares.
+
+Output is compact through the C encoder by default; ``pretty`` indents by two spaces for
+people (the pure-Python encoder: several times slower). A :class:`Stream` inside a document
+is an array written item by item as its items are made, so no format holds its whole
+rendered document, or a dict per finding, in memory. The bytes equal ``json.dumps`` of the
+same document with the streams as lists.
+"""
 from __future__ import annotations
 
 import json
+from functools import cache
+from typing import Any, BinaryIO, Iterable
 
 from ..results import Results
 from .interface import OutputFormat
 
+INDENT = "  "
 
-def dump_json(data: object) -> str:
-    return json.dumps(data, indent=2, sort_keys=False, ensure_ascii=False, default=str) + "\n"
+
+class Stream:
+    """An array whose items are made while it is written. Items are plain JSON values."""
+
+    __slots__ = ("items",)
+
+    def __init__(self, items: Iterable[Any]) -> None:
+        self.items = items
+
+
+def write_json(value: Any, out: BinaryIO, pretty: bool = False, sort_keys: bool = False) -> None:
+    """Write ``value`` and a final newline; :class:`Stream` values anywhere in dicts and lists are streamed."""
+    _write(value, out, _encoder(pretty, sort_keys), 0)
+    out.write(b"\n")
+
+
+@cache
+def _encoder(pretty: bool, sort_keys: bool) -> json.JSONEncoder:
+    """Compact encoders run in C; indented ones in Python."""
+    if pretty:
+        return json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys, indent=2, default=str)
+    return json.JSONEncoder(ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"), default=str)
+
+
+def _holds_stream(value: Any) -> bool:
+    if isinstance(value, Stream):
+        return True
+    if isinstance(value, dict):
+        return any(map(_holds_stream, value.values()))
+    if isinstance(value, (list, tuple)):
+        return any(map(_holds_stream, value))
+    return False
+
+
+def _write(value: Any, out: BinaryIO, encoder: json.JSONEncoder, level: int) -> None:
+    if isinstance(value, Stream):
+        _write_items(((None, item) for item in value.items), "[]", out, encoder, level)
+    elif isinstance(value, dict) and _holds_stream(value):
+        items = sorted(value.items(), key=lambda item: item[0]) if encoder.sort_keys else value.items()
+        _write_items(items, "{}", out, encoder, level)
+    elif isinstance(value, (list, tuple)) and _holds_stream(value):
+        _write_items(((None, item) for item in value), "[]", out, encoder, level)
+    else:
+        text = encoder.encode(value)
+        if encoder.indent is not None and level:
+            text = text.replace("\n", "\n" + INDENT * level)  # JSON strings hold no raw newline
+        out.write(text.encode("utf-8"))
+
+
+def _write_items(items: Iterable[tuple[Any, Any]], brackets: str, out: BinaryIO, encoder: json.JSONEncoder,
+                 level: int) -> None:
+    """The members of an object (key, value) or an array (None, value), as ``json.dumps`` lays them out."""
+    pretty = encoder.indent is not None
+    newline = "\n" + INDENT * (level + 1) if pretty else ""
+    key_separator = ": " if pretty else ":"
+    out.write(brackets[0].encode())
+    first = True
+    for key, item in items:
+        head = newline if first else "," + newline
+        if key is not None:
+            head += encoder.encode(str(key)) + key_separator
+        out.write(head.encode("utf-8"))
+        _write(item, out, encoder, level + 1)
+        first = False
+    out.write((("\n" + INDENT * level if pretty and not first else "") + brackets[1]).encode())
 
 
 class JsonFormat(OutputFormat):
     name = "json"
     filename = "hipaacheck-results.json"
 
-    def render(self, results: Results) -> str:
-        return dump_json(results.to_dict())
+    def write(self, results: Results, out: BinaryIO) -> None:
+        write_json(results.document(Stream(f.to_dict() for f in results.findings)), out, self.pretty)

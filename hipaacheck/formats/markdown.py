@@ -5,7 +5,7 @@ import html
 
 from ..results import Results, verdict_line
 from .common import STATUS_ORDER, control_views, resource_label, sort_findings
-from .interface import OutputFormat
+from .interface import WholeFormat
 
 SECTIONS = (
     ("fail", "Failures"),
@@ -28,7 +28,7 @@ def _table(rows: list[list[str]], headers: list[str]) -> list[str]:
     return lines
 
 
-class MarkdownFormat(OutputFormat):
+class MarkdownFormat(WholeFormat):
     name = "markdown"
     filename = "hipaacheck.md"
 

@@ -1,14 +1,14 @@
 """OCSF Compliance Finding events (class 2003, category Findings): one object per finding, as a JSON array."""
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO, Iterator
 
 from ..model import Finding
 from ..results import Results
 from .common import (STANDARD_NAME, TOOL_URI, control_views, epoch_ms, is_cloud, run_time,
                      stable_uuid, tool_version)
 from .interface import OutputFormat
-from .json import dump_json
+from .json import Stream, write_json
 
 OCSF_VERSION = "1.3.0"
 CLASS_UID = 2003
@@ -37,11 +37,11 @@ def _resource(finding: Finding) -> dict[str, Any]:
     return out
 
 
-def event(finding: Finding, remediation: str, results: Results) -> dict[str, Any]:
+def event(finding: Finding, remediation: str, when: int) -> dict[str, Any]:
+    """One Compliance Finding event; ``when`` is the run's end in epoch milliseconds."""
     status_id, status = COMPLIANCE_STATUS[finding.status]
     finding_status_id, finding_status = FINDING_STATUS.get(finding.status, (1, "New"))
     severity_id, severity = SEVERITIES.get(finding.severity, (0, "Unknown"))
-    when = epoch_ms(run_time(results, "finished_at"))
     data: dict[str, Any] = {
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
@@ -97,5 +97,14 @@ class OcsfFormat(OutputFormat):
     name = "ocsf"
     filename = "hipaacheck-ocsf.json"
 
-    def render(self, results: Results) -> str:
-        return dump_json([event(f, view.remediation, results) for view in control_views(results) for f in view.findings])
+    def write(self, results: Results, out: BinaryIO) -> None:
+        write_json(Stream(events(results)), out, self.pretty)
+
+
+def events(results: Results) -> Iterator[dict[str, Any]]:
+    """Every finding's event, in report order, made one at a time."""
+    when = epoch_ms(run_time(results, "finished_at"))
+    for view in control_views(results):
+        remediation = view.remediation
+        for finding in view.findings:
+            yield event(finding, remediation, when)

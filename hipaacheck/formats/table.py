@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from ..model import SEVERITY_RANK
 from ..results import Results
-from .interface import OutputFormat
+from .interface import WholeFormat
 
 STATUS_ORDER = {"fail": 0, "error": 1, "manual": 2, "waived": 3, "skip": 4, "pass": 5}
 MAX_MESSAGE = 90
@@ -14,7 +14,7 @@ def _short(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-class TableFormat(OutputFormat):
+class TableFormat(WholeFormat):
     name = "table"
     filename = "hipaacheck.txt"
 
