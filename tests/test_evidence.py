@@ -81,9 +81,13 @@ def test_bundle_holds_the_whole_story(signed_bundle: dict) -> None:
     assert set(data) == set(listed) | {"manifest.json", "manifest.sig"}
     for name in ("results.json", "inventory.json", "profile.json", "run.json"):
         assert name in listed
-    for fmt_file in ("hipaacheck-results.json", "hipaacheck-report.html", "hipaacheck.sarif", "hipaacheck-findings.csv",
+    for fmt_file in ("hipaacheck-report.html", "hipaacheck.sarif", "hipaacheck-findings.csv",
                      "hipaacheck.md", "hipaacheck-junit.xml"):
         assert data[f"reports/{fmt_file}"] == (signed_bundle["out"] / fmt_file).read_bytes()
+    # the JSON report is results.json, stored once and named by an alias
+    assert data["results.json"] == (signed_bundle["out"] / "hipaacheck-results.json").read_bytes()
+    assert manifest["aliases"] == [{"path": "reports/hipaacheck-results.json", "same_as": "results.json"}]
+    assert "reports/hipaacheck-results.json" not in data
     profile = json.loads(data["profile.json"])
     assert profile["profile"]["id"] == "hipaa-host" and profile["controls"]
     from hipaacheck.controls import builtin_controls

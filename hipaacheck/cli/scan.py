@@ -35,8 +35,8 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.done()
     formats = parse_formats(args.format)
-    reports: dict[str, bytes] = {}
-    write_outputs(results, formats, args.output_dir, reports)
+    reports: dict[str, object] = {}  # filename -> where its bytes are, for the evidence bundle
+    write_outputs(results, formats, args.output_dir, reports if args.evidence_bundle else None, pretty=args.pretty)
     if args.evidence_bundle:
         from ..pipeline import write_evidence_bundle
 
