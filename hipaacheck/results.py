@@ -69,9 +69,11 @@ class Results:
 
     @classmethod
     def load(cls, path: Path) -> "Results":
+        from .gcpause import paused_gc
         from .validation import load_versioned_json  # lazy: keeps PyYAML off the start-up path
 
-        return cls.from_dict(load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION))
+        with paused_gc():
+            return cls.from_dict(load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION))
 
 
 def tool_info() -> dict[str, str]:

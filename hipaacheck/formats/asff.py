@@ -44,7 +44,7 @@ LIMITS = {"Id": 512, "GeneratorId": 512, "Title": 256, "Description": 1024, "Rec
 
 def _units(text: str) -> int:
     """Length as the API counts it: UTF-16 code units (a character outside the BMP counts twice)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def _clip(text: str, limit: int) -> str:
@@ -52,13 +52,12 @@ def _clip(text: str, limit: int) -> str:
     text = text.strip() or "-"
     if _units(text) <= limit:
         return text
-    kept, used = [], 0
-    for char in text:
-        used += _units(char)
-        if used > limit - 1:
-            break
-        kept.append(char)
-    return "".join(kept) + "…"
+    if text.isascii():
+        return text[:limit - 1] + "…"
+    kept = text.encode("utf-16-le")[:2 * (limit - 1)]
+    if kept and 0xD8 <= kept[-1] <= 0xDB:  # the cut fell between the halves of a surrogate pair: drop the first half
+        kept = kept[:-2]
+    return kept.decode("utf-16-le") + "…"
 
 
 def _timestamp(text: str) -> str:

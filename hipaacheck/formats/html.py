@@ -134,5 +134,18 @@ class HtmlFormat(WholeFormat):
             severities=SEVERITIES, control_status=control_status, verdict=verdict_line(results),
             safeguards=safeguard_views([v for v in views if v.findings or v.meta]),
             coverage=coverage_rows(results.extra.get("coverage")), trend=trend_chart(results.extra.get("trend") or []),
-            version=tool_version(), waiver_of=lambda f: f.extra.get("waiver") or {},
+            version=tool_version(), waiver_of=lambda f: f.extra.get("waiver") or {}, once=Once(),
         )
+
+
+class Once:
+    """``{% call once(key) %}...{% endcall %}`` renders its block the first time a key is seen and repeats
+    that markup after: a control shows up under each paragraph it cites, with all its findings."""
+
+    def __init__(self) -> None:
+        self.rendered: dict[str, Any] = {}
+
+    def __call__(self, key: str, caller: Any) -> Any:
+        if key not in self.rendered:
+            self.rendered[key] = caller()
+        return self.rendered[key]

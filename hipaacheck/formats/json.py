@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from functools import cache
-from typing import Any, BinaryIO, Iterable
+from typing import Any, BinaryIO, Callable, Iterable
 
 from ..results import Results
 from .interface import OutputFormat
@@ -53,36 +53,39 @@ def _holds_stream(value: Any) -> bool:
 
 
 def _write(value: Any, out: BinaryIO, encoder: json.JSONEncoder, level: int) -> None:
-    if isinstance(value, Stream):
-        _write_items(((None, item) for item in value.items), "[]", out, encoder, level)
+    if isinstance(value, Stream):  # its items are plain values: no need to look inside them
+        _write_members(((None, item) for item in value.items), "[]", out, encoder, level, _write_plain)
     elif isinstance(value, dict) and _holds_stream(value):
         items = sorted(value.items(), key=lambda item: item[0]) if encoder.sort_keys else value.items()
-        _write_items(items, "{}", out, encoder, level)
+        _write_members(items, "{}", out, encoder, level, _write)
     elif isinstance(value, (list, tuple)) and _holds_stream(value):
-        _write_items(((None, item) for item in value), "[]", out, encoder, level)
+        _write_members(((None, item) for item in value), "[]", out, encoder, level, _write)
     else:
-        text = encoder.encode(value)
-        if encoder.indent is not None and level:
-            text = text.replace("\n", "\n" + INDENT * level)  # JSON strings hold no raw newline
-        out.write(text.encode("utf-8"))
+        _write_plain(value, out, encoder, level)
 
 
-def _write_items(items: Iterable[tuple[Any, Any]], brackets: str, out: BinaryIO, encoder: json.JSONEncoder,
-                 level: int) -> None:
-    """The members of an object (key, value) or an array (None, value), as ``json.dumps`` lays them out."""
+def _write_plain(value: Any, out: BinaryIO, encoder: json.JSONEncoder, level: int) -> None:
+    text = encoder.encode(value)
+    if encoder.indent is not None and level:
+        text = text.replace("\n", "\n" + INDENT * level)  # JSON strings hold no raw newline
+    out.write(text.encode("utf-8"))
+
+
+def _write_members(members: Iterable[tuple[Any, Any]], brackets: str, out: BinaryIO, encoder: json.JSONEncoder,
+                   level: int, write: Callable[[Any, BinaryIO, json.JSONEncoder, int], None]) -> None:
+    """The members of an object (key, value) or an array (None, value), laid out as ``json.dumps`` does."""
     pretty = encoder.indent is not None
     newline = "\n" + INDENT * (level + 1) if pretty else ""
     key_separator = ": " if pretty else ":"
     out.write(brackets[0].encode())
-    first = True
-    for key, item in items:
-        head = newline if first else "," + newline
+    head = newline
+    for key, value in members:
         if key is not None:
             head += encoder.encode(str(key)) + key_separator
         out.write(head.encode("utf-8"))
-        _write(item, out, encoder, level + 1)
-        first = False
-    out.write((("\n" + INDENT * level if pretty and not first else "") + brackets[1]).encode())
+        write(value, out, encoder, level + 1)
+        head = "," + newline
+    out.write((("\n" + INDENT * level if pretty and head != newline else "") + brackets[1]).encode())
 
 
 class JsonFormat(OutputFormat):

@@ -57,9 +57,10 @@ class JunitFormat(OutputFormat):
     def write(self, results: Results, out: BinaryIO) -> None:
         """One ``testsuite`` element at a time; only the totals on ``testsuites`` are counted first."""
         views = [view for view in control_views(results) if view.findings]
+        counts = {view.id: _suite_counts(view) for view in views}
         root = ET.Element("testsuites", name="hipaacheck")
         for key in ("tests", "failures", "errors", "skipped"):
-            root.set(key, str(sum(_suite_counts(view)[key] for view in views)))
+            root.set(key, str(sum(suite[key] for suite in counts.values())))
         root.set("time", "0")
         head = ET.tostring(root, encoding="unicode")  # <testsuites ... />
         out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
@@ -71,7 +72,7 @@ class JunitFormat(OutputFormat):
         target = results.run.get("target") or {}
         hostname = str(target.get("host") or target.get("account") or "localhost")
         for view in views:
-            suite = _suite(view, timestamp, hostname)
+            suite = _suite(view, counts[view.id], timestamp, hostname)
             ET.indent(suite, level=1)
             out.write(b"\n  " + ET.tostring(suite, encoding="unicode").encode("utf-8"))
         out.write(b"\n</testsuites>\n")
@@ -83,8 +84,8 @@ def _suite_counts(view: ControlView) -> dict[str, int]:
             "skipped": counts["skip"] + counts["waived"] + counts["manual"]}
 
 
-def _suite(view: ControlView, timestamp: str, hostname: str) -> ET.Element:
-    attrs = {"name": view.id, "timestamp": timestamp, "hostname": hostname, "time": "0", **_suite_counts(view)}
+def _suite(view: ControlView, counts: dict[str, int], timestamp: str, hostname: str) -> ET.Element:
+    attrs = {"name": view.id, "timestamp": timestamp, "hostname": hostname, "time": "0", **counts}
     suite = ET.Element("testsuite", {key: xml_safe(str(value)) for key, value in attrs.items()})
     props = _add(suite, "properties")
     _add(props, "property", name="title", value=view.title)

@@ -1,6 +1,7 @@
 """OCSF Compliance Finding events (class 2003, category Findings): one object per finding, as a JSON array."""
 from __future__ import annotations
 
+from functools import cache
 from typing import Any, BinaryIO, Iterator
 
 from ..model import Finding
@@ -24,6 +25,12 @@ COMPLIANCE_STATUS = {"pass": (1, "Pass"), "fail": (3, "Fail"), "error": (2, "War
 FINDING_STATUS = {"pass": (4, "Resolved"), "waived": (3, "Suppressed")}
 
 
+@cache
+def _product() -> dict[str, str]:
+    """The same for every event (and never changed: events share it)."""
+    return {"name": "hipaacheck", "vendor_name": "hipaacheck", "version": tool_version(), "url_string": TOOL_URI}
+
+
 def _resource(finding: Finding) -> dict[str, Any]:
     r = finding.resource
     out: dict[str, Any] = {"uid": str(r.get("id", "")), "type": str(r.get("type", ""))}
@@ -39,6 +46,7 @@ def _resource(finding: Finding) -> dict[str, Any]:
 
 def event(finding: Finding, remediation: str, when: int) -> dict[str, Any]:
     """One Compliance Finding event; ``when`` is the run's end in epoch milliseconds."""
+    identity = finding.identity
     status_id, status = COMPLIANCE_STATUS[finding.status]
     finding_status_id, finding_status = FINDING_STATUS.get(finding.status, (1, "New"))
     severity_id, severity = SEVERITIES.get(finding.severity, (0, "Unknown"))
@@ -59,12 +67,11 @@ def event(finding: Finding, remediation: str, when: int) -> dict[str, Any]:
         "message": finding.message,
         "metadata": {
             "version": OCSF_VERSION,
-            "product": {"name": "hipaacheck", "vendor_name": "hipaacheck", "version": tool_version(),
-                        "url_string": TOOL_URI},
-            "uid": stable_uuid("ocsf", finding.identity),
+            "product": _product(),
+            "uid": stable_uuid("ocsf", identity),
         },
         "finding_info": {
-            "uid": stable_uuid("finding", finding.identity),
+            "uid": stable_uuid("finding", identity),
             "title": finding.title or finding.control_id,
             "desc": finding.message,
             "created_time": when,

@@ -32,5 +32,7 @@ class TableFormat(WholeFormat):
                 resource += f" ({f.resource['region']})"
             rows.append([f.status.upper(), f.severity, f.control_id, _short(resource, 48),
                          _short(f.message, MAX_MESSAGE)])
-        table = tabulate(rows, headers=["STATUS", "SEVERITY", "CONTROL", "RESOURCE", "DETAIL"], tablefmt="simple")
+        # every cell is text: number parsing (most of tabulate's time) would only right-align numeric ids
+        table = tabulate(rows, headers=["STATUS", "SEVERITY", "CONTROL", "RESOURCE", "DETAIL"], tablefmt="simple",
+                         disable_numparse=True)
         return table + "\n"
