@@ -196,12 +196,14 @@ def write_evidence_bundle(args: argparse.Namespace, results: Results, reports: d
     """Write ``--evidence-bundle`` after the outputs, from the bytes they wrote (``reports``, as
     filled by :func:`write_outputs`): results, reports, inventory, controls, profile, run."""
     from .evidence.bundle import scan_contents, write_bundle
+    from .gcpause import paused_gc
 
     context: ScanContext | None = results.context
     if extra_files is None and context is not None:
         from .attestations import attestation_evidence_files
 
         extra_files = attestation_evidence_files(context.plan.inputs.get("attestations"))
-    contents = scan_contents(results, reports, context.inventory if context else None,
-                             context.plan if context else None, extra_files)
+    with paused_gc():  # the inventory document is 100k small dicts at scale, none in a cycle
+        contents = scan_contents(results, reports, context.inventory if context else None,
+                                 context.plan if context else None, extra_files)
     write_bundle(args.evidence_bundle, contents, sign_key)

@@ -39,8 +39,9 @@ SIGNATURE = "manifest.sig"
 BUNDLE_FORMAT = "hipaacheck-evidence-bundle"
 BUNDLE_VERSION = 1
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
+# zlib level 1: on results JSON, twice as fast as the default 6 for a zip ~15% larger
+COMPRESS_LEVEL = 1
 CHUNK = 1 << 20
-SPOOL_IN_MEMORY = 8 << 20  # a spooled document larger than this moves to an anonymous temporary file
 
 # A member's bytes, the file holding them, or a rewound binary stream (a spooled document).
 Source = Union[bytes, Path, BinaryIO]
@@ -55,11 +56,11 @@ def sha256(data: bytes) -> str:
 
 
 def spooled(write: Callable[[BinaryIO], None]) -> BinaryIO:
-    """What ``write`` writes, in memory while small and in an anonymous temporary file beyond; rewound."""
-    spool = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
-    write(spool)  # type: ignore[arg-type]
+    """What ``write`` writes, in an anonymous temporary file (gone once closed); rewound."""
+    spool = tempfile.TemporaryFile()
+    write(spool)
     spool.seek(0)
-    return spool  # type: ignore[return-value]
+    return spool
 
 
 def chunks(source: Source) -> Any:
@@ -162,6 +163,7 @@ def write_bundle(path: Path, contents: BundleContents, sign_key: Any | None = No
             for name in sorted(members):
                 info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
+                info._compresslevel = COMPRESS_LEVEL  # public as compress_level only from Python 3.13
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
                 source = members[name]

@@ -10,6 +10,7 @@ import binascii
 import hashlib
 import json
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ def _read_members(path: Path) -> tuple[dict[str, Member], list[str]]:
                 continue
             try:
                 members[info.filename] = _read_member(archive, info)
-            except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
+            except (zipfile.BadZipFile, zlib.error, OSError, EOFError, ValueError, NotImplementedError, RuntimeError):
                 unreadable.append(info.filename)
     return members, unreadable
 

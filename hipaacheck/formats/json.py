@@ -52,40 +52,42 @@ def _holds_stream(value: Any) -> bool:
     return False
 
 
-def _write(value: Any, out: BinaryIO, encoder: json.JSONEncoder, level: int) -> None:
+def _write(value: Any, out: BinaryIO, encoder: json.JSONEncoder, level: int, head: str = "") -> None:
+    """Write ``head`` (what precedes the value: separator, indent, key), then ``value``."""
     if isinstance(value, Stream):  # its items are plain values: no need to look inside them
-        _write_members(((None, item) for item in value.items), "[]", out, encoder, level, _write_plain)
+        _write_members(((None, item) for item in value.items), "[]", out, encoder, level, head, _write_plain)
     elif isinstance(value, dict) and _holds_stream(value):
         items = sorted(value.items(), key=lambda item: item[0]) if encoder.sort_keys else value.items()
-        _write_members(items, "{}", out, encoder, level, _write)
+        _write_members(items, "{}", out, encoder, level, head, _write)
     elif isinstance(value, (list, tuple)) and _holds_stream(value):
-        _write_members(((None, item) for item in value), "[]", out, encoder, level, _write)
+        _write_members(((None, item) for item in value), "[]", out, encoder, level, head, _write)
     else:
-        _write_plain(value, out, encoder, level)
+        _write_plain(value, out, encoder, level, head)
 
 
-def _write_plain(value: Any, out: BinaryIO, encoder: json.JSONEncoder, level: int) -> None:
+def _write_plain(value: Any, out: BinaryIO, encoder: json.JSONEncoder, level: int, head: str = "") -> None:
     text = encoder.encode(value)
     if encoder.indent is not None and level:
         text = text.replace("\n", "\n" + INDENT * level)  # JSON strings hold no raw newline
-    out.write(text.encode("utf-8"))
+    out.write((head + text).encode("utf-8"))
 
 
 def _write_members(members: Iterable[tuple[Any, Any]], brackets: str, out: BinaryIO, encoder: json.JSONEncoder,
-                   level: int, write: Callable[[Any, BinaryIO, json.JSONEncoder, int], None]) -> None:
+                   level: int, head: str, write: Callable[..., None]) -> None:
     """The members of an object (key, value) or an array (None, value), laid out as ``json.dumps`` does."""
     pretty = encoder.indent is not None
     newline = "\n" + INDENT * (level + 1) if pretty else ""
     key_separator = ": " if pretty else ":"
-    out.write(brackets[0].encode())
-    head = newline
+    lead = head + brackets[0] + newline
     for key, value in members:
         if key is not None:
-            head += encoder.encode(str(key)) + key_separator
-        out.write(head.encode("utf-8"))
-        write(value, out, encoder, level + 1)
-        head = "," + newline
-    out.write((("\n" + INDENT * level if pretty and head != newline else "") + brackets[1]).encode())
+            lead += encoder.encode(str(key)) + key_separator
+        write(value, out, encoder, level + 1, lead)
+        lead = "," + newline
+    if lead == head + brackets[0] + newline:  # no members
+        out.write((head + brackets).encode("utf-8"))
+    else:
+        out.write((("\n" + INDENT * level if pretty else "") + brackets[1]).encode("utf-8"))
 
 
 class JsonFormat(OutputFormat):
