@@ -59,13 +59,7 @@ class Results:
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Results":
-        known = {"schema_version", "tool", "run", "summary", "controls", "findings"}
-        return cls(
-            findings=[Finding.from_dict(f) for f in data["findings"]],
-            run=dict(data.get("run") or {}),
-            controls=dict(data.get("controls") or {}),
-            extra={k: v for k, v in data.items() if k not in known},
-        )
+        return cls._build(data, [Finding.from_dict(f) for f in data["findings"]])
 
     @classmethod
     def load(cls, path: Path) -> "Results":
@@ -73,7 +67,28 @@ class Results:
         from .validation import load_versioned_json  # lazy: keeps PyYAML off the start-up path
 
         with paused_gc():
-            return cls.from_dict(load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION))
+            data = load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION)
+            return cls._build(data, _consume(data["findings"]))
+
+    @classmethod
+    def _build(cls, data: dict[str, Any], findings: list[Finding]) -> "Results":
+        known = {"schema_version", "tool", "run", "summary", "controls", "findings"}
+        return cls(
+            findings=findings,
+            run=dict(data.get("run") or {}),
+            controls=dict(data.get("controls") or {}),
+            extra={k: v for k, v in data.items() if k not in known},
+        )
+
+
+def _consume(raw: list[Any]) -> list[Finding]:
+    """Findings from their parsed dicts, letting go of each dict once converted: a loaded file's
+    dicts and its findings are never both held whole."""
+    findings = []
+    for index, item in enumerate(raw):
+        raw[index] = None
+        findings.append(Finding.from_dict(item))
+    return findings
 
 
 def tool_info() -> dict[str, str]:

@@ -117,3 +117,18 @@ def test_scan_and_report_take_pretty(cli, tmp_path: Path) -> None:
     assert (out / "hipaacheck-results.json").read_text() == json.dumps(compact.json(), indent=2, ensure_ascii=False) + "\n"
     assert (out / "hipaacheck.sarif").read_text().startswith('{\n  "$schema"')
     assert cli("report", saved, "--format", "json").out == compact.out  # compact again, byte for byte
+
+
+def test_table_is_laid_out_as_tabulate_simple() -> None:
+    from tabulate import tabulate
+
+    from hipaacheck.formats.table import HEADERS, STATUS_ORDER, _row
+    from hipaacheck.model import SEVERITY_RANK
+
+    results = Results.load(FIXTURE)
+    results.findings[0].message = "  spaced\tout\nmessage é  "
+    text = get_format("table").render(results)
+    order = sorted(results.findings, key=lambda f: (STATUS_ORDER[f.status], -SEVERITY_RANK[f.severity], f.sort_key))
+    rows = [_row(f) for f in order]
+    assert text == tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True) + "\n"
+    assert "spaced out message é" in text
