@@ -7,6 +7,7 @@ in a second with exit 2, never after a long scan.
 """
 from __future__ import annotations
 
+import shutil
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,24 +131,30 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Re
 
 
 def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output_dir: Path | None,
-                  keep: dict[str, bytes] | None = None) -> dict[str, Path]:
-    """Write each format; ``keep`` (if given) receives filename → bytes for the evidence bundle."""
-    from .atomic import write_bytes_atomic
+                  keep: dict[str, Any] | None = None, pretty: bool = False) -> dict[str, Path]:
+    """Write each format once, as it renders; ``keep`` (if given) receives filename → where the bytes
+    now are (the file written, or a spooled copy of what went to stdout) for the evidence bundle."""
+    from .atomic import atomic_writer
+    from .evidence.bundle import spooled
 
     written: dict[str, Path] = {}
     for name in formats:
-        fmt = get_format(name)
-        rendered = fmt.render(results)
-        data = rendered.encode("utf-8") if isinstance(rendered, str) else rendered
-        if output_dir is None:
-            sys.stdout.buffer.write(data)
-            sys.stdout.flush()
+        fmt = get_format(name, pretty)
+        if output_dir is not None:
+            path = written[name] = output_dir / fmt.filename
+            with atomic_writer(path) as handle:
+                fmt.write(results, handle)
+            if keep is not None:
+                keep[fmt.filename] = path
+            continue
+        sys.stdout.flush()
+        if keep is None:
+            fmt.write(results, sys.stdout.buffer)
         else:
-            path = output_dir / fmt.filename
-            write_bytes_atomic(path, data)
-            written[name] = path
-        if keep is not None:
-            keep[fmt.filename] = data
+            copy = keep[fmt.filename] = spooled(lambda out: fmt.write(results, out))
+            shutil.copyfileobj(copy, sys.stdout.buffer)
+            copy.seek(0)
+        sys.stdout.flush()
     return written
 
 
@@ -162,14 +169,17 @@ def evidence_files(context: ScanContext | None) -> dict[str, Path]:
     return dict(sorted(files.items()))
 
 
-def write_evidence_bundle(path: Path, results: Results, reports: dict[str, bytes],
-                          sign_key: Any | None = None, extra_files: dict[str, Path] | None = None) -> dict[str, bytes]:
-    """Write the evidence bundle after the outputs: results, reports, inventory, controls, profile, run."""
+def write_evidence_bundle(path: Path, results: Results, reports: dict[str, Any],
+                          sign_key: Any | None = None, extra_files: dict[str, Path] | None = None) -> None:
+    """Write the evidence bundle after the outputs, from the bytes they wrote (``reports``, as filled by
+    :func:`write_outputs`): results, reports, inventory, controls, profile, run."""
     from .evidence.bundle import scan_contents, write_bundle
+    from .memory import gc_paused
 
     context = results.context
     if extra_files is None:
         extra_files = evidence_files(context)
-    contents = scan_contents(results, reports, context.inventory if context else None,
-                             context.plan if context else None, extra_files)
-    return write_bundle(path, contents, sign_key)
+    with gc_paused():  # the inventory document is 100k small dicts at scale, none in a cycle
+        contents = scan_contents(results, reports, context.inventory if context else None,
+                                 context.plan if context else None, extra_files)
+    write_bundle(path, contents, sign_key)

@@ -45,32 +45,53 @@ class Results:
         }
 
     def to_dict(self) -> dict[str, Any]:
+        return self.document([f.to_dict() for f in self.findings])
+
+    def document(self, findings: Any) -> dict[str, Any]:
+        """The results document around ``findings`` (a list, or a stream a writer fills in)."""
         data = {
             "schema_version": RESULTS_SCHEMA_VERSION,
             "tool": tool_info(),
             "run": self.run,
             "summary": self.summary(),
             "controls": self.controls,
-            "findings": [f.to_dict() for f in self.findings],
+            "findings": findings,
         }
         data.update(self.extra)
         return data
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Results":
+        return cls._build(data, [Finding.from_dict(f) for f in data["findings"]])
+
+    @classmethod
+    def load(cls, path: Path) -> "Results":
+        from .memory import gc_paused
+        from .validation import load_versioned_json  # lazy: keeps PyYAML off the start-up path
+
+        with gc_paused():
+            data = load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION)
+            return cls._build(data, _consume(data["findings"]))
+
+    @classmethod
+    def _build(cls, data: dict[str, Any], findings: list[Finding]) -> "Results":
         known = {"schema_version", "tool", "run", "summary", "controls", "findings"}
         return cls(
-            findings=[Finding.from_dict(f) for f in data["findings"]],
+            findings=findings,
             run=dict(data.get("run") or {}),
             controls=dict(data.get("controls") or {}),
             extra={k: v for k, v in data.items() if k not in known},
         )
 
-    @classmethod
-    def load(cls, path: Path) -> "Results":
-        from .validation import load_versioned_json  # lazy: keeps PyYAML off the start-up path
 
-        return cls.from_dict(load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION))
+def _consume(raw: list[Any]) -> list[Finding]:
+    """Findings from their parsed dicts, letting go of each dict once converted: a loaded file's
+    dicts and its findings are never both held whole."""
+    findings = []
+    for index, item in enumerate(raw):
+        raw[index] = None
+        findings.append(Finding.from_dict(item))
+    return findings
 
 
 def tool_info() -> dict[str, str]:

@@ -81,9 +81,13 @@ def test_bundle_holds_the_whole_story(signed_bundle: dict) -> None:
     assert set(data) == set(listed) | {"manifest.json", "manifest.sig"}
     for name in ("results.json", "inventory.json", "profile.json", "run.json"):
         assert name in listed
-    for fmt_file in ("hipaacheck-results.json", "hipaacheck-report.html", "hipaacheck.sarif", "hipaacheck-findings.csv",
+    for fmt_file in ("hipaacheck-report.html", "hipaacheck.sarif", "hipaacheck-findings.csv",
                      "hipaacheck.md", "hipaacheck-junit.xml"):
         assert data[f"reports/{fmt_file}"] == (signed_bundle["out"] / fmt_file).read_bytes()
+    # the JSON report is results.json, stored once and named by an alias
+    assert data["results.json"] == (signed_bundle["out"] / "hipaacheck-results.json").read_bytes()
+    assert manifest["aliases"] == [{"path": "reports/hipaacheck-results.json", "same_as": "results.json"}]
+    assert "reports/hipaacheck-results.json" not in data
     profile = json.loads(data["profile.json"])
     assert profile["profile"]["id"] == "hipaa-host" and profile["controls"]
     from hipaacheck.controls import builtin_controls
@@ -260,3 +264,58 @@ def test_killed_writer_leaves_no_partial_bundle(tmp_path: Path) -> None:
     subprocess.run([sys.executable, "-c", WRITER, str(target)], check=True, timeout=120,
                    env={k: v for k, v in os.environ.items() if k != "STALL_MARKER"})
     assert zipfile.ZipFile(target).namelist() == ["manifest.json", "reports/big.bin", "results.json"]
+
+
+def test_results_are_stored_once_whichever_way_the_json_report_went(cli, tmp_path: Path, host_tree: Path) -> None:
+    to_stdout = tmp_path / "stdout.zip"
+    result = cli("scan", "--root", host_tree, "--format", "json", "--evidence-bundle", to_stdout)
+    data = members(to_stdout)
+    assert data["results.json"] == result.out.encode("utf-8")  # exactly the bytes printed
+    assert "reports/hipaacheck-results.json" not in data
+    assert json.loads(data["manifest.json"])["aliases"] == [{"path": "reports/hipaacheck-results.json",
+                                                              "same_as": "results.json"}]
+    without_json = tmp_path / "csv.zip"
+    cli("scan", "--root", host_tree, "--format", "csv", "--output-dir", tmp_path / "out", "--evidence-bundle", without_json)
+    data = members(without_json)
+    assert "aliases" not in json.loads(data["manifest.json"])
+    assert data["results.json"].count(b"\n") == 1 and json.loads(data["results.json"])["findings"]
+    for bundle in (to_stdout, without_json):
+        assert cli("evidence", "verify", bundle).code == 0
+
+
+def test_bundles_that_store_the_json_report_twice_still_verify(cli, tmp_path: Path) -> None:
+    contents = BundleContents()  # as hipaacheck wrote bundles before aliases
+    contents.add("results.json", "{}\n")
+    contents.add("reports/hipaacheck-results.json", "{}\n")
+    write_bundle(tmp_path / "old.zip", contents)
+    result = cli("evidence", "verify", tmp_path / "old.zip")
+    assert result.code == 0 and "2 files match" in result.out
+
+
+def test_an_alias_must_name_a_stored_file(cli, signed_bundle: dict) -> None:
+    data = members(signed_bundle["bundle"])
+    manifest = json.loads(data["manifest.json"])
+    manifest["aliases"] = [{"path": "reports/hipaacheck-results.json", "same_as": "forged.json"}]
+    tampered = rewrite(signed_bundle["bundle"], signed_bundle["tmp"] / "t.zip",
+                       {"manifest.json": json.dumps(manifest).encode(), "manifest.sig": None})
+    result = cli("evidence", "verify", tampered)
+    assert result.code == 1 and "alias that names no stored file" in result.out
+
+
+def test_members_from_files_and_streams_are_copied_whole(cli, tmp_path: Path) -> None:
+    import tempfile
+
+    report = tmp_path / "big.csv"
+    report.write_bytes(os.urandom(3 << 20))  # several copy chunks, incompressible
+    spool = tempfile.TemporaryFile()
+    spool.write(b'{"findings":[]}\n')
+    spool.seek(0)
+    contents = BundleContents()
+    contents.add("reports/big.csv", report)
+    contents.add("results.json", spool)
+    write_bundle(tmp_path / "b.zip", contents)
+    data = members(tmp_path / "b.zip")
+    assert data["reports/big.csv"] == report.read_bytes() and data["results.json"] == b'{"findings":[]}\n'
+    listed = {e["path"]: e for e in json.loads(data["manifest.json"])["files"]}
+    assert listed["reports/big.csv"]["size"] == 3 << 20
+    assert cli("evidence", "verify", tmp_path / "b.zip").code == 0

@@ -89,3 +89,5 @@ def add_format_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup)
 
     parser.add_argument("--format", default="table",
                         help=f"comma-separated, from: {', '.join(FORMATS)} (default: table)")
+    parser.add_argument("--pretty", action="store_true",
+                        help="indent JSON formats for reading (default: compact, much faster to write)")

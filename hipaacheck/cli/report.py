@@ -24,5 +24,5 @@ def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format)
     if len(formats) > 1 and not args.output_dir:
         raise InputError("--format", "several formats need --output-dir")
-    write_outputs(Results.load(args.results), formats, args.output_dir)
+    write_outputs(Results.load(args.results), formats, args.output_dir, pretty=args.pretty)
     return 0

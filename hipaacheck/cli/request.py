@@ -67,7 +67,7 @@ def scan_request(args: argparse.Namespace) -> ScanRequest:
         output=OutputSpec(formats=tuple(parse_formats(args.format)), output_dir=args.output_dir,
                           evidence_bundle=args.evidence_bundle, sign_key=args.sign_key,
                           securityhub=source_spec(args, "aws") if args.securityhub_import else None,
-                           pretty=getattr(args, "pretty", False)),
+                           pretty=args.pretty),
         gate=Gate(fail_on=args.fail_on, soft_fail=args.soft_fail, fail_on_new_only=args.fail_on_new_only),
         command=tuple(redact_command(getattr(args, "argv", []))),
     )

@@ -42,8 +42,9 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.done()
     output, gate = request.output, request.gate
-    reports: dict[str, bytes] = {}
-    write_outputs(results, output.formats, output.output_dir, reports)
+    reports: dict[str, object] = {}  # filename -> where its bytes are, for the evidence bundle
+    write_outputs(results, output.formats, output.output_dir, reports if output.evidence_bundle else None,
+                  pretty=output.pretty)
     if output.evidence_bundle:
         from ..pipeline import write_evidence_bundle
 

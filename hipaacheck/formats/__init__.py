@@ -1,4 +1,4 @@
-"""Output formats: each is one module with one :class:`OutputFormat` subclass.
+"""Output formats: each is one module with one :class:`OutputFormat` subclass that writes to a stream.
 
 Modules are imported only when their format is asked for, so heavy
 dependencies (jinja2) never slow down a scan that does not use them.
@@ -25,13 +25,14 @@ FORMATS: dict[str, str] = {
 }
 
 
-def get_format(name: str) -> OutputFormat:
+def get_format(name: str, pretty: bool = False) -> OutputFormat:
+    """A format by name; ``pretty`` indents the JSON formats."""
     target = FORMATS.get(name)
     if target is None:
         raise InputError("--format", f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})")
     module_name, _, class_name = target.partition(":")
     module = importlib.import_module(f"{__name__}.{module_name}")
-    return getattr(module, class_name)()
+    return getattr(module, class_name)(pretty)
 
 
 def parse_formats(value: str) -> list[str]:

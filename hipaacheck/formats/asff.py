@@ -7,13 +7,13 @@ placeholder account that ``--securityhub-import`` replaces with the caller's.
 from __future__ import annotations
 
 from datetime import timezone
-from typing import Any
+from typing import Any, BinaryIO, Iterator
 
 from ..model import Finding
 from ..results import Results
 from .common import control_views, parse_time, run_time, short_hash
 from .interface import OutputFormat
-from .json import dump_json
+from .json import Stream, write_json
 
 SCHEMA_VERSION = "2018-10-08"
 PLACEHOLDER_ACCOUNT = "000000000000"
@@ -44,7 +44,7 @@ LIMITS = {"Id": 512, "GeneratorId": 512, "Title": 256, "Description": 1024, "Rec
 
 def _units(text: str) -> int:
     """Length as the API counts it: UTF-16 code units (a character outside the BMP counts twice)."""
-    return len(text.encode("utf-16-le")) // 2
+    return len(text) if text.isascii() else len(text.encode("utf-16-le")) // 2
 
 
 def _clip(text: str, limit: int) -> str:
@@ -52,13 +52,12 @@ def _clip(text: str, limit: int) -> str:
     text = text.strip() or "-"
     if _units(text) <= limit:
         return text
-    kept, used = [], 0
-    for char in text:
-        used += _units(char)
-        if used > limit - 1:
-            break
-        kept.append(char)
-    return "".join(kept) + "…"
+    if text.isascii():
+        return text[:limit - 1] + "…"
+    kept = text.encode("utf-16-le")[:2 * (limit - 1)]
+    if kept and 0xD8 <= kept[-1] <= 0xDB:  # the cut fell between the halves of a surrogate pair: drop the first half
+        kept = kept[:-2]
+    return kept.decode("utf-16-le") + "…"
 
 
 def _timestamp(text: str) -> str:
@@ -73,17 +72,17 @@ def _partition(arn: str) -> str:
     return parts[1] if arn.startswith("arn:") and len(parts) > 2 and parts[1] else "aws"
 
 
-def asff_finding(finding: Finding, remediation: str, results: Results, account: str, region: str) -> dict[str, Any]:
+def asff_finding(finding: Finding, remediation: str, target: dict[str, Any], account: str, region: str,
+                 when: str) -> dict[str, Any]:
+    """One ASFF finding; ``target`` is the run's target, ``when`` its end as an ASFF timestamp."""
     r = finding.resource
     resource_id = str(r.get("id", ""))
     if resource_id == "*":
         resource_id = f"{r.get('type')}/{r.get('account') or account}/{r.get('region') or region}"
-    target = (results.run.get("target") or {})
     if not resource_id.startswith("arn:") and target.get("host"):
         resource_id = f"{target['host']}:{resource_id}"
     if r.get("item"):
         resource_id += f"#{r['item']}"
-    when = _timestamp(run_time(results, "finished_at"))
     data: dict[str, Any] = {
         "SchemaVersion": SCHEMA_VERSION,
         "Id": f"hipaacheck/{_clip(finding.control_id, LIMITS['Id'] - 64)}/"
@@ -112,19 +111,27 @@ def asff_finding(finding: Finding, remediation: str, results: Results, account: 
     return data
 
 
-def to_asff(results: Results, account: str | None = None, region: str | None = None) -> list[dict[str, Any]]:
-    """Every finding as ASFF; ``account``/``region`` name the importing product (default: the scanned ones)."""
+def iter_asff(results: Results, account: str | None = None, region: str | None = None) -> Iterator[dict[str, Any]]:
+    """Every finding as ASFF, one at a time; ``account``/``region`` name the importing product
+    (default: the scanned ones)."""
     target = results.run.get("target") or {}
     account = account or target.get("account") or PLACEHOLDER_ACCOUNT
     regions = target.get("regions") or []
     region = region or (regions[0] if regions else None) or DEFAULT_REGION
-    return [asff_finding(f, view.remediation, results, account, region)
-            for view in control_views(results) for f in view.findings]
+    when = _timestamp(run_time(results, "finished_at"))
+    for view in control_views(results):
+        remediation = view.remediation
+        for finding in view.findings:
+            yield asff_finding(finding, remediation, target, account, region, when)
+
+
+def to_asff(results: Results, account: str | None = None, region: str | None = None) -> list[dict[str, Any]]:
+    return list(iter_asff(results, account, region))
 
 
 class AsffFormat(OutputFormat):
     name = "asff"
     filename = "hipaacheck-asff.json"
 
-    def render(self, results: Results) -> str:
-        return dump_json(to_asff(results))
+    def write(self, results: Results, out: BinaryIO) -> None:
+        write_json(Stream(iter_asff(results)), out, self.pretty)

@@ -9,6 +9,7 @@ import hashlib
 import json
 import uuid
 from dataclasses import dataclass, field
+from functools import cache
 from datetime import datetime, timezone
 from typing import Any
 
@@ -31,13 +32,23 @@ def paragraph(citation: str) -> Paragraph | None:
 
 def safeguards_of(citations: list[str]) -> list[str]:
     """Distinct safeguards the citations belong to, in catalog order."""
-    found = {p.safeguard for p in map(paragraph, citations) if p is not None}
-    return [s for s in SAFEGUARD_ORDER if s in found] + sorted(found - set(SAFEGUARD_ORDER))
+    return list(_safeguards(tuple(citations)))
 
 
 def designations_of(citations: list[str]) -> list[str]:
     """``required``/``addressable``/``n/a`` for each citation (``unknown`` if not in the catalog)."""
-    return [p.designation if p else "unknown" for p in map(paragraph, citations)]
+    return list(_designations(tuple(citations)))
+
+
+@cache  # findings of one control cite the same paragraphs: look them up once
+def _safeguards(citations: tuple[str, ...]) -> tuple[str, ...]:
+    found = {p.safeguard for p in map(paragraph, citations) if p is not None}
+    return tuple([s for s in SAFEGUARD_ORDER if s in found] + sorted(found - set(SAFEGUARD_ORDER)))
+
+
+@cache
+def _designations(citations: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(p.designation if p else "unknown" for p in map(paragraph, citations))
 
 
 def worst_status(statuses: list[str]) -> str:
@@ -60,9 +71,22 @@ def resource_label(finding: Finding) -> str:
     return label
 
 
+_NAMESPACE_SHA1 = hashlib.sha1(UUID_NAMESPACE.bytes)
+
+
 def stable_uuid(*names: str) -> str:
-    """A uuid5 from stable names, so the same results give the same ids."""
-    return str(uuid.uuid5(UUID_NAMESPACE, "\x1f".join(names)))
+    """A uuid5 from stable names, so the same results give the same ids.
+
+    Equal to ``str(uuid.uuid5(UUID_NAMESPACE, "\\x1f".join(names)))``, without making
+    UUID objects: formats ask for two per finding.
+    """
+    sha1 = _NAMESPACE_SHA1.copy()
+    sha1.update("\x1f".join(names).encode("utf-8"))
+    raw = bytearray(sha1.digest()[:16])
+    raw[6] = (raw[6] & 0x0F) | 0x50  # version 5
+    raw[8] = (raw[8] & 0x3F) | 0x80  # RFC 4122 variant
+    hexed = raw.hex()
+    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
 
 
 def short_hash(text: str, length: int = 32) -> str:

@@ -8,7 +8,7 @@ as RFC 4180 asks.
 from __future__ import annotations
 
 import csv
-import io
+from typing import BinaryIO, Iterator
 
 from ..results import Results
 from .common import compact_json, control_views, designations_of, safeguards_of
@@ -29,20 +29,33 @@ class CsvFormat(OutputFormat):
     name = "csv"
     filename = "hipaacheck-findings.csv"
 
-    def render(self, results: Results) -> str:
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\r\n")  # RFC 4180 section 2.1
+    def write(self, results: Results, out: BinaryIO) -> None:
+        writer = csv.writer(_Utf8(out), lineterminator="\r\n")  # RFC 4180 section 2.1
         writer.writerow(COLUMNS)
-        started = results.run.get("started_at", "")
-        for view in control_views(results):
-            for f in view.findings:
-                r = f.resource
-                location = ""
-                if f.location and f.location.path:
-                    location = f.location.path + (f":{f.location.line}" if f.location.line else "")
-                row = (f.status, f.severity, f.control_id, f.title or view.title, "; ".join(f.citations),
-                       "; ".join(safeguards_of(f.citations)), "; ".join(designations_of(f.citations)),
-                       r.get("type"), r.get("id"), r.get("item"), r.get("region"), r.get("account"), location,
-                       f.message, compact_json(f.evidence) if f.evidence else "", view.remediation, started)
-                writer.writerow([safe_cell(cell) for cell in row])
-        return out.getvalue()
+        writer.writerows(_rows(results))
+
+
+class _Utf8:
+    """The text side of a binary stream: all ``csv.writer`` needs is ``write(str)``."""
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.out = out
+
+    def write(self, text: str) -> int:
+        return self.out.write(text.encode("utf-8"))
+
+
+def _rows(results: Results) -> Iterator[list[str]]:
+    started = results.run.get("started_at", "")
+    for view in control_views(results):
+        remediation = view.remediation
+        for f in view.findings:
+            r = f.resource
+            location = ""
+            if f.location and f.location.path:
+                location = f.location.path + (f":{f.location.line}" if f.location.line else "")
+            row = (f.status, f.severity, f.control_id, f.title or view.title, "; ".join(f.citations),
+                   "; ".join(safeguards_of(f.citations)), "; ".join(designations_of(f.citations)),
+                   r.get("type"), r.get("id"), r.get("item"), r.get("region"), r.get("account"), location,
+                   f.message, compact_json(f.evidence) if f.evidence else "", remediation, started)
+            yield [safe_cell(cell) for cell in row]

@@ -7,8 +7,9 @@ external fetch, so the file opens the same offline, in a mail client or an archi
 """
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..model import SEVERITIES
 from ..results import Results, verdict_line
@@ -18,6 +19,7 @@ from .common import (SAFEGUARD_ORDER, STATUS_ORDER, ControlView, compact_json, c
 from .interface import OutputFormat
 
 TEMPLATE = "report.html.j2"
+FLUSH_AT = 1 << 20  # characters of template output gathered before one write
 SAFEGUARD_SECTIONS = {"administrative": "164.308", "physical": "164.310", "technical": "164.312",
                       "organizational": "164.314", "documentation": "164.316"}
 
@@ -114,7 +116,8 @@ class HtmlFormat(OutputFormat):
     name = "html"
     filename = "hipaacheck-report.html"
 
-    def render(self, results: Results) -> str:
+    def write(self, results: Results, out: BinaryIO) -> None:
+        """Stream the template's output, a megabyte at a time."""
         import jinja2
 
         from ..content import content_dir
@@ -124,15 +127,43 @@ class HtmlFormat(OutputFormat):
         env.filters["evidence_items"] = evidence_items
         env.filters["resource_label"] = resource_label
         views = control_views(results)
-        summary = results.summary()
         control_status = dict.fromkeys(STATUS_ORDER, 0)
         for view in views:
             if view.findings:
                 control_status[view.status] += 1
-        return env.get_template(TEMPLATE).render(
-            run=results.run, target=results.run.get("target") or {}, summary=summary, statuses=STATUS_ORDER,
-            severities=SEVERITIES, control_status=control_status, verdict=verdict_line(results),
-            safeguards=safeguard_views([v for v in views if v.findings or v.meta]),
+        safeguards = safeguard_views([v for v in views if v.findings or v.meta])
+        uses = Counter(c.id for group in safeguards for para in group.paragraphs for c in para.controls)
+        chunks = env.get_template(TEMPLATE).generate(
+            run=results.run, target=results.run.get("target") or {}, summary=results.summary(), statuses=STATUS_ORDER,
+            severities=SEVERITIES, control_status=control_status, verdict=verdict_line(results), safeguards=safeguards,
             coverage=coverage_rows(results.extra.get("coverage")), trend=trend_chart(results.extra.get("trend") or []),
-            version=tool_version(), waiver_of=lambda f: f.extra.get("waiver") or {},
+            version=tool_version(), waiver_of=lambda f: f.extra.get("waiver") or {}, once=Once(uses),
         )
+        pending: list[str] = []
+        size = 0
+        for chunk in chunks:
+            pending.append(chunk)
+            size += len(chunk)
+            if size >= FLUSH_AT:
+                out.write("".join(pending).encode("utf-8"))
+                pending, size = [], 0
+        out.write("".join(pending).encode("utf-8"))
+
+
+class Once:
+    """``{% call once(key) %}...{% endcall %}`` renders its block the first time a key is seen and repeats
+    that markup for its other uses, then lets it go: a control shows up, with all its findings, under each
+    paragraph it cites."""
+
+    def __init__(self, uses: Counter[str]) -> None:
+        self.left = uses
+        self.rendered: dict[str, Any] = {}
+
+    def __call__(self, key: str, caller: Any) -> Any:
+        markup = self.rendered.pop(key, None)
+        if markup is None:
+            markup = caller()
+        self.left[key] -= 1
+        if self.left[key] > 0:
+            self.rendered[key] = markup
+        return markup

@@ -1,17 +1,43 @@
-"""The one interface every output format implements."""
+"""The one interface every output format implements: write a :class:`Results` to a binary stream."""
 from __future__ import annotations
 
+import io
 from abc import ABC, abstractmethod
+from typing import BinaryIO
 
 from ..results import Results
 
 
 class OutputFormat(ABC):
-    """Render a :class:`Results` document as text (or bytes) in one format."""
+    """Write a :class:`Results` document in one format, deterministically for the same results.
+
+    Formats that allow it write finding by finding, so the whole rendered document is
+    never held in memory next to the findings.
+    """
 
     name: str = ""
     filename: str = ""  # file written under --output-dir, e.g. "hipaacheck.sarif"
 
+    def __init__(self, pretty: bool = False) -> None:
+        self.pretty = pretty  # JSON formats: indent for people instead of compact
+
     @abstractmethod
-    def render(self, results: Results) -> str | bytes:
-        """Return the whole document. Must be deterministic for the same results."""
+    def write(self, results: Results, out: BinaryIO) -> None:
+        """Write the whole document to ``out`` (UTF-8)."""
+
+    def render(self, results: Results) -> str:
+        """The whole document as text: a convenience for tests and small results."""
+        buffer = io.BytesIO()
+        self.write(results, buffer)
+        return buffer.getvalue().decode("utf-8")
+
+
+class WholeFormat(OutputFormat):
+    """A format rendered whole in memory (a template or a table), then written."""
+
+    @abstractmethod
+    def render(self, results: Results) -> str:
+        """Return the whole document."""
+
+    def write(self, results: Results, out: BinaryIO) -> None:
+        out.write(self.render(results).encode("utf-8"))

@@ -14,9 +14,10 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import timezone
+from typing import BinaryIO
 
 from ..results import Results
-from .common import compact_json, control_views, parse_time, resource_label, run_time
+from .common import ControlView, compact_json, control_views, parse_time, resource_label, run_time
 from .interface import OutputFormat
 
 SKIPPED = {"skip": "not applicable", "waived": "waived", "manual": "needs manual attestation"}
@@ -53,37 +54,51 @@ class JunitFormat(OutputFormat):
     name = "junit"
     filename = "hipaacheck-junit.xml"
 
-    def render(self, results: Results) -> str:
+    def write(self, results: Results, out: BinaryIO) -> None:
+        """One ``testsuite`` element at a time; only the totals on ``testsuites`` are counted first."""
+        views = [view for view in control_views(results) if view.findings]
+        counts = {view.id: _suite_counts(view) for view in views}
         root = ET.Element("testsuites", name="hipaacheck")
-        totals = {"tests": 0, "failures": 0, "errors": 0, "skipped": 0}
+        for key in ("tests", "failures", "errors", "skipped"):
+            root.set(key, str(sum(suite[key] for suite in counts.values())))
+        root.set("time", "0")
+        head = ET.tostring(root, encoding="unicode")  # <testsuites ... />
+        out.write(b'<?xml version="1.0" encoding="UTF-8"?>\n')
+        if not views:
+            out.write(head.encode("utf-8") + b"\n")
+            return
+        out.write(head[: -len(" />")].encode("utf-8") + b">")
         timestamp = _timestamp(results)
         target = results.run.get("target") or {}
         hostname = str(target.get("host") or target.get("account") or "localhost")
-        for view in control_views(results):
-            if not view.findings:
-                continue
-            counts = view.counts()
-            suite_counts = {"tests": len(view.findings), "failures": counts["fail"], "errors": counts["error"],
-                            "skipped": counts["skip"] + counts["waived"] + counts["manual"]}
-            suite = _add(root, "testsuite", name=view.id, timestamp=timestamp, hostname=hostname, time="0",
-                         **{k: str(v) for k, v in suite_counts.items()})
-            props = _add(suite, "properties")
-            _add(props, "property", name="title", value=view.title)
-            _add(props, "property", name="severity", value=view.severity)
-            _add(props, "property", name="citations", value=", ".join(view.citations))
-            for finding in view.findings:
-                case = _add(suite, "testcase", classname=view.id, name=resource_label(finding), time="0")
-                text = _text(finding.message, finding.evidence, view.remediation)
-                if finding.status == "fail":
-                    _add(case, "failure", text, message=finding.message, type=finding.severity)
-                elif finding.status == "error":
-                    _add(case, "error", text, message=finding.message, type="error")
-                elif finding.status in SKIPPED:
-                    _add(case, "skipped", message=f"{SKIPPED[finding.status]}: {finding.message}")
-            for key in totals:
-                totals[key] += suite_counts[key]
-        for key, value in totals.items():
-            root.set(key, str(value))
-        root.set("time", "0")
-        ET.indent(root)
-        return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
+        for view in views:
+            suite = _suite(view, counts[view.id], timestamp, hostname)
+            ET.indent(suite, level=1)
+            out.write(b"\n  " + ET.tostring(suite, encoding="unicode").encode("utf-8"))
+        out.write(b"\n</testsuites>\n")
+
+
+def _suite_counts(view: ControlView) -> dict[str, int]:
+    counts = view.counts()
+    return {"tests": len(view.findings), "failures": counts["fail"], "errors": counts["error"],
+            "skipped": counts["skip"] + counts["waived"] + counts["manual"]}
+
+
+def _suite(view: ControlView, counts: dict[str, int], timestamp: str, hostname: str) -> ET.Element:
+    attrs = {"name": view.id, "timestamp": timestamp, "hostname": hostname, "time": "0", **counts}
+    suite = ET.Element("testsuite", {key: xml_safe(str(value)) for key, value in attrs.items()})
+    props = _add(suite, "properties")
+    _add(props, "property", name="title", value=view.title)
+    _add(props, "property", name="severity", value=view.severity)
+    _add(props, "property", name="citations", value=", ".join(view.citations))
+    remediation = view.remediation
+    for finding in view.findings:
+        case = _add(suite, "testcase", classname=view.id, name=resource_label(finding), time="0")
+        text = _text(finding.message, finding.evidence, remediation)
+        if finding.status == "fail":
+            _add(case, "failure", text, message=finding.message, type=finding.severity)
+        elif finding.status == "error":
+            _add(case, "error", text, message=finding.message, type="error")
+        elif finding.status in SKIPPED:
+            _add(case, "skipped", message=f"{SKIPPED[finding.status]}: {finding.message}")
+    return suite

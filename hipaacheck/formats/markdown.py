@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import html
 
+from ..model import Finding
 from ..results import Results, verdict_line
 from .common import STATUS_ORDER, control_views, resource_label, sort_findings
-from .interface import OutputFormat
+from .interface import WholeFormat
 
 SECTIONS = (
     ("fail", "Failures"),
@@ -28,7 +29,7 @@ def _table(rows: list[list[str]], headers: list[str]) -> list[str]:
     return lines
 
 
-class MarkdownFormat(OutputFormat):
+class MarkdownFormat(WholeFormat):
     name = "markdown"
     filename = "hipaacheck.md"
 
@@ -42,9 +43,12 @@ class MarkdownFormat(OutputFormat):
                      f"finished {cell(run.get('finished_at', ''))}.")
         lines.append("")
         lines += _table([[str(counts[s]) for s in STATUS_ORDER]], list(STATUS_ORDER))
-        findings = sort_findings(results.findings)
+        sections: dict[str, list[Finding]] = {status: [] for status, _ in SECTIONS}
+        for finding in results.findings:  # passes, usually most findings, are only counted: never sorted
+            if finding.status in sections:
+                sections[finding.status].append(finding)
         for status, heading in SECTIONS:
-            chosen = [f for f in findings if f.status == status]
+            chosen = sort_findings(sections[status])
             if not chosen:
                 continue
             lines += ["", f"### {heading} ({len(chosen)})", ""]

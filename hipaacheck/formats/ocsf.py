@@ -1,14 +1,15 @@
 """OCSF Compliance Finding events (class 2003, category Findings): one object per finding, as a JSON array."""
 from __future__ import annotations
 
-from typing import Any
+from functools import cache
+from typing import Any, BinaryIO, Iterator
 
 from ..model import Finding
 from ..results import Results
 from .common import (STANDARD_NAME, TOOL_URI, control_views, epoch_ms, is_cloud, run_time,
                      stable_uuid, tool_version)
 from .interface import OutputFormat
-from .json import dump_json
+from .json import Stream, write_json
 
 OCSF_VERSION = "1.3.0"
 CLASS_UID = 2003
@@ -24,6 +25,12 @@ COMPLIANCE_STATUS = {"pass": (1, "Pass"), "fail": (3, "Fail"), "error": (2, "War
 FINDING_STATUS = {"pass": (4, "Resolved"), "waived": (3, "Suppressed")}
 
 
+@cache
+def _product() -> dict[str, str]:
+    """The same for every event (and never changed: events share it)."""
+    return {"name": "hipaacheck", "vendor_name": "hipaacheck", "version": tool_version(), "url_string": TOOL_URI}
+
+
 def _resource(finding: Finding) -> dict[str, Any]:
     r = finding.resource
     out: dict[str, Any] = {"uid": str(r.get("id", "")), "type": str(r.get("type", ""))}
@@ -37,11 +44,12 @@ def _resource(finding: Finding) -> dict[str, Any]:
     return out
 
 
-def event(finding: Finding, remediation: str, results: Results) -> dict[str, Any]:
+def event(finding: Finding, remediation: str, when: int) -> dict[str, Any]:
+    """One Compliance Finding event; ``when`` is the run's end in epoch milliseconds."""
+    identity = finding.identity
     status_id, status = COMPLIANCE_STATUS[finding.status]
     finding_status_id, finding_status = FINDING_STATUS.get(finding.status, (1, "New"))
     severity_id, severity = SEVERITIES.get(finding.severity, (0, "Unknown"))
-    when = epoch_ms(run_time(results, "finished_at"))
     data: dict[str, Any] = {
         "activity_id": ACTIVITY_CREATE,
         "activity_name": "Create",
@@ -59,12 +67,11 @@ def event(finding: Finding, remediation: str, results: Results) -> dict[str, Any
         "message": finding.message,
         "metadata": {
             "version": OCSF_VERSION,
-            "product": {"name": "hipaacheck", "vendor_name": "hipaacheck", "version": tool_version(),
-                        "url_string": TOOL_URI},
-            "uid": stable_uuid("ocsf", finding.identity),
+            "product": _product(),
+            "uid": stable_uuid("ocsf", identity),
         },
         "finding_info": {
-            "uid": stable_uuid("finding", finding.identity),
+            "uid": stable_uuid("finding", identity),
             "title": finding.title or finding.control_id,
             "desc": finding.message,
             "created_time": when,
@@ -97,5 +104,14 @@ class OcsfFormat(OutputFormat):
     name = "ocsf"
     filename = "hipaacheck-ocsf.json"
 
-    def render(self, results: Results) -> str:
-        return dump_json([event(f, view.remediation, results) for view in control_views(results) for f in view.findings])
+    def write(self, results: Results, out: BinaryIO) -> None:
+        write_json(Stream(events(results)), out, self.pretty)
+
+
+def events(results: Results) -> Iterator[dict[str, Any]]:
+    """Every finding's event, in report order, made one at a time."""
+    when = epoch_ms(run_time(results, "finished_at"))
+    for view in control_views(results):
+        remediation = view.remediation
+        for finding in view.findings:
+            yield event(finding, remediation, when)

@@ -6,14 +6,14 @@ when evaluated resources passed (see :func:`control_satisfied`).
 """
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, BinaryIO, Iterator
 
 from ..model import Finding
 from ..results import Results
 from .common import (ControlView, compact_json, control_satisfied, control_views, resource_label,
                      run_time, stable_uuid, tool_version)
 from .interface import OutputFormat
-from .json import dump_json
+from .json import Stream, write_json
 
 OSCAL_VERSION = "1.1.2"
 NS = "urn:hipaacheck"
@@ -31,10 +31,10 @@ def _props(**values: Any) -> list[dict[str, str]]:
     return props
 
 
-def _observation(finding: Finding, run_id: str, collected: str) -> dict[str, Any]:
+def _observation(finding: Finding, uuid: str, collected: str) -> dict[str, Any]:
     evidence = compact_json(finding.evidence) if finding.evidence else "no values recorded"
     return {
-        "uuid": stable_uuid("observation", run_id, finding.identity),
+        "uuid": uuid,
         "title": f"{finding.control_id}: {resource_label(finding)}",
         "description": f"{finding.status.upper()}: {finding.message or '-'}",
         "props": _props(status=finding.status, severity=finding.severity, resource_type=finding.resource.get("type"),
@@ -70,17 +70,14 @@ class OscalFormat(OutputFormat):
     name = "oscal"
     filename = "hipaacheck-oscal-ar.json"
 
-    def render(self, results: Results) -> str:
+    def write(self, results: Results, out: BinaryIO) -> None:
         started, finished = run_time(results, "started_at"), run_time(results, "finished_at")
         collected = str(results.run.get("collected_at") or started)
         profile = (results.run.get("profile") or {}).get("id", "")
         run_id = f"{started}|{profile}"
         views = control_views(results)  # a selected control with no findings is reviewed and not satisfied
-        observations, findings = [], []
-        for view in views:
-            obs = [_observation(f, run_id, collected) for f in view.findings]
-            observations += obs
-            findings.append(_finding(view, run_id, [o["uuid"] for o in obs]))
+        uuids = {view.id: [stable_uuid("observation", run_id, f.identity) for f in view.findings] for view in views}
+        findings = [_finding(view, run_id, uuids[view.id]) for view in views]
         result: dict[str, Any] = {
             "uuid": stable_uuid("result", run_id),
             "title": f"hipaacheck scan with profile {profile or '-'}",
@@ -90,8 +87,8 @@ class OscalFormat(OutputFormat):
             "reviewed-controls": {"control-selections": [
                 {"include-controls": [{"control-id": v.id} for v in views]} if views else {"include-all": {}}]},
         }
-        if observations:
-            result["observations"] = observations
+        if any(view.findings for view in views):
+            result["observations"] = Stream(_observations(views, uuids, collected))
         if findings:
             result["findings"] = findings
         document = {
@@ -102,4 +99,10 @@ class OscalFormat(OutputFormat):
             "import-ap": {"href": PLAN_HREF},
             "results": [result],
         }
-        return dump_json({"assessment-results": document})
+        write_json({"assessment-results": document}, out, self.pretty)
+
+
+def _observations(views: list[ControlView], uuids: dict[str, list[str]], collected: str) -> Iterator[dict[str, Any]]:
+    for view in views:
+        for finding, uuid in zip(view.findings, uuids[view.id]):
+            yield _observation(finding, uuid, collected)

@@ -20,14 +20,14 @@ derived from the finding's identity, never from file contents.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, BinaryIO
 
 from ..model import Finding
 from ..results import Results
 from .common import (TOOL_URI, ControlView, control_views, designations_of, resource_label,
                      run_time, safeguards_of, short_hash, tool_version)
 from .interface import OutputFormat
-from .json import dump_json
+from .json import Stream, write_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
 LEVELS = {"critical": "error", "high": "error", "medium": "warning", "low": "note", "info": "note"}
@@ -136,7 +136,7 @@ class SarifFormat(OutputFormat):
     name = "sarif"
     filename = "hipaacheck.sarif"
 
-    def render(self, results: Results) -> str:
+    def write(self, results: Results, out: BinaryIO) -> None:
         views = [v for v in control_views(results) if v.findings]
         index = {view.id: i for i, view in enumerate(views)}
         listed = [f for v in views for f in v.findings if f.status in KINDS]
@@ -156,8 +156,8 @@ class SarifFormat(OutputFormat):
                                    RESOURCES_ID: {"uri": "hipaacheck-resource:/",
                                                   "description": {"text": "Cloud resources and attestations "
                                                                           "named by type, account, region, id"}}},
-            "results": [_result(f, index[f.control_id]) for f in listed],
+            "results": Stream(_result(f, index[f.control_id]) for f in listed),
             "properties": {"summary": results.summary()["by_status"],
                            "profile": (results.run.get("profile") or {}).get("id", "")},
         }
-        return dump_json({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]})
+        write_json({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, out, self.pretty)
