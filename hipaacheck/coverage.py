@@ -18,11 +18,11 @@ from __future__ import annotations
 from typing import Any, Iterable
 
 from .attestations import ALTERNATIVE_CHECK, ATTESTATION_CHECKS
-from .model import Finding
+from .model import Finding, Status, worst_status
 from .security_rule import security_rule
 
-STATUS_ORDER = (("fail", "not-satisfied"), ("error", "incomplete"), ("manual", "needs-attestation"),
-                ("waived", "waived"), ("pass", "satisfied"))
+ROW_STATUS = {Status.FAIL: "not-satisfied", Status.ERROR: "incomplete", Status.MANUAL: "needs-attestation",
+              Status.WAIVED: "waived", Status.PASS: "satisfied"}  # a paragraph is its worst finding
 
 
 def _alternatives(findings: Iterable[Finding]) -> dict[str, list[str]]:
@@ -38,10 +38,9 @@ def _alternatives(findings: Iterable[Finding]) -> dict[str, list[str]]:
 
 
 def _status(statuses: set[str]) -> str:
-    for finding_status, row_status in STATUS_ORDER:
-        if finding_status in statuses:
-            return row_status
-    return "not-evaluated"
+    """The paragraph's row status; skips alone say nothing of it."""
+    evaluated = statuses - {Status.SKIP}
+    return ROW_STATUS[worst_status(evaluated)] if evaluated else "not-evaluated"
 
 
 def coverage_rows(active_controls: Iterable[Any], findings: Iterable[Finding] | None = None) -> list[dict[str, Any]]:

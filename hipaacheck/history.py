@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 
 from .baseline import FAILING
 from .errors import InputError
-from .model import Finding, count_by_status
+from .model import STATUSES, Finding, count_by_status  # STATUSES: the columns, in the contract order
 
 BUSY_TIMEOUT_MS = 60_000
 TREND_RUNS = 10
@@ -167,7 +167,7 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
             " skip, waived, manual, pass_rate, new_failures) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
             (run.get("started_at", ""), scope, run.get("source", ""), json.dumps(run.get("target") or {},
              sort_keys=True), (run.get("profile") or {}).get("id", ""), tool_version, len(findings),
-             *(counts[s] for s in ("pass", "fail", "error", "skip", "waived", "manual")), pass_rate(counts),
+             *(counts[s] for s in STATUSES), pass_rate(counts),
              new_failures))
         run_id = cursor.lastrowid
         assert run_id is not None  # an INSERT always sets it
@@ -180,7 +180,7 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
 
 
 def _row(row: sqlite3.Row) -> RunRow:
-    counts = {s: row[s] for s in ("pass", "fail", "error", "skip", "waived", "manual")}
+    counts = {s: row[s] for s in STATUSES}
     return RunRow(row["id"], row["run_at"], row["scope"], row["source"], json.loads(row["target"]),
                   row["profile"], counts, row["pass_rate"], row["new_failures"])
 

@@ -7,12 +7,15 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .model import SEVERITIES, SEVERITY_RANK, Finding, count_by_status
+from .model import SEVERITIES, SEVERITY_RANK, Finding, Status, count_by_status
 
 if TYPE_CHECKING:
     from .pipeline import ScanContext
 
 RESULTS_SCHEMA_VERSION = "1.0"
+
+# The verdict line's count order: what blocks, what is incomplete, then the rest as the contract lists them.
+VERDICT_ORDER = (Status.FAIL, Status.ERROR, *(s for s in Status if s not in (Status.FAIL, Status.ERROR)))
 
 EXIT_OK = 0
 EXIT_FAIL = 1
@@ -118,7 +121,7 @@ def verdict_line(results: Results, fail_on: str = "low", new_only: bool = False)
     counts = results.summary()["by_status"]
     code = exit_code(results.findings, fail_on, new_only)
     word = {EXIT_OK: "PASS", EXIT_FAIL: "FAIL", EXIT_INCOMPLETE: "INCOMPLETE"}[code]
-    parts = ", ".join(f"{counts[s]} {s}" for s in ("fail", "error", "pass", "skip", "waived", "manual") if counts[s])
+    parts = ", ".join(f"{counts[s]} {s}" for s in VERDICT_ORDER if counts[s])
     blocking = sum(1 for f in results.findings if is_blocking(f, fail_on, new_only))
     new = "new " if new_only else ""
     detail = f"{blocking} {new}failing at or above {fail_on}" if code == EXIT_FAIL else (

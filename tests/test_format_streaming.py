@@ -122,13 +122,13 @@ def test_scan_and_report_take_pretty(cli, tmp_path: Path) -> None:
 def test_table_is_laid_out_as_tabulate_simple() -> None:
     from tabulate import tabulate
 
-    from hipaacheck.formats.table import HEADERS, STATUS_ORDER, _row
-    from hipaacheck.model import SEVERITY_RANK
+    from hipaacheck.formats.table import HEADERS, _row
+    from hipaacheck.model import attention_key
 
     results = Results.load(FIXTURE)
     results.findings[0].message = "  spaced\tout\nmessage é  "
     text = get_format("table").render(results)
-    order = sorted(results.findings, key=lambda f: (STATUS_ORDER[f.status], -SEVERITY_RANK[f.severity], f.sort_key))
+    order = sorted(results.findings, key=attention_key)
     rows = [_row(f) for f in order]
     assert text == tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True) + "\n"
     assert "spaced out message é" in text

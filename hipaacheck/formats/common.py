@@ -13,13 +13,18 @@ from functools import cache
 from datetime import datetime, timezone
 from typing import Any
 
-from ..model import SEVERITIES, Finding
+from ..model import Finding, Status, attention_key, worst_status
+from ..model import resource_label  # noqa: F401 - formats take it from here with the other helpers
 from ..results import Results
 from ..security_rule import Paragraph, security_rule
 
 # Worst first: a control's status is the worst of its findings' statuses.
-STATUS_ORDER = ("fail", "error", "manual", "waived", "skip", "pass")
-STATUS_RANK = {status: rank for rank, status in enumerate(STATUS_ORDER)}
+STATUS_ORDER = tuple(status.value for status in Status.by_attention())  # worst first, for roll-ups
+
+
+def sort_findings(findings: list[Finding]) -> list[Finding]:
+    """Failures first, then by severity (critical first), then control and resource."""
+    return sorted(findings, key=attention_key)
 SAFEGUARD_ORDER = ("administrative", "physical", "technical", "organizational", "documentation")
 STANDARD_NAME = "HIPAA Security Rule (45 CFR Part 164, Subpart C)"
 UUID_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:hipaacheck")
@@ -49,26 +54,6 @@ def _safeguards(citations: tuple[str, ...]) -> tuple[str, ...]:
 @cache
 def _designations(citations: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(p.designation if p else "unknown" for p in map(paragraph, citations))
-
-
-def worst_status(statuses: list[str]) -> str:
-    return min(statuses, key=lambda s: STATUS_RANK.get(s, len(STATUS_ORDER))) if statuses else "skip"
-
-
-def sort_findings(findings: list[Finding]) -> list[Finding]:
-    """Failures first, then by severity (critical first), then control and resource."""
-    return sorted(findings, key=lambda f: (STATUS_RANK[f.status], SEVERITIES.index(f.severity), f.sort_key))
-
-
-def resource_label(finding: Finding) -> str:
-    """``id [item] (region)``: how a person reads a finding's resource."""
-    r = finding.resource
-    label = str(r.get("id", ""))
-    if r.get("item"):
-        label += f" [{r['item']}]"
-    if r.get("region"):
-        label += f" ({r['region']})"
-    return label
 
 
 _NAMESPACE_SHA1 = hashlib.sha1(UUID_NAMESPACE.bytes)

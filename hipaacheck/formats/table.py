@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from typing import BinaryIO
 
-from ..model import SEVERITY_RANK, Finding
+from ..model import Finding, attention_key, resource_label
 from ..results import Results
 from .interface import OutputFormat
 
-STATUS_ORDER = {"fail": 0, "error": 1, "manual": 2, "waived": 3, "skip": 4, "pass": 5}
 MAX_MESSAGE = 90
 HEADERS = ("STATUS", "SEVERITY", "CONTROL", "RESOURCE", "DETAIL")
 GAP = "  "
@@ -24,12 +23,8 @@ def _short(text: str, limit: int) -> str:
 
 
 def _row(finding: Finding) -> tuple[str, ...]:
-    resource = finding.resource.get("id", "")
-    if finding.resource.get("item"):
-        resource += f" [{finding.resource['item']}]"
-    if finding.resource.get("region"):
-        resource += f" ({finding.resource['region']})"
-    return (finding.status.upper(), finding.severity, " ".join(finding.control_id.split()), _short(resource, 48),
+    return (finding.status.upper(), finding.severity, " ".join(finding.control_id.split()),
+            _short(resource_label(finding), 48),
             _short(finding.message, MAX_MESSAGE))
 
 
@@ -38,8 +33,7 @@ class TableFormat(OutputFormat):
     filename = "hipaacheck.txt"
 
     def write(self, results: Results, out: BinaryIO) -> None:
-        findings = sorted(results.findings,
-                          key=lambda f: (STATUS_ORDER[f.status], -SEVERITY_RANK[f.severity], f.sort_key))
+        findings = sorted(results.findings, key=attention_key)
         rows = [_row(f) for f in findings]
         widths = [max([len(header) + 2, *(len(row[i]) for row in rows)]) for i, header in enumerate(HEADERS)]
 
