@@ -9,13 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Mapping
+from typing import Any, Callable, Iterable, Iterator, Mapping
 
 from .errors import InputError
 from .registry import CheckSpec, get_check
 from .resource_types import check_control as check_control_attributes
 from .security_rule import security_rule
-from .validation import schema_error, validate_document
+from .validation import FORMATS, schema_error, validate_document
 from .yamlio import line_of, load_yaml
 
 VARIABLE_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")  # a whole value: keeps the variable's type
@@ -169,9 +169,32 @@ def effective_params(spec: CheckSpec, params: Mapping[str, Any]) -> dict[str, An
     return merged
 
 
+_PARAMS_VALIDATORS: dict[str, tuple[CheckSpec, Callable[[Any], Any]]] = {}
+
+
+def _params_validator(spec: CheckSpec) -> Callable[[Any], Any]:
+    """The check's parameter schema compiled once per run (a check is used by many controls)."""
+    cached = _PARAMS_VALIDATORS.get(spec.id)
+    if cached is None or cached[0] is not spec:
+        import fastjsonschema
+
+        cached = _PARAMS_VALIDATORS[spec.id] = (spec, fastjsonschema.compile(spec.params_schema, formats=FORMATS))
+    return cached[1]
+
+
 def check_params(spec: CheckSpec, params: Mapping[str, Any], source: Any, where_data: Any = None,
                  prefix: Iterable[Any] = ("params",)) -> None:
-    """Validate params against the check's parameter schema, or raise InputError."""
+    """Validate params against the check's parameter schema, or raise InputError.
+
+    The compiled validator decides; jsonschema (slow to import) only words what is wrong.
+    """
+    import fastjsonschema
+
+    try:
+        _params_validator(spec)(dict(params))  # a copy: the compiled validator fills in defaults
+        return
+    except fastjsonschema.JsonSchemaValueException:
+        pass
     import jsonschema
 
     validator_cls = jsonschema.validators.validator_for(spec.params_schema)
