@@ -21,3 +21,17 @@ def gc_paused() -> Iterator[None]:
     finally:
         if was_enabled:
             gc.enable()
+
+
+def keep_long_lived() -> None:
+    """Move everything alive now out of the collector's sight (``gc.freeze``).
+
+    Called once an inventory is loaded and once its findings exist: both live until the command ends,
+    and later collections (triggered while rendering) would otherwise walk them every time. The CLI
+    calls :func:`release_long_lived` when the command ends, for in-process callers such as tests.
+    """
+    gc.freeze()
+
+
+def release_long_lived() -> None:
+    gc.unfreeze()

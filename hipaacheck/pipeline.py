@@ -18,6 +18,7 @@ from .controls import ControlCatalog, builtin_controls
 from .errors import InputError
 from .formats import get_format
 from .inventory import Inventory, merge
+from .memory import keep_long_lived
 from .model import Finding, source_family
 from .posture import PostureInputs
 from .profiles import ActiveControl, Profile, load_profile, select_controls
@@ -116,9 +117,11 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Re
     started_at = now_utc()
     plan = plan_scan(request)
     inventory, full = collect_all(plan, progress)
+    keep_long_lived()
     from .engine import evaluate
 
     findings = evaluate(plan.active, full)
+    keep_long_lived()
     results = build_results(plan, inventory, findings, started_at)
     from . import posture
 

@@ -69,12 +69,14 @@ class Results:
 
     @classmethod
     def load(cls, path: Path) -> "Results":
-        from .memory import gc_paused
+        from .memory import gc_paused, keep_long_lived
         from .validation import load_versioned_json  # lazy: keeps PyYAML off the start-up path
 
         with gc_paused():
             data = load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION)
-            return cls._build(data, _consume(data["findings"]))
+            results = cls._build(data, _consume(data["findings"]))
+        keep_long_lived()
+        return results
 
     @classmethod
     def _build(cls, data: dict[str, Any], findings: list[Finding]) -> "Results":

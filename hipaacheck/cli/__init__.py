@@ -72,6 +72,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except BrokenPipeError:
         return 0
     finally:
+        from ..memory import release_long_lived
+
+        release_long_lived()
         if hasattr(args, "log_level"):
             from ..logsetup import teardown_logging
 
