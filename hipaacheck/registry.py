@@ -4,6 +4,10 @@ A check is a pure function ``(resource, params) -> Outcome | Iterable[Outcome]``
 registered with :func:`check`. It declares the resource type it evaluates and a
 JSON Schema (``properties``) for its parameters, with defaults; a control's
 params are validated against that schema when the control is loaded.
+
+A check may also declare which top-level attributes it ``reads`` (or compute them from a control's
+params with ``reads_from_params``), so a source can skip the API calls no selected control needs;
+a check that declares neither may read anything, and everything is collected for it.
 """
 from __future__ import annotations
 
@@ -18,6 +22,7 @@ from .model import Outcome, Resource
 from .registries import Registry, function_origin, same_function
 
 CheckFunction = Callable[[Resource, dict[str, Any]], "Outcome | Iterable[Outcome]"]
+ReadsFromParams = Callable[[dict[str, Any]], Iterable[str]]
 ENTRY_POINT_GROUP = "hipaacheck.checks"
 
 
@@ -29,6 +34,14 @@ class CheckSpec:
     params: dict[str, Any] = field(default_factory=dict)  # JSON Schema "properties"
     required: tuple[str, ...] = ()
     doc: str = ""
+    reads: frozenset[str] | None = None  # top-level attribute names; None: may read anything
+    reads_from_params: ReadsFromParams | None = None  # the same, from a control's params (generic checks)
+
+    def reads_for(self, params: dict[str, Any]) -> frozenset[str] | None:
+        """Attributes this check reads with ``params``; None when it may read anything."""
+        if self.reads_from_params is not None:
+            return frozenset(self.reads_from_params(params)) | (self.reads or frozenset())
+        return self.reads
 
     @property
     def params_schema(self) -> dict[str, Any]:
@@ -47,8 +60,13 @@ CHECKS: Registry[CheckSpec] = Registry("check", same_function)
 
 
 def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | None = None,
-          required: Iterable[str] = ()) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the decorated function as check ``check_id``."""
+          required: Iterable[str] = (), reads: Iterable[str] | None = None,
+          reads_from_params: ReadsFromParams | None = None) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the decorated function as check ``check_id``.
+
+    ``reads`` names the top-level attributes the check reads (``("policy", "name")``); leave it out
+    when the check may read any attribute.
+    """
 
     def decorate(function: CheckFunction) -> CheckFunction:
         CHECKS.register(check_id, CheckSpec(
@@ -58,6 +76,8 @@ def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | 
             params=dict(params or {}),
             required=tuple(required),
             doc=(function.__doc__ or "").strip(),
+            reads=None if reads is None else frozenset(reads),
+            reads_from_params=reads_from_params,
         ), where=function_origin(function))
         return function
 

@@ -8,7 +8,7 @@ not there cannot be shown compliant.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Iterator
 
 from hipaacheck.model import Outcome, Resource
 from hipaacheck.registry import check
@@ -122,6 +122,21 @@ def describe(node: dict[str, Any]) -> str:
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 
 
+def _paths(node: dict[str, Any]) -> Iterator[str]:
+    for child in node.get("all") or node.get("any") or ([node["not"]] if "not" in node else []):
+        yield from _paths(child)
+    if "path" in node:
+        yield node["path"]
+
+
+def reads(params: dict[str, Any]) -> set[str]:
+    """The top-level attributes a control's condition and message templates name."""
+    paths = list(_paths(params["condition"]))
+    for name in ("pass_message", "fail_message"):
+        paths += PLACEHOLDER.findall(params.get(name) or "")
+    return {path.partition(".")[0] for path in paths}
+
+
 def render(template: str, observed: dict[str, Any]) -> str:
     """Fill ``{path}`` placeholders with the observed values (``unset`` when absent)."""
 
@@ -138,7 +153,7 @@ def render(template: str, observed: dict[str, Any]) -> str:
     "condition": CONDITION_SCHEMA,
     "pass_message": {"type": "string"},
     "fail_message": {"type": "string"},
-}, required=["condition"])
+}, required=["condition"], reads_from_params=reads)
 def attribute(resource: Resource, params: dict[str, Any]) -> Outcome:
     """Pass when the condition on the resource's attributes holds.
 
