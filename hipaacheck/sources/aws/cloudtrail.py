@@ -80,7 +80,8 @@ def trails(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     yield from region_trails(ctx, region)
 
 
-@aws_collector("aws.cloudtrail.account", service="cloudtrail", is_global=True)
+@aws_collector("aws.cloudtrail.account", service="cloudtrail", is_global=True,
+               uses={"aws.cloudtrail.trail": ("is_logging", "management_events")})
 def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.cloudtrail.account", ctx.arn("cloudtrail", None, "account"), None,
                             trails=[], unlisted_regions={})

@@ -15,6 +15,7 @@ from ...model import Resource
 
 T = TypeVar("T")
 R = TypeVar("R")
+NOT_COLLECTED = "not collected: no control selected when collecting reads it"
 
 @dataclass
 class AwsOptions:
@@ -99,6 +100,8 @@ class AwsContext:
 
     ``observed_at`` is the UTC time collection started, ISO 8601; collectors stamp it into
     resources whose checks compare dates ("days since"), so checks never read the clock.
+    ``wanted`` (set by the source) maps a resource type to the attributes worth an API call;
+    a type it does not name, or names with None, has every attribute read.
     """
 
     def __init__(self, session: Any, options: AwsOptions, identity: dict[str, str]) -> None:
@@ -112,6 +115,7 @@ class AwsContext:
         self.partition = arn.split(":")[1] if arn.count(":") >= 2 and arn.split(":")[1] else "aws"
         self.default_region = session.region_name or "us-east-1"
         self.scan_regions: list[str] = [self.default_region]  # set by the source before collectors run
+        self.wanted: Mapping[str, frozenset[str] | None] = {}  # set by the source before collectors run
         self.observed_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
         self.config = Config(
             retries={"mode": "adaptive", "max_attempts": options.max_attempts},
@@ -188,6 +192,11 @@ class AwsContext:
             operation = last
         return code, message, operation or "?"
 
+    def reason(self, exc: BaseException) -> str:
+        """``service:Operation: Code: message``: why something could not be read."""
+        code, message, operation = self.describe(exc)
+        return f"{operation}: {code}: {message}"
+
     def client(self, service: str, region: str | None = None) -> Any:
         region = region or self.default_region
         key = (service, region)
@@ -248,13 +257,29 @@ class AwsContext:
             raise value
         return value
 
+    def wants(self, resource_type: str, attribute: str) -> bool:
+        """Whether a selected control reads ``attribute`` of ``resource_type`` (or may)."""
+        names = self.wanted.get(resource_type)
+        return names is None or attribute in names
+
+    def skip_unwanted(self, resource: Resource, attribute: str) -> bool:
+        """True, marking ``attribute`` unreadable (:data:`NOT_COLLECTED`), when no selected control
+        reads it: a later scan of this inventory that needs it reports ``error``, not an absent value."""
+        if self.wants(resource.type, attribute):
+            return False
+        resource.unreadable[attribute] = NOT_COLLECTED
+        return True
+
     def read(self, resource: Resource, attribute: str, call: Callable[[], Any],
              not_found: tuple[str, ...] = (), default: Any = None) -> Any:
-        """Run ``call`` and store its result as ``attribute``.
+        """Run ``call`` and store its result as ``attribute``; returns None when it was not stored.
 
+        An attribute no selected control reads is not fetched (see :meth:`skip_unwanted`).
         Error codes in ``not_found`` mean "not configured" and store ``default``;
         any other failure marks the attribute unreadable naming the API call and error code.
         """
+        if self.skip_unwanted(resource, attribute):
+            return None
         try:
             value = call()
         except Exception as exc:  # noqa: BLE001
