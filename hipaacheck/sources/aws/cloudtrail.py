@@ -89,8 +89,7 @@ def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
         try:
             found = region_trails(ctx, name)
         except Exception as exc:  # noqa: BLE001 - recorded; the check errors unless a good trail is seen
-            code, message, operation = ctx.describe(exc)
-            resource.attributes["unlisted_regions"][name] = f"{operation}: {code}: {message}"
+            resource.attributes["unlisted_regions"][name] = ctx.reason(exc)
             continue
         for trail in found:
             resource.attributes["trails"].append({
