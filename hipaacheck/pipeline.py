@@ -22,7 +22,7 @@ from .memory import keep_long_lived
 from .model import Finding, source_family
 from .posture import PostureInputs
 from .profiles import ActiveControl, Profile, load_profile, select_controls
-from .registry import load_all
+from .registry import get_check, load_all
 from .request import CatalogSpec, ScanRequest
 from .results import Results, exit_code
 from .sources import Source, SourcePlan, SourceSpec, auxiliary_for, build_source, default_profile_for
@@ -62,6 +62,28 @@ def needed_types(active: list[ActiveControl], family: str) -> set[str]:
     return {a.control.resource_type for a in active if source_family(a.control.resource_type) == family}
 
 
+def needed_attributes(active: list[ActiveControl], family: str) -> dict[str, frozenset[str] | None]:
+    """Resource type → the top-level attributes its selected controls read; None when one of them
+    may read anything (its check declares no ``reads``)."""
+    needed: dict[str, frozenset[str] | None] = {}
+    for control in active:
+        rtype = control.control.resource_type
+        if source_family(rtype) != family:
+            continue
+        spec = get_check(control.control.check)
+        reads = spec.reads_for(control.params) if spec is not None else None
+        known = needed.get(rtype, frozenset())
+        needed[rtype] = None if reads is None or known is None else known | reads
+    return needed
+
+
+def collect_source(source: Source, active: list[ActiveControl], progress: Progress | None = None) -> Inventory:
+    """Collect what ``active`` needs from ``source``: its types, and the attributes each type's controls
+    read (a source may skip fetching the rest)."""
+    return source.collect(needed_types(active, source.family), progress,
+                          attributes=needed_attributes(active, source.family))
+
+
 def plan_collection(source_spec: SourceSpec, catalog_spec: CatalogSpec
                     ) -> tuple[Source, Profile, ControlCatalog, list[ActiveControl]]:
     """Build the source (checking its options and input), then select controls for what it produces."""
@@ -89,8 +111,8 @@ def plan_scan(request: ScanRequest) -> Plan:
 
 def collect_all(plan: Plan, progress: Progress | None = None) -> tuple[Inventory, Inventory]:
     """(what the main source collected, that plus every auxiliary inventory) for evaluation."""
-    inventory = plan.source.collect(needed_types(plan.active, plan.source.family), progress)
-    extra = [aux.collect(needed_types(plan.active, aux.family), progress) for aux in plan.auxiliary]
+    inventory = collect_source(plan.source, plan.active, progress)
+    extra = [collect_source(aux, plan.active, progress) for aux in plan.auxiliary]
     return inventory, merge([inventory, *extra]) if extra else inventory
 
 

@@ -6,6 +6,10 @@ JSON Schema (``properties``) for its parameters, with defaults; a control's
 params are validated against that schema when the control is loaded. A generic
 check whose params name resource attribute paths says where with ``paths_in_params``,
 so those paths are validated against the resource type's declaration too.
+
+A check may also declare which top-level attributes it ``reads``, so a source can skip the API calls
+no selected control needs (a generic check's reads follow from ``paths_in_params``); a check that
+declares neither may read anything, and everything is collected for it.
 """
 from __future__ import annotations
 
@@ -34,6 +38,14 @@ class CheckSpec:
     required: tuple[str, ...] = ()
     doc: str = ""
     paths_in_params: ParamPaths | None = None
+    reads: frozenset[str] | None = None  # top-level attribute names; None: may read anything
+
+    def reads_for(self, params: dict[str, Any]) -> frozenset[str] | None:
+        """Attributes this check reads with ``params``; None when it may read anything."""
+        if self.paths_in_params is not None:
+            named = {path.partition(".")[0] for _, path in self.paths_in_params(params)}
+            return frozenset(named) | (self.reads or frozenset())
+        return self.reads
 
     @property
     def params_schema(self) -> dict[str, Any]:
@@ -52,9 +64,13 @@ CHECKS: Registry[CheckSpec] = Registry("check", same_function)
 
 
 def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | None = None,
-          required: Iterable[str] = (), paths_in_params: ParamPaths | None = None
-          ) -> Callable[[CheckFunction], CheckFunction]:
-    """Register the decorated function as check ``check_id``."""
+          required: Iterable[str] = (), paths_in_params: ParamPaths | None = None,
+          reads: Iterable[str] | None = None) -> Callable[[CheckFunction], CheckFunction]:
+    """Register the decorated function as check ``check_id``.
+
+    ``reads`` names the top-level attributes the check reads (``("policy", "name")``); leave it out
+    when the check may read any attribute.
+    """
 
     def decorate(function: CheckFunction) -> CheckFunction:
         CHECKS.register(check_id, CheckSpec(
@@ -65,6 +81,7 @@ def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | 
             required=tuple(required),
             doc=(function.__doc__ or "").strip(),
             paths_in_params=paths_in_params,
+            reads=None if reads is None else frozenset(reads),
         ), where=function_origin(function))
         return function
 

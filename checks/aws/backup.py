@@ -7,7 +7,7 @@ from hipaacheck.model import Outcome, Resource, failed, passed
 from hipaacheck.registry import check
 
 
-@check("aws.backup.plan_retention", resource_type="aws.backup.plans", params={
+@check("aws.backup.plan_retention", resource_type="aws.backup.plans", reads=("plans",), params={
     "min_retention_days": {"type": "integer", "minimum": 1, "default": 35},
 })
 def plan_retention(resource: Resource, params: dict[str, Any]) -> Iterable[Outcome]:

@@ -11,7 +11,8 @@ PROTOCOL_ORDER = ["SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016", "TLSv1.2_2018"
                   "TLSv1.2_2021", "TLSv1.2_2025", "TLSv1.3_2025"]
 
 
-@check("aws.cloudfront.viewer_https_only", resource_type="aws.cloudfront.distribution", params={
+@check("aws.cloudfront.viewer_https_only", resource_type="aws.cloudfront.distribution",
+       reads=("viewer_protocol_policies",), params={
     "allowed_policies": {"type": "array", "items": {"enum": ["redirect-to-https", "https-only", "allow-all"]},
                          "default": ["redirect-to-https", "https-only"]},
 })
@@ -26,7 +27,8 @@ def viewer_https_only(resource: Resource, params: dict[str, Any]) -> Outcome:
     return passed("every cache behaviour requires HTTPS", viewer_protocol_policies=policies)
 
 
-@check("aws.cloudfront.minimum_tls", resource_type="aws.cloudfront.distribution", params={
+@check("aws.cloudfront.minimum_tls", resource_type="aws.cloudfront.distribution",
+       reads=("default_certificate", "minimum_protocol_version"), params={
     "minimum_protocol_version": {"enum": PROTOCOL_ORDER, "default": "TLSv1.2_2021"},
 })
 def minimum_tls(resource: Resource, params: dict[str, Any]) -> Outcome:

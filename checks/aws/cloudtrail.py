@@ -7,7 +7,8 @@ from hipaacheck.model import Outcome, Resource, errored, failed, passed
 from hipaacheck.registry import check
 
 
-@check("aws.cloudtrail.multi_region_logging", resource_type="aws.cloudtrail.account")
+@check("aws.cloudtrail.multi_region_logging", resource_type="aws.cloudtrail.account",
+       reads=("trails", "unlisted_regions"))
 def multi_region_logging(resource: Resource, params: dict[str, Any]) -> Outcome:
     """At least one multi-region trail is logging every management event (read and write);
     what could not be read is an error, not a fail."""

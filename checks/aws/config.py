@@ -7,7 +7,7 @@ from hipaacheck.model import Outcome, Resource, failed, passed
 from hipaacheck.registry import check
 
 
-@check("aws.config.recording", resource_type="aws.config.recorder", params={
+@check("aws.config.recording", resource_type="aws.config.recorder", reads=("recorders", "statuses"), params={
     "require_all_resource_types": {"type": "boolean", "default": True},
 })
 def recording(resource: Resource, params: dict[str, Any]) -> Outcome:

@@ -23,7 +23,7 @@ def _exposed_ports(rule: dict[str, Any], ports: list[int]) -> list[int]:
     return [port for port in ports if low <= port <= high]
 
 
-@check("aws.ec2.security_group_admin_ports", resource_type="aws.ec2.security_group", params={
+@check("aws.ec2.security_group_admin_ports", resource_type="aws.ec2.security_group", reads=("ingress",), params={
     "ports": {"type": "array", "items": {"type": "integer", "minimum": 0, "maximum": 65535},
               "default": [22, 3389]},
     "open_cidrs": {"type": "array", "items": {"type": "string"}, "default": ["0.0.0.0/0", "::/0"]},
@@ -46,7 +46,8 @@ def security_group_admin_ports(resource: Resource, params: dict[str, Any]) -> Ou
                   checked_ports=params["ports"])
 
 
-@check("aws.ec2.default_security_group_closed", resource_type="aws.ec2.security_group")
+@check("aws.ec2.default_security_group_closed", resource_type="aws.ec2.security_group",
+       reads=("group_name", "ingress", "egress"))
 def default_security_group_closed(resource: Resource, params: dict[str, Any]) -> Outcome:
     """A VPC's default security group has no rules, so nothing is reachable by falling back to it."""
     if resource.get("group_name") != "default":
@@ -58,7 +59,7 @@ def default_security_group_closed(resource: Resource, params: dict[str, Any]) ->
     return passed("default security group has no rules", ingress=[], egress=[])
 
 
-@check("aws.ec2.vpc_flow_logs", resource_type="aws.ec2.vpc", params={
+@check("aws.ec2.vpc_flow_logs", resource_type="aws.ec2.vpc", reads=("flow_logs",), params={
     "traffic_types": {"type": "array", "items": {"enum": ["ALL", "ACCEPT", "REJECT"]},
                       "default": ["ALL", "ACCEPT", "REJECT"]},
 })

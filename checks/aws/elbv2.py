@@ -9,7 +9,8 @@ from hipaacheck.registry import check
 SECURE = {"HTTPS", "TLS"}
 
 
-@check("aws.elbv2.listener_tls_policy", resource_type="aws.elbv2.listener", params={
+@check("aws.elbv2.listener_tls_policy", resource_type="aws.elbv2.listener",
+       reads=("protocol", "ssl_policy", "ssl_protocols"), params={
     "allowed_protocols": {"type": "array", "items": {"type": "string"}, "default": ["TLSv1.2", "TLSv1.3"]},
     "allowed_policies": {"type": "array", "items": {"type": "string"}, "default": [],
                          "description": "when not empty, the policy name must be one of these"},
@@ -38,7 +39,8 @@ def _redirects_to_https(actions: list[dict[str, Any]]) -> bool:
     return all(a.get("type") == "redirect" and a.get("redirect_protocol") == "HTTPS" for a in actions)
 
 
-@check("aws.elbv2.listener_https_only", resource_type="aws.elbv2.listener")
+@check("aws.elbv2.listener_https_only", resource_type="aws.elbv2.listener",
+       reads=("protocol", "default_actions", "rule_actions"))
 def listener_https_only(resource: Resource, params: dict[str, Any]) -> Outcome:
     """Listeners serve HTTPS/TLS; an HTTP listener's default action and rules only redirect to HTTPS."""
     protocol = resource.get("protocol")

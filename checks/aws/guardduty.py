@@ -7,7 +7,7 @@ from hipaacheck.model import Outcome, Resource, failed, passed
 from hipaacheck.registry import check
 
 
-@check("aws.guardduty.enabled", resource_type="aws.guardduty.detector")
+@check("aws.guardduty.enabled", resource_type="aws.guardduty.detector", reads=("statuses",))
 def enabled(resource: Resource, params: dict[str, Any]) -> Outcome:
     """The region has a GuardDuty detector whose status is ENABLED."""
     statuses = resource.get("statuses") or {}

@@ -23,7 +23,7 @@ def _source(resource: Resource) -> dict[str, Any]:
     return {"credentials_from": origin} if origin else {}
 
 
-@check("aws.iam.password_policy", resource_type="aws.iam.password_policy", params={
+@check("aws.iam.password_policy", resource_type="aws.iam.password_policy", reads=("policy",), params={
     "min_length": {"type": "integer", "minimum": 6, "default": 14},
     "reuse_prevention": {"type": "integer", "minimum": 0, "maximum": 24, "default": 24},
     "max_age_days": {"type": ["integer", "null"], "minimum": 1, "default": 90},
@@ -51,7 +51,8 @@ def password_policy(resource: Resource, params: dict[str, Any]) -> Outcome:
     return passed("password policy meets the profile's values", policy=policy)
 
 
-@check("aws.iam.user_console_mfa", resource_type="aws.iam.user")
+@check("aws.iam.user_console_mfa", resource_type="aws.iam.user",
+       reads=("console_access", "mfa_active", "credentials_from"))
 def user_console_mfa(resource: Resource, params: dict[str, Any]) -> Outcome:
     """Every user with a console password has an MFA device."""
     if not resource.get("console_access"):
@@ -61,7 +62,7 @@ def user_console_mfa(resource: Resource, params: dict[str, Any]) -> Outcome:
     return failed("console user without MFA", console_access=True, mfa_active=False, **_source(resource))
 
 
-@check("aws.iam.root_mfa", resource_type="aws.iam.account")
+@check("aws.iam.root_mfa", resource_type="aws.iam.account", reads=("summary",))
 def root_mfa(resource: Resource, params: dict[str, Any]) -> Outcome:
     """The root user has MFA (GetAccountSummary AccountMFAEnabled = 1)."""
     enabled = resource.get("summary").get("AccountMFAEnabled")
@@ -70,7 +71,7 @@ def root_mfa(resource: Resource, params: dict[str, Any]) -> Outcome:
     return failed("root user has no MFA", AccountMFAEnabled=enabled)
 
 
-@check("aws.iam.root_no_access_keys", resource_type="aws.iam.account")
+@check("aws.iam.root_no_access_keys", resource_type="aws.iam.account", reads=("summary", "root"))
 def root_no_access_keys(resource: Resource, params: dict[str, Any]) -> Outcome:
     """The root user has no access keys (summary and, where present, the credential report agree)."""
     present = resource.get("summary").get("AccountAccessKeysPresent")
@@ -82,6 +83,7 @@ def root_no_access_keys(resource: Resource, params: dict[str, Any]) -> Outcome:
 
 
 @check("aws.iam.access_key_rotation", resource_type="aws.iam.user",
+       reads=("observed_at", "access_keys", "credentials_from"),
        params={"max_days": {"type": "integer", "minimum": 1, "default": 90}})
 def access_key_rotation(resource: Resource, params: dict[str, Any]) -> Iterator[Outcome]:
     """Every active access key was rotated within max_days of the observation."""
@@ -110,6 +112,8 @@ def _stale(last_used: str | None, issued: str | None, now: str, max_days: int) -
 
 
 @check("aws.iam.unused_credentials", resource_type="aws.iam.user",
+       reads=("observed_at", "console_access", "password_last_used", "created", "access_keys",
+              "credentials_from"),
        params={"max_days": {"type": "integer", "minimum": 1, "default": 90}})
 def unused_credentials(resource: Resource, params: dict[str, Any]) -> Outcome:
     """No console password or active access key has gone unused for more than max_days."""
@@ -173,7 +177,7 @@ def _admin_via_groups(resource: Resource) -> tuple[list[dict[str, str]], dict[st
     return admin, unread
 
 
-@check("aws.iam.user_no_admin_policy", resource_type="aws.iam.user")
+@check("aws.iam.user_no_admin_policy", resource_type="aws.iam.user", reads=("policies", "groups"))
 def user_no_admin_policy(resource: Resource, params: dict[str, Any]) -> Outcome:
     """No policy of the user, attached directly (managed or inline) or through a group, allows *:* on *.
 
@@ -208,6 +212,7 @@ def user_no_admin_policy(resource: Resource, params: dict[str, Any]) -> Outcome:
 
 
 @check("aws.iam.role_max_session_duration", resource_type="aws.iam.role",
+       reads=("service_linked", "max_session_duration"),
        params={"max_seconds": {"type": "integer", "minimum": 900, "maximum": 43200, "default": 3600}})
 def role_max_session_duration(resource: Resource, params: dict[str, Any]) -> Outcome:
     """A role's MaxSessionDuration is at most max_seconds (sessions end: automatic logoff)."""

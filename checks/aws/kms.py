@@ -7,7 +7,7 @@ from hipaacheck.model import NotApplicable, Outcome, Resource, failed, passed
 from hipaacheck.registry import check
 
 
-@check("aws.kms.key_rotation", resource_type="aws.kms.key")
+@check("aws.kms.key_rotation", resource_type="aws.kms.key", reads=("metadata", "rotation_enabled"))
 def key_rotation(resource: Resource, params: dict[str, Any]) -> Outcome:
     """Automatic rotation is on for enabled customer-managed symmetric keys with AWS key material."""
     meta = resource.get("metadata")

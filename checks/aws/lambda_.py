@@ -11,7 +11,8 @@ DEFAULT_PATTERN = (r"(?i)(secret|passw(or)?d|passphrase|(^|_)pass($|_)|pwd|token
                    r"|access_?key|signing_?key)")
 
 
-@check("aws.lambda.secret_environment_names", resource_type="aws.lambda.function", params={
+@check("aws.lambda.secret_environment_names", resource_type="aws.lambda.function",
+       reads=("environment_variable_names",), params={
     "name_pattern": {"type": "string", "minLength": 1, "default": DEFAULT_PATTERN},
 })
 def secret_environment_names(resource: Resource, params: dict[str, Any]) -> Outcome:

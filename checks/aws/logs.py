@@ -7,7 +7,7 @@ from hipaacheck.model import Outcome, Resource, failed, passed
 from hipaacheck.registry import check
 
 
-@check("aws.logs.retention", resource_type="aws.logs.log_group",
+@check("aws.logs.retention", resource_type="aws.logs.log_group", reads=("retention_days",),
        params={"min_days": {"type": "integer", "minimum": 1, "default": 365}})
 def retention(resource: Resource, params: dict[str, Any]) -> Outcome:
     """retentionInDays is unset (never expire) or at least min_days."""

@@ -51,7 +51,7 @@ def _tls_outcome(engine: str, settings: dict[str, tuple[str, set[str]]], resourc
                   expected=sorted(good))
 
 
-@check("aws.rds.tls_enforced", resource_type="aws.rds.db_instance")
+@check("aws.rds.tls_enforced", resource_type="aws.rds.db_instance", reads=("cluster", "engine", "tls_parameters"))
 def tls_enforced(resource: Resource, params: dict[str, Any]) -> Outcome:
     """The instance's parameter group makes the engine refuse connections without TLS."""
     standalone(resource, "aws.rds.cluster_tls_enforced", "TLS enforcement (cluster parameter group)")
@@ -64,7 +64,7 @@ def tls_enforced(resource: Resource, params: dict[str, Any]) -> Outcome:
     return _tls_outcome(engine, TLS_SETTINGS, resource)
 
 
-@check("aws.rds.cluster_tls_enforced", resource_type="aws.rds.db_cluster")
+@check("aws.rds.cluster_tls_enforced", resource_type="aws.rds.db_cluster", reads=("engine", "tls_parameters"))
 def cluster_tls_enforced(resource: Resource, params: dict[str, Any]) -> Outcome:
     """The cluster parameter group makes every member refuse connections without TLS."""
     engine = str(resource.get("engine") or "")
@@ -81,7 +81,8 @@ def _flag(resource: Resource, attribute: str, good: str, bad: str) -> Outcome:
     return failed(bad, **{attribute: value})
 
 
-@check("aws.rds.instance_storage_encrypted", resource_type="aws.rds.db_instance")
+@check("aws.rds.instance_storage_encrypted", resource_type="aws.rds.db_instance",
+       reads=("cluster", "storage_encrypted"))
 def instance_storage_encrypted(resource: Resource, params: dict[str, Any]) -> Outcome:
     """A standalone DB instance encrypts its storage."""
     standalone(resource, "aws.rds.cluster_storage_encrypted", "storage encryption")
@@ -89,7 +90,8 @@ def instance_storage_encrypted(resource: Resource, params: dict[str, Any]) -> Ou
                  "DB instance storage is not encrypted")
 
 
-@check("aws.rds.instance_deletion_protection", resource_type="aws.rds.db_instance")
+@check("aws.rds.instance_deletion_protection", resource_type="aws.rds.db_instance",
+       reads=("cluster", "deletion_protection"))
 def instance_deletion_protection(resource: Resource, params: dict[str, Any]) -> Outcome:
     """A standalone DB instance has deletion protection."""
     standalone(resource, "aws.rds.cluster_deletion_protection", "deletion protection")
@@ -97,6 +99,7 @@ def instance_deletion_protection(resource: Resource, params: dict[str, Any]) -> 
 
 
 @check("aws.rds.instance_backup_retention", resource_type="aws.rds.db_instance",
+       reads=("cluster", "backup_retention_period"),
        params={"min_days": {"type": "integer", "minimum": 1, "default": 7}})
 def instance_backup_retention(resource: Resource, params: dict[str, Any]) -> Outcome:
     """A standalone DB instance keeps automated backups at least ``min_days`` days (0 = off)."""

@@ -10,7 +10,7 @@ from hipaacheck.registry import check
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
 
 
-@check("aws.s3.default_encryption", resource_type="aws.s3.bucket",
+@check("aws.s3.default_encryption", resource_type="aws.s3.bucket", reads=("encryption",),
        params={"require_kms": {"type": "boolean", "default": False}})
 def default_encryption(resource: Resource, params: dict[str, Any]) -> Outcome:
     """Default encryption is configured (SSE-KMS when require_kms)."""
@@ -72,7 +72,7 @@ def denies_insecure_transport(policy: dict[str, Any] | None, bucket: str, partit
     return False
 
 
-@check("aws.s3.secure_transport", resource_type="aws.s3.bucket")
+@check("aws.s3.secure_transport", resource_type="aws.s3.bucket", reads=("policy", "name"))
 def secure_transport(resource: Resource, params: dict[str, Any]) -> Outcome:
     """The bucket policy denies every request made without TLS."""
     policy = resource.get("policy")
@@ -85,7 +85,7 @@ def secure_transport(resource: Resource, params: dict[str, Any]) -> Outcome:
                   policy_present=True)
 
 
-@check("aws.s3.log_bucket_object_lock", resource_type="aws.s3.bucket")
+@check("aws.s3.log_bucket_object_lock", resource_type="aws.s3.bucket", reads=("is_log_target", "object_lock"))
 def log_bucket_object_lock(resource: Resource, params: dict[str, Any]) -> Outcome:
     """A bucket that receives access logs has Object Lock enabled (WORM audit logs)."""
     if not resource.get("is_log_target"):

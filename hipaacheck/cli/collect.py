@@ -21,11 +21,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..pipeline import needed_types, plan_collection
+    from ..pipeline import collect_source, plan_collection
     from .request import catalog_spec, source_spec
 
     source, _, _, active = plan_collection(source_spec(args), catalog_spec(args))
-    inventory = source.collect(needed_types(active, source.family))
+    inventory = collect_source(source, active)
     inventory.write(args.output)
     if not args.quiet:
         sys.stderr.write(f"collected {len(inventory.resources)} resources of {len(inventory.resource_types)} types"

@@ -22,12 +22,13 @@ if TYPE_CHECKING:
     from ..profiles import ActiveControl
 
 ProgressCallback = Callable[[str], None]
+Wanted = Mapping[str, "frozenset[str] | None"]  # resource type -> attributes the selected controls read
 
 # Adding a source: a folder below this package, and its name here.
 SOURCE_PACKAGES = ("host", "aws", "snapshot", "manual")
 
 __all__ = ["SOURCES", "Source", "SourceInfo", "SourceOption", "SourcePlan", "SourceSpec", "build_source",
-           "source_family", "sources"]
+           "Wanted", "source_family", "sources"]
 
 
 class Source(Protocol):
@@ -36,8 +37,11 @@ class Source(Protocol):
     name: str  # registry name: "host", "aws", "snapshot"...
     family: str  # the resource-type family its inventory holds ("aws" for a snapshot of an AWS scan)
 
-    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None) -> Inventory:
-        """Collect only ``resource_types`` (those it supports) into an inventory."""
+    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                attributes: Wanted | None = None) -> Inventory:
+        """Collect only ``resource_types`` (those it supports) into an inventory. ``attributes`` says, per
+        type, which attributes the selected controls read (None for a type: any); a source that fetches
+        attributes one by one may skip the others, marking them unreadable ("not collected")."""
 
 
 @dataclass(frozen=True)

@@ -81,7 +81,8 @@ def trails(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     yield from region_trails(ctx, region)
 
 
-@aws_collector("aws.cloudtrail.account", service="cloudtrail", is_global=True)
+@aws_collector("aws.cloudtrail.account", service="cloudtrail", is_global=True,
+               uses={"aws.cloudtrail.trail": ("is_logging", "management_events")})
 def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.cloudtrail.account", ctx.arn("cloudtrail", None, "account"), None,
                             trails=[], unlisted_regions={})
@@ -89,8 +90,7 @@ def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
         try:
             found = region_trails(ctx, name)
         except Exception as exc:  # noqa: BLE001 - recorded; the check errors unless a good trail is seen
-            code, message, operation = ctx.describe(exc)
-            resource.attributes["unlisted_regions"][name] = f"{operation}: {code}: {message}"
+            resource.attributes["unlisted_regions"][name] = ctx.reason(exc)
             continue
         for trail in found:
             resource.attributes["trails"].append({

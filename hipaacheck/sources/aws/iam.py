@@ -157,8 +157,7 @@ def _group(ctx: AwsContext, group: dict[str, Any]) -> dict[str, Any]:
         try:
             return {"policies": _policies(ctx, "group", group["GroupName"])}
         except Exception as exc:  # noqa: BLE001 - recorded on the group: its members' check reports error
-            code, message, operation = ctx.describe(exc)
-            return {"unreadable": f"{operation}: {code}: {message}"}
+            return {"unreadable": ctx.reason(exc)}
 
     return {"name": group["GroupName"], "arn": group["Arn"],
             **ctx.memo(("iam", "group_policies", group["Arn"]), read)}

@@ -20,12 +20,14 @@ def _key(ctx: AwsContext, region: str, key_id: str, arn: str) -> Resource:
     meta = ctx.read(resource, "metadata", lambda: {
         k: iso(v) for k, v in kms.describe_key(KeyId=key_id)["KeyMetadata"].items()
         if k in ("KeyManager", "KeySpec", "KeyState", "Origin", "KeyUsage", "CreationDate", "Description")})
-    if meta is not None and rotation_applies(meta):
+    if meta is None:  # whether rotation applies is unknown, and so is rotation
+        resource.unreadable["rotation_enabled"] = resource.unreadable["metadata"]
+    elif rotation_applies(meta):
         ctx.read(resource, "rotation_enabled", lambda: kms.get_key_rotation_status(KeyId=key_id)["KeyRotationEnabled"])
     return resource
 
 
-@aws_collector("aws.kms.key", service="kms")
+@aws_collector("aws.kms.key", service="kms", derived_from={"rotation_enabled": ("metadata",)})
 def keys(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     assert region is not None  # a regional collector
     listed = ctx.paginate("kms", region, "list_keys", "Keys")

@@ -39,9 +39,9 @@ def domains(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
         try:
             statuses = client.describe_domains(DomainNames=batch).get("DomainStatusList") or []
         except Exception as exc:  # noqa: BLE001 - recorded on each domain of the batch
-            code, message, operation = ctx.describe(exc)
+            reason = ctx.reason(exc)
             for name in batch:
-                resources[name].unreadable["*"] = f"{operation}: {code}: {message}"
+                resources[name].unreadable["*"] = reason
             return
         seen = set()
         for status in statuses:

@@ -1,4 +1,5 @@
-"""S3: buckets (listed once, globally; each read in its own region) and account Block Public Access."""
+"""S3: buckets (listed once, globally, with their regions where ListBuckets reports them; each read in
+its own region) and account Block Public Access."""
 from __future__ import annotations
 
 import json
@@ -12,6 +13,7 @@ NO_ENCRYPTION = ("ServerSideEncryptionConfigurationNotFoundError",)
 NO_PAB = ("NoSuchPublicAccessBlockConfiguration",)
 NO_POLICY = ("NoSuchBucketPolicy",)
 NO_OBJECT_LOCK = ("ObjectLockConfigurationNotFoundError",)
+LIST_PAGE = 10000  # ListBuckets MaxBuckets limit
 
 
 def bucket_region(location: dict[str, Any]) -> str:
@@ -27,14 +29,25 @@ def _encryption(answer: dict[str, Any]) -> list[dict[str, Any]]:
              "bucket_key": r.get("BucketKeyEnabled", False)} for r in rules]
 
 
-def _read_bucket(ctx: AwsContext, name: str, created: str | None) -> Resource:
-    resource = ctx.resource("aws.s3.bucket", f"arn:{ctx.partition}:s3:::{name}", None, name=name, created=created)
-    location = ctx.read(resource, "location", lambda: ctx.client("s3").get_bucket_location(Bucket=name))
-    if location is None:  # every other read depends on the region; mark them all
-        resource.unreadable["*"] = resource.unreadable.pop("location")
+def _region(ctx: AwsContext, resource: Resource, listed: dict[str, Any]) -> str | None:
+    """The bucket's region: from ListBuckets (``BucketRegion``) when the endpoint reports it, else
+    from GetBucketLocation; None, with the whole resource marked unreadable, when that fails."""
+    if listed.get("BucketRegion"):
+        return listed["BucketRegion"]
+    try:
+        return bucket_region(ctx.client("s3").get_bucket_location(Bucket=listed["Name"]))
+    except Exception as exc:  # noqa: BLE001 - every other read depends on the region
+        resource.unreadable["*"] = ctx.reason(exc)
+        return None
+
+
+def _read_bucket(ctx: AwsContext, listed: dict[str, Any]) -> Resource:
+    name = listed["Name"]
+    resource = ctx.resource("aws.s3.bucket", f"arn:{ctx.partition}:s3:::{name}", None, name=name,
+                            created=iso(listed.get("CreationDate")))
+    resource.region = _region(ctx, resource, listed)
+    if resource.region is None:
         return resource
-    del resource.attributes["location"]
-    resource.region = bucket_region(location)
     s3 = ctx.client("s3", resource.region)
     ctx.read(resource, "encryption", lambda: _encryption(s3.get_bucket_encryption(Bucket=name)), NO_ENCRYPTION, [])
     ctx.read(resource, "public_access_block",
@@ -61,10 +74,21 @@ def _object_lock(answer: dict[str, Any]) -> dict[str, Any]:
             "days": retention.get("Days"), "years": retention.get("Years")}
 
 
-@aws_collector("aws.s3.bucket", service="s3", is_global=True)
+@aws_collector("aws.s3.bucket", service="s3", is_global=True, derived_from={"is_log_target": ("logging",)})
 def buckets(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
-    listed = ctx.paginate("s3", None, "list_buckets", "Buckets")
-    resources = ctx.map(lambda b: _read_bucket(ctx, b["Name"], iso(b.get("CreationDate"))), listed)
+    # Any parameter (here the largest page) makes ListBuckets report each bucket's region.
+    listed = ctx.paginate("s3", None, "list_buckets", "Buckets", PaginationConfig={"PageSize": LIST_PAGE})
+    resources = ctx.map(lambda b: _read_bucket(ctx, b), listed)
+    if ctx.wants("aws.s3.bucket", "is_log_target"):
+        _mark_log_targets(resources)
+    else:
+        for resource in resources:
+            ctx.skip_unwanted(resource, "is_log_target")
+    yield from resources
+
+
+def _mark_log_targets(resources: list[Resource]) -> None:
+    """``is_log_target``: another bucket delivers access logs to this one."""
     targets = {r.attributes["logging"]["target_bucket"] for r in resources
                if r.attributes.get("logging") and not {"*", "logging"} & set(r.unreadable)}
     unseen = {r.attributes["name"]: reason for r in resources
@@ -78,7 +102,6 @@ def buckets(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
         else:
             shown = ", ".join(f"{bucket} ({reason})" for bucket, reason in sorted(unseen.items())[:3])
             resource.unreadable["is_log_target"] = f"logging settings of {len(unseen)} bucket(s) unread: {shown}"
-    yield from resources
 
 
 @aws_collector("aws.s3.account_public_access_block", service="s3control", is_global=True)

@@ -8,7 +8,7 @@ from ...inventory import Inventory
 from ...model import CollectionError, Resource
 from .. import ProgressCallback, SourcePlan
 from .context import AwsContext, AwsOptions
-from .registry import AwsCollector, load_collectors
+from .registry import AwsCollector, Wanted, load_collectors, with_dependencies
 
 
 class AwsSource:
@@ -22,7 +22,10 @@ class AwsSource:
     def supported_types(self) -> set[str]:
         return set(load_collectors())
 
-    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None) -> Inventory:
+    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                attributes: Wanted | None = None) -> Inventory:
+        """Collect ``resource_types``; with ``attributes`` (type → the attributes its selected controls
+        read, None for all), per-resource calls for any other attribute are not made."""
         from ...clock import now_utc
 
         collectors = load_collectors()
@@ -30,6 +33,7 @@ class AwsSource:
         started = now_utc()
         ctx = self.context = AwsContext.connect(self.options)
         regions = ctx.scan_regions = ctx.regions()
+        ctx.wanted = with_dependencies(attributes or {}, collectors)
         inventory = Inventory(source="aws", collected_at=started, resource_types=wanted,
                               metadata=ctx.metadata(regions))
         jobs: list[tuple[AwsCollector, str | None]] = []

@@ -9,7 +9,7 @@ from ...clock import now_utc
 from ...errors import InputError
 from ...inventory import Inventory
 from ...model import CollectionError
-from .. import ProgressCallback, SourcePlan
+from .. import ProgressCallback, SourcePlan, Wanted
 from .files import HostContext
 from .registry import load_collectors
 
@@ -34,7 +34,8 @@ class HostSource:
     def supported_types(self) -> set[str]:
         return set(load_collectors())
 
-    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None) -> Inventory:
+    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                attributes: Wanted | None = None) -> Inventory:
         collectors = load_collectors()
         wanted = sorted(t for t in resource_types if t in collectors)
         inventory = Inventory(source="host", collected_at=now_utc(), resource_types=wanted,

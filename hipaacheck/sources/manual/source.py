@@ -13,7 +13,7 @@ from ...clock import now_utc
 from ...inventory import Inventory
 from ...model import Resource
 from ...security_rule import security_rule
-from .. import ProgressCallback, SourcePlan
+from .. import ProgressCallback, SourcePlan, Wanted
 
 
 class ManualSource:
@@ -26,7 +26,8 @@ class ManualSource:
         self.attestations = attestations
         self.active = list(active)
 
-    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None) -> Inventory:
+    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                attributes: Wanted | None = None) -> Inventory:
         return attestation_inventory(self.attestations, self.active, resource_types, now_utc())
 
     def evidence_files(self) -> dict[str, Path]:

@@ -5,7 +5,7 @@ from typing import Any, Mapping
 
 from ...errors import InputError
 from ...inventory import Inventory
-from .. import ProgressCallback, SourcePlan
+from .. import ProgressCallback, SourcePlan, Wanted
 
 
 class SnapshotSource:
@@ -15,7 +15,8 @@ class SnapshotSource:
         self.inventory = inventory
         self.family = inventory.source
 
-    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None) -> Inventory:
+    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                attributes: Wanted | None = None) -> Inventory:
         """The saved inventory as it is: what it lacks becomes ``error`` findings in the engine."""
         return self.inventory
 
