@@ -10,6 +10,7 @@ from __future__ import annotations
 import shutil
 import sys
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any, Callable
 
@@ -176,7 +177,7 @@ def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output
         if keep is None:
             fmt.write(results, sys.stdout.buffer)
         else:
-            copy = keep[fmt.filename] = spooled(lambda out: fmt.write(results, out))
+            copy = keep[fmt.filename] = spooled(partial(fmt.write, results))
             shutil.copyfileobj(copy, sys.stdout.buffer)
             copy.seek(0)
         sys.stdout.flush()

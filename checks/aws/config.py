@@ -20,7 +20,7 @@ def recording(resource: Resource, params: dict[str, Any]) -> Outcome:
     running = [n for n, s in statuses.items()
                if n in scope and s.get("recording") is True and s.get("last_status") != "FAILURE"]
     complete = [n for n in running if not params["require_all_resource_types"] or _records_everything(scope[n])]
-    evidence = {"statuses": statuses, "recorders": recorders}
+    evidence: dict[str, Any] = {"statuses": statuses, "recorders": recorders}
     if complete:
         return passed(f"recording: {', '.join(sorted(complete))}", **evidence)
     if running:

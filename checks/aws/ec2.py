@@ -40,8 +40,8 @@ def security_group_admin_ports(resource: Resource, params: dict[str, Any]) -> Ou
                               "from_port": rule.get("from_port"), "to_port": rule.get("to_port")})
     if exposures:
         opened = ", ".join(str(p) for p in sorted({p for e in exposures for p in e["ports"]}))
-        sources = ", ".join(sorted({s for e in exposures for s in e["sources"]}))
-        return failed(f"ports {opened} open to {sources}", exposures=exposures)
+        reached = ", ".join(sorted({s for e in exposures for s in e["sources"]}))
+        return failed(f"ports {opened} open to {reached}", exposures=exposures)
     return passed(f"no ingress from {', '.join(sorted(open_cidrs))} to ports {params['ports']}",
                   checked_ports=params["ports"])
 

@@ -76,9 +76,8 @@ def cluster_tls_enforced(resource: Resource, params: dict[str, Any]) -> Outcome:
 
 def _flag(resource: Resource, attribute: str, good: str, bad: str) -> Outcome:
     value = resource.get(attribute)
-    if value is True:
-        return passed(good, **{attribute: value})
-    return failed(bad, **{attribute: value})
+    evidence: dict[str, Any] = {attribute: value}
+    return passed(good, **evidence) if value is True else failed(bad, **evidence)
 
 
 @check("aws.rds.instance_storage_encrypted", resource_type="aws.rds.db_instance",

@@ -71,7 +71,8 @@ def add_logging_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("logging")
     group.add_argument("--log-level", choices=("debug", "info", "warning", "error"), default="warning",
                        help="log verbosity (default: warning); secrets are redacted from every log line")
-    group.add_argument("--log-file", type=Path, metavar="FILE", help="also write the full log to FILE (stderr keeps warnings only)")
+    group.add_argument("--log-file", type=Path, metavar="FILE",
+                       help="also write the full log to FILE (stderr keeps warnings only)")
 
 
 def add_evidence_options(parser: argparse.ArgumentParser) -> None:

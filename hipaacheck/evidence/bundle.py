@@ -163,7 +163,8 @@ def write_bundle(path: Path, contents: BundleContents, sign_key: Any | None = No
             for name in sorted(members):
                 info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
                 info.compress_type = zipfile.ZIP_DEFLATED
-                info._compresslevel = COMPRESS_LEVEL  # public as compress_level only from Python 3.13
+                # public as compress_level only from Python 3.13; streamed members need it on the info
+                info._compresslevel = COMPRESS_LEVEL  # type: ignore[attr-defined]
                 info.external_attr = 0o644 << 16
                 info.create_system = 3
                 source = members[name]

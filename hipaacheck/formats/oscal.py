@@ -104,5 +104,5 @@ class OscalFormat(OutputFormat):
 
 def _observations(views: list[ControlView], uuids: dict[str, list[str]], collected: str) -> Iterator[dict[str, Any]]:
     for view in views:
-        for finding, uuid in zip(view.findings, uuids[view.id]):
+        for finding, uuid in zip(view.findings, uuids[view.id], strict=True):
             yield _observation(finding, uuid, collected)

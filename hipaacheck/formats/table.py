@@ -38,7 +38,8 @@ class TableFormat(OutputFormat):
         widths = [max([len(header) + 2, *(len(row[i]) for row in rows)]) for i, header in enumerate(HEADERS)]
 
         def line(cells: tuple[str, ...]) -> bytes:
-            return (GAP.join(cell.ljust(width) for cell, width in zip(cells, widths)).rstrip() + "\n").encode("utf-8")
+            padded = GAP.join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True))
+            return (padded.rstrip() + "\n").encode("utf-8")
 
         out.write(line(HEADERS))
         out.write((GAP.join("-" * width for width in widths) + "\n").encode("utf-8"))

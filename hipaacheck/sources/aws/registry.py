@@ -60,17 +60,17 @@ def with_dependencies(wanted: Wanted, collectors: Registry[AwsCollector]) -> dic
 
     A type missing from ``wanted`` stays missing: all its attributes are read.
     """
-    result = dict(wanted)
+    result: dict[str, frozenset[str] | None] = dict(wanted)
     for rtype in wanted:
         collector = collectors.get(rtype)
         for other, names in (collector.uses if collector else _NONE).items():
             current = result.get(other)
             if current is not None:
                 result[other] = current | frozenset(names)
-    for rtype, names in result.items():
+    for rtype, wanted_names in result.items():
         collector = collectors.get(rtype)
-        if names is not None and collector is not None:
-            result[rtype] = _closure(names, collector.derived_from)
+        if wanted_names is not None and collector is not None:
+            result[rtype] = _closure(wanted_names, collector.derived_from)
     return result
 
 

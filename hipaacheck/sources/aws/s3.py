@@ -19,7 +19,7 @@ LIST_PAGE = 10000  # ListBuckets MaxBuckets limit
 def bucket_region(location: dict[str, Any]) -> str:
     """GetBucketLocation answers None for us-east-1 and 'EU' for the oldest eu-west-1 buckets."""
     constraint = location.get("LocationConstraint")
-    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint, constraint)
+    return {None: "us-east-1", "": "us-east-1", "EU": "eu-west-1"}.get(constraint) or str(constraint)
 
 
 def _encryption(answer: dict[str, Any]) -> list[dict[str, Any]]:
