@@ -1,8 +1,9 @@
 """Files from the shared reference folder (``../shared/reference``), never copied into the repo.
 
 A test asks for one with the ``reference_file`` fixture: ``reference_file("schemas/sarif-schema-2.1.0.json")``.
-A missing file skips the test, or fails it when ``CI`` is "true" (CI must validate); either way the
-terminal summary names each missing file and the tests that could not validate against it.
+A missing file skips the test, or fails it when ``CI`` is "true" and the reference folder is there (a file
+gone from it is a regression CI must not pass); a checkout with no reference folder beside it at all
+skips. Either way the terminal summary names each missing file and the tests that could not validate.
 ``HIPAACHECK_REFERENCE_DIR`` points the suite at another folder. Loaded as a plugin by conftest.py.
 """
 from __future__ import annotations
@@ -33,7 +34,7 @@ def reference_file(request: pytest.FixtureRequest) -> Callable[[str], Path]:
         if path.is_file():
             return path
         request.node.user_properties.append((MISSING, str(path)))
-        if os.environ.get("CI") == "true":
+        if os.environ.get("CI") == "true" and reference_dir().is_dir():
             pytest.fail(f"reference file missing: {path} (CI=true: a test that cannot validate fails)",
                         pytrace=False)
         pytest.skip(f"reference file missing: {path}")

@@ -1,4 +1,5 @@
-"""A missing shared reference file is never a silent skip: the summary names it, and CI=true fails the test."""
+"""A missing shared reference file is never a silent skip: the summary names it, and under CI=true a file
+missing from a reference folder that is there fails the test."""
 from __future__ import annotations
 
 from pathlib import Path
@@ -41,8 +42,16 @@ def test_missing_file_skips_and_the_summary_says_so(suite):
     result.stdout.fnmatch_lines(summary_lines(suite.path / "no-such-reference"))
 
 
+def test_missing_folder_skips_under_ci_and_the_summary_says_so(suite, monkeypatch):
+    monkeypatch.setenv("CI", "true")
+    result = suite.runpytest("-p", "shared_reference")
+    result.assert_outcomes(passed=1, skipped=1)
+    result.stdout.fnmatch_lines(summary_lines(suite.path / "no-such-reference"))
+
+
 def test_missing_file_fails_under_ci(suite, monkeypatch):
     monkeypatch.setenv("CI", "true")
+    suite.mkdir("no-such-reference")  # the folder is there, the file is not
     result = suite.runpytest("-p", "shared_reference")
     result.assert_outcomes(passed=1, failed=1)
     result.stdout.fnmatch_lines(["*reference file missing: *no-such-reference*CI=true*"])
