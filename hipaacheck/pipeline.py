@@ -80,9 +80,10 @@ def collect_source(source: Source, active: list[ActiveControl], progress: Progre
     """Collect what ``active`` needs from ``source``: its types and, for a source whose ``collect``
     takes ``attributes``, the attributes each type's controls read (the rest are not fetched)."""
     types = needed_types(active, source.family)
-    if "attributes" in inspect.signature(source.collect).parameters:
-        return source.collect(types, progress, attributes=needed_attributes(active, source.family))
-    return source.collect(types, progress)
+    collect: Callable[..., Inventory] = source.collect  # ``attributes=`` is not part of every source's
+    if "attributes" in inspect.signature(collect).parameters:
+        return collect(types, progress, attributes=needed_attributes(active, source.family))
+    return collect(types, progress)
 
 
 def plan_collection(source_spec: SourceSpec, catalog_spec: CatalogSpec
