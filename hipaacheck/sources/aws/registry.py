@@ -63,10 +63,10 @@ def with_dependencies(wanted: Wanted, collectors: Registry[AwsCollector]) -> dic
     result: dict[str, frozenset[str] | None] = dict(wanted)
     for rtype in wanted:
         collector = collectors.get(rtype)
-        for other, names in (collector.uses if collector else _NONE).items():
+        for other, copied in (collector.uses if collector else _NONE).items():
             current = result.get(other)
             if current is not None:
-                result[other] = current | frozenset(names)
+                result[other] = current | frozenset(copied)
     for rtype, wanted_names in result.items():
         collector = collectors.get(rtype)
         if wanted_names is not None and collector is not None:
