@@ -4,12 +4,13 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Iterable
 
 from .model import CollectionError, Resource
 from .validation import load_versioned_json
 
 INVENTORY_SCHEMA_VERSION = "1.0"
+WRITE_BATCH = 1000
 
 
 @dataclass
@@ -46,17 +47,21 @@ class Inventory:
         }
 
     def write(self, path: Path) -> None:
-        """Compact, sorted JSON, written resource by resource (never the whole document in memory)."""
         from .atomic import atomic_writer
 
+        with atomic_writer(path) as out:
+            self.write_to(out)
+
+    def write_to(self, out: BinaryIO) -> None:
+        """Compact, sorted JSON, written resource by resource (never the whole document in memory)."""
         self.sort()
         head = {k: v for k, v in self.to_dict(resources=False).items() if k != "resources"}
         encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False).encode
-        with atomic_writer(path) as out:
-            out.write(encode(head)[:-1].encode("utf-8") + b',"resources":[')
-            for index, resource in enumerate(self.resources):
-                out.write((b"," if index else b"") + encode(resource.to_dict()).encode("utf-8"))
-            out.write(b"]}\n")
+        out.write(encode(head)[:-1].encode("utf-8") + b',"resources":[')
+        for start in range(0, len(self.resources), WRITE_BATCH):  # one encoder call per batch, not per resource
+            batch = encode([r.to_dict() for r in self.resources[start:start + WRITE_BATCH]])[1:-1]
+            out.write((b"," if start else b"") + batch.encode("utf-8"))
+        out.write(b"]}\n")
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> "Inventory":

@@ -216,7 +216,7 @@ def scan_contents(results: Any, reports: dict[str, Source], inventory: Any | Non
     one, the results are rendered here. ``extra_files`` maps full archive names
     (``attestations/...``) to files.
     """
-    from ..formats.json import JsonFormat, Stream, write_json
+    from ..formats.json import JsonFormat
 
     contents = BundleContents()
     json_report = reports.get(JsonFormat.filename)
@@ -228,10 +228,8 @@ def scan_contents(results: Any, reports: dict[str, Source], inventory: Any | Non
             contents.alias(f"reports/{filename}", "results.json")
         else:
             contents.add(f"reports/{filename}", data)
-    if inventory is not None:
-        document = inventory.to_dict()
-        document["resources"] = Stream(document["resources"])
-        contents.add("inventory.json", spooled(lambda out: write_json(document, out, sort_keys=True)))
+    if inventory is not None:  # streamed as `collect` writes it: no second copy of every resource
+        contents.add("inventory.json", spooled(inventory.write_to))
     if plan is not None:
         selected = {a.id: {"severity": a.severity, "params": a.params,
                            "control_file": f"controls/{a.id}.yaml" if a.control.path else None}
