@@ -7,7 +7,7 @@ one silently replacing the other.
 """
 from __future__ import annotations
 
-from typing import Callable, Generic, Iterator, TypeVar
+from typing import Callable, Generic, Iterable, Iterator, TypeVar
 
 from .errors import InputError
 
@@ -66,6 +66,17 @@ class Registry(Generic[T]):
 
     def names(self) -> list[str]:
         return sorted(self._entries)
+
+
+def import_submodules(package: str, skip: Iterable[str]) -> None:
+    """Import every module of ``package`` but ``skip`` and ``_private`` ones, so their decorators register."""
+    import importlib
+    import pkgutil
+
+    skipped = set(skip)
+    for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
+        if module.name not in skipped and not module.name.startswith("_"):
+            importlib.import_module(f"{package}.{module.name}")
 
 
 def _identity(entry: object) -> tuple[object, object]:

@@ -1,7 +1,6 @@
 """Shared AWS plumbing: session, clients, retries, error description, per-run memo, call counting."""
 from __future__ import annotations
 
-import gc
 import os
 import threading
 import time
@@ -12,6 +11,7 @@ from typing import Any, Callable, Iterable, Mapping, TypeVar
 from urllib.parse import urlsplit
 
 from ...errors import InputError
+from ...memory import keep_long_lived, release_long_lived
 from ...model import Resource
 
 T = TypeVar("T")
@@ -238,7 +238,7 @@ class AwsContext:
                 if client is None:
                     client = self._clients[key] = self.session.client(
                         service, region_name=key[1], endpoint_url=self.options.endpoint_url, config=self.config)
-                    gc.freeze()
+                    keep_long_lived()
         return client
 
     def paginator(self, service: str, region: str | None, operation: str) -> Any:
@@ -277,7 +277,7 @@ class AwsContext:
         if self._readers is not None:
             self._readers.shutdown(wait=True)
             self._readers = None
-        gc.unfreeze()
+        release_long_lived()
 
     def memo(self, key: Any, compute: Callable[[], Any]) -> Any:
         """Compute a shared read once per run, even when several collectors ask at once.

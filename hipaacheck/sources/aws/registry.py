@@ -2,15 +2,13 @@
 attribute dependencies that narrowing a collection to the selected controls' reads must respect."""
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import Callable, Iterable, Mapping
 
 from ...model import Resource
 from .. import Wanted
-from ...registries import Registry, function_origin, same_function
+from ...registries import Registry, function_origin, import_submodules, same_function
 from .context import AwsContext
 
 AwsCollectorFunction = Callable[[AwsContext, "str | None"], Iterable[Resource]]
@@ -87,9 +85,6 @@ def _closure(names: frozenset[str], derived_from: Mapping[str, tuple[str, ...]])
 def load_collectors() -> Registry[AwsCollector]:
     """Import every collector module of this package once."""
     if not _LOADED:
-        package = __name__.rpartition(".")[0]
-        for module in pkgutil.iter_modules(importlib.import_module(package).__path__):
-            if module.name not in _NOT_COLLECTORS and not module.name.startswith("_"):
-                importlib.import_module(f"{package}.{module.name}")
+        import_submodules(__name__.rpartition(".")[0], _NOT_COLLECTORS)
         _LOADED.append(True)
     return AWS_COLLECTORS
