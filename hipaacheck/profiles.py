@@ -14,8 +14,9 @@ from typing import Any
 from .controls import Control, ControlCatalog, ControlEntry, check_params, effective_params, resolve_params
 from .errors import InputError
 from .registry import get_check
-from .validation import validate_document
-from .yamlio import line_of, load_yaml
+from .validation import validate_shipped
+from .yamlio import line_of
+from .content_cache import load_shipped_yaml
 
 
 @dataclass
@@ -79,10 +80,10 @@ def list_profiles() -> list[Profile]:
 
 def load_profile(name_or_path: str, _stack: tuple[str, ...] = ()) -> Profile:
     path = find_profile(name_or_path)
-    data = load_yaml(path)
+    data = load_shipped_yaml(path)
     if data is None:
         raise InputError(str(path), "empty profile")
-    validate_document(data, "profile", path)
+    validate_shipped(data, "profile", path)
     if data["id"] in _stack:
         cycle = " -> ".join((*_stack, data["id"]))
         raise InputError(f"{path}:{line_of(data, ['extends'])}", f"$.extends: profile extends itself ({cycle})")

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-
-import yaml
+from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -49,11 +48,18 @@ def normalize(citation: str) -> str:
     return text
 
 
+def _parse_catalog(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text("utf-8"), Loader=loader)  # noqa: S506 - safe loader
+
+
 @lru_cache(maxsize=1)
 def security_rule() -> SecurityRule:
-    text = resources.files("hipaacheck").joinpath("data").joinpath("hipaa_security_rule.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    doc = yaml.load(text, Loader=loader)  # noqa: S506 - safe loader
+    from .content_cache import load_shipped
+
+    doc = load_shipped(Path(__file__).resolve().parent / "data" / "hipaa_security_rule.yaml", _parse_catalog)
     paragraphs = []
     by_name: dict[str, Paragraph] = {}
     for entry in doc["entries"]:
