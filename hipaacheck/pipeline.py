@@ -25,7 +25,7 @@ from .posture import PostureInputs
 from .profiles import ActiveControl, Profile, load_profile, select_controls
 from .registry import get_check, load_all
 from .request import CatalogSpec, ScanRequest
-from .results import Results, exit_code
+from .results import Results, record_verdict
 from .sources import Source, SourcePlan, SourceSpec, auxiliary_for, build_source, default_profile_for
 
 Progress = Callable[[str], None]
@@ -153,7 +153,9 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Re
 
     results.extra["coverage"] = coverage_rows(plan.active, results.findings)
     results.context = ScanContext(plan, inventory)
-    return results, exit_code(results.findings, request.gate.fail_on, request.gate.fail_on_new_only)
+    gate = request.gate
+    verdict = record_verdict(results, gate.fail_on, gate.soft_fail, gate.fail_on_new_only)
+    return results, verdict.exit_code
 
 
 def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output_dir: Path | None,

@@ -35,8 +35,6 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
     add_format_option(group)
     group.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
-    group.add_argument("--fail-on", choices=SEVERITIES, default="low",
-                       help="lowest severity whose failure exits 1 (default: low)")
     group.add_argument("--quiet", "-q", action="store_true", help="print nothing but results")
 
 
@@ -58,13 +56,22 @@ def add_posture_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--waivers", type=Path, metavar="FILE", help="YAML waivers: accepted failures with expiry")
     group.add_argument("--baseline", type=Path, metavar="RESULTS.json",
                        help="earlier results JSON: mark findings new/unchanged/resolved")
-    group.add_argument("--fail-on-new-only", action="store_true",
-                       help="exit 1 only for failures the baseline did not have (needs --baseline)")
-    group.add_argument("--soft-fail", action="store_true",
-                       help="exit 0 even with failures or errors (still reported); bad input still exits 2")
+    add_gate_options(group)
     group.add_argument("--history", type=Path, metavar="DB", help="append this run to an SQLite history database")
     group.add_argument("--config", type=Path, metavar="FILE",
                        help="YAML file of scan options (default: .hipaacheck.yaml in this folder if present)")
+
+
+def add_gate_options(group: argparse.ArgumentParser | argparse._ArgumentGroup, recorded: bool = False) -> None:
+    """``--fail-on``, ``--fail-on-new-only``, ``--soft-fail``: the gate the exit code expresses. With
+    ``recorded`` (``report``), an option not given leaves the gate recorded in the results as it was."""
+    default = "the gate recorded in the results" if recorded else None
+    group.add_argument("--fail-on", choices=SEVERITIES, default=None if recorded else "low",
+                       help=f"lowest severity whose failure exits 1 (default: {default or 'low'})")
+    group.add_argument("--fail-on-new-only", action="store_true", default=None if recorded else False,
+                       help="exit 1 only for failures the baseline did not have (needs --baseline)")
+    group.add_argument("--soft-fail", action="store_true", default=None if recorded else False,
+                       help="exit 0 even with failures or errors (still reported); bad input still exits 2")
 
 
 def add_logging_options(parser: argparse.ArgumentParser) -> None:
