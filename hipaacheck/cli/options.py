@@ -15,7 +15,8 @@ def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True
     group = parser.add_argument_group("source")
     if with_source:
         choices = [name for name, info in registry.items() if not info.auxiliary]
-        group.add_argument("--source", choices=choices, default="host", help="what to scan (default: host)")
+        group.add_argument("--source", choices=choices,
+                           help="what to scan (default: the source whose options are given, else host)")
     for _, info in registry.items():
         if info.auxiliary or not (with_source or info.collectable):  # `collect host|aws` offers no --inventory
             continue

@@ -31,9 +31,12 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import run_scan, write_outputs
     from ..progress import make_progress
     from ..results import verdict_of
-    from .request import scan_request
+    from .request import scan_request, scan_source
 
-    request = scan_request(args)
+    source, note = scan_source(args)
+    if note and not args.quiet:
+        sys.stderr.write(f"hipaacheck: {note}\n")
+    request = scan_request(args, source)
     sign_key = load_sign_key(request.output)
     progress = make_progress(args.quiet)
     try:
