@@ -25,6 +25,7 @@ from .posture import PostureInputs
 from .profiles import ActiveControl, Profile, load_profile, select_controls
 from .registry import get_check, load_all
 from .request import CatalogSpec, ScanRequest
+from .selection import narrow
 from .results import Results, record_verdict
 from .sources import Source, SourcePlan, SourceSpec, auxiliary_for, build_source, default_profile_for
 
@@ -56,7 +57,8 @@ def load_catalog(spec: CatalogSpec, profile_name: str) -> tuple[Profile, Control
     load_all(spec.checks_dirs)
     catalog = builtin_controls(spec.controls_dirs)
     profile = load_profile(profile_name)
-    return profile, catalog, select_controls(profile, catalog)
+    active = narrow(spec.selection, select_controls(profile, catalog), lambda a: (a.control, a.severity))
+    return profile, catalog, active
 
 
 def needed_types(active: list[ActiveControl], family: str) -> set[str]:

@@ -30,6 +30,23 @@ def add_catalog_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--profile", help="profile name or YAML path (default: hipaa-host, or hipaa-aws for --source aws)")
     group.add_argument("--checks-dir", type=Path, action="append", default=[], help="load extra checks from DIR")
     group.add_argument("--controls-dir", type=Path, action="append", default=[], help="load extra controls from DIR")
+    add_selection_options(parser)
+
+
+def comma_list(value: str) -> tuple[str, ...]:
+    """``a,b, c`` → ``("a", "b", "c")``; a list option from the command line, environment or config file."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def add_selection_options(parser: argparse.ArgumentParser) -> None:
+    """Filters that narrow the profile's selection for one run (``hipaacheck.selection``)."""
+    group = parser.add_argument_group("selection (narrows the profile's controls for this run)")
+    group.add_argument("--controls", type=comma_list, metavar="GLOB,...", help="only controls whose id matches")
+    group.add_argument("--skip-controls", type=comma_list, metavar="GLOB,...", help="not controls whose id matches")
+    group.add_argument("--min-severity", choices=SEVERITIES, help="only controls of this severity or above")
+    group.add_argument("--services", type=comma_list, metavar="NAME,...",
+                       help="only controls on these services (s3,iam,... or sshd,pam,...: the resource type's second part)")
+    group.add_argument("--tags", type=comma_list, metavar="TAG,...", help="only controls with one of these tags")
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:

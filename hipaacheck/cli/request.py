@@ -7,6 +7,7 @@ from typing import Any, Mapping, Sequence
 
 from ..errors import InputError
 from ..request import CatalogSpec, Gate, OutputSpec, PostureSpec, ScanRequest
+from ..selection import Selection
 from ..sources import SourceSpec, sources
 
 ALWAYS_SECRET_FLAGS = ("--sign-key",)
@@ -43,10 +44,19 @@ def redact_command(argv: Sequence[str]) -> list[str]:
     return out
 
 
+def selection(args: argparse.Namespace) -> Selection:
+    """The command line's filters on the profile's selection (see :func:`.options.add_selection_options`)."""
+    return Selection(controls=getattr(args, "controls", None) or (),
+                     skip_controls=getattr(args, "skip_controls", None) or (),
+                     min_severity=getattr(args, "min_severity", None),
+                     services=getattr(args, "services", None) or (), tags=getattr(args, "tags", None) or ())
+
+
 def catalog_spec(args: argparse.Namespace) -> CatalogSpec:
     return CatalogSpec(profile=getattr(args, "profile", None),
                        checks_dirs=tuple(Path(p) for p in getattr(args, "checks_dir", None) or ()),
-                       controls_dirs=tuple(Path(p) for p in getattr(args, "controls_dir", None) or ()))
+                       controls_dirs=tuple(Path(p) for p in getattr(args, "controls_dir", None) or ()),
+                       selection=selection(args))
 
 
 def source_spec(args: argparse.Namespace, name: str | None = None) -> SourceSpec:
