@@ -25,7 +25,8 @@ from .posture import PostureInputs
 from .profiles import ActiveControl, Profile, load_profile, select_controls
 from .registry import get_check, load_all
 from .request import CatalogSpec, ScanRequest
-from .results import Results, exit_code
+from .selection import narrow
+from .results import Results, record_verdict
 from .sources import Source, SourcePlan, SourceSpec, auxiliary_for, build_source, default_profile_for
 
 Progress = Callable[[str], None]
@@ -56,7 +57,8 @@ def load_catalog(spec: CatalogSpec, profile_name: str) -> tuple[Profile, Control
     load_all(spec.checks_dirs)
     catalog = builtin_controls(spec.controls_dirs)
     profile = load_profile(profile_name)
-    return profile, catalog, select_controls(profile, catalog)
+    active = narrow(spec.selection, select_controls(profile, catalog), lambda a: (a.control, a.severity))
+    return profile, catalog, active
 
 
 def needed_types(active: list[ActiveControl], family: str) -> set[str]:
@@ -153,7 +155,9 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Re
 
     results.extra["coverage"] = coverage_rows(plan.active, results.findings)
     results.context = ScanContext(plan, inventory)
-    return results, exit_code(results.findings, request.gate.fail_on, request.gate.fail_on_new_only)
+    gate = request.gate
+    verdict = record_verdict(results, gate.fail_on, gate.soft_fail, gate.fail_on_new_only)
+    return results, verdict.exit_code
 
 
 def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output_dir: Path | None,
