@@ -17,12 +17,16 @@ def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True
         choices = [name for name, info in registry.items() if not info.auxiliary]
         group.add_argument("--source", choices=choices,
                            help="what to scan (default: the source whose options are given, else host)")
+    declared: dict[str, list] = {}  # flag -> the options declaring it: one flag serves several sources
     for _, info in registry.items():
         if info.auxiliary or not (with_source or info.collectable):  # `collect host|aws` offers no --inventory
             continue
         for option in info.options:
-            group.add_argument(option.flag, type=option.type, default=option.default, metavar=option.metavar,
-                               help=option.help)
+            declared.setdefault(option.flag, []).append(option)
+    for flag, options in declared.items():
+        first = options[0]
+        group.add_argument(flag, type=first.type, default=first.default, metavar=first.metavar,
+                           help="; ".join(option.help for option in options))
 
 
 def add_catalog_options(parser: argparse.ArgumentParser) -> None:

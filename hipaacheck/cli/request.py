@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from collections import Counter
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
@@ -69,12 +70,16 @@ def auxiliary_specs(args: argparse.Namespace) -> tuple[SourceSpec, ...]:
 
 
 def given_source_options(values: Mapping[str, Any], exempt: frozenset[str] = frozenset()) -> dict[str, list[str]]:
-    """Main source name → the flags of its options given a value other than their default."""
+    """Main source name → the flags of its options given a value other than their default. A flag several
+    sources declare (``--deadline``) belongs to none of them: it neither implies nor excludes a source."""
+    main = {name: info for name, info in sources().items() if not info.auxiliary}
+    declared = Counter(option.flag for info in main.values() for option in info.options)
     given: dict[str, list[str]] = {}
-    for name, info in sources().items():
-        if info.auxiliary or name in exempt:
+    for name, info in main.items():
+        if name in exempt:
             continue
-        flags = [o.flag for o in info.options if values.get(o.dest, o.default) not in (None, o.default)]
+        flags = [o.flag for o in info.options
+                 if declared[o.flag] == 1 and values.get(o.dest, o.default) not in (None, o.default)]
         if flags:
             given[name] = flags
     return given
