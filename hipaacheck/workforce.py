@@ -104,7 +104,7 @@ def _csv_document(path: Path, text: str) -> LineDict:
                                                           f"{len(columns)} columns")
         row = LineDict()
         row.line, row.key_lines = reader.line_num, {}
-        for column, cell in zip(columns, cells):
+        for column, cell in zip(columns, cells, strict=False):  # short rows: cells left out are empty
             value = cell.strip()
             if value:
                 row[column] = [a for a in ACCOUNT_SEPARATORS.split(value) if a] if column == "accounts" else value
