@@ -61,14 +61,25 @@ def load_catalog(spec: CatalogSpec, profile_name: str) -> tuple[Profile, Control
     return profile, catalog, active
 
 
+def joined(active: list[ActiveControl]) -> dict[str, frozenset[str]]:
+    """Resource type → attributes that the auxiliary sources of the selected controls join with."""
+    needs: dict[str, frozenset[str]] = {}
+    for info in auxiliary_for({source_family(a.control.resource_type) for a in active}):
+        for rtype, attributes in info.joins.items():
+            needs[rtype] = needs.get(rtype, frozenset()) | frozenset(attributes)
+    return needs
+
+
 def needed_types(active: list[ActiveControl], family: str) -> set[str]:
-    return {a.control.resource_type for a in active if source_family(a.control.resource_type) == family}
+    types = {a.control.resource_type for a in active if source_family(a.control.resource_type) == family}
+    return types | {rtype for rtype in joined(active) if source_family(rtype) == family}
 
 
 def needed_attributes(active: list[ActiveControl], family: str) -> dict[str, frozenset[str] | None]:
-    """Resource type → the top-level attributes its selected controls read; None when one of them
-    may read anything (its check declares no ``reads``)."""
-    needed: dict[str, frozenset[str] | None] = {}
+    """Resource type → the top-level attributes its selected controls (and joining auxiliary sources)
+    read; None when one of them may read anything (its check declares no ``reads``)."""
+    needed: dict[str, frozenset[str] | None] = {
+        rtype: attributes for rtype, attributes in joined(active).items() if source_family(rtype) == family}
     for control in active:
         rtype = control.control.resource_type
         if source_family(rtype) != family:
@@ -115,7 +126,12 @@ def plan_scan(request: ScanRequest) -> Plan:
 def collect_all(plan: Plan, progress: Progress | None = None) -> tuple[Inventory, Inventory]:
     """(what the main source collected, that plus every auxiliary inventory) for evaluation."""
     inventory = collect_source(plan.source, plan.active, progress)
-    extra = [collect_source(aux, plan.active, progress) for aux in plan.auxiliary]
+    extra = []
+    for aux in plan.auxiliary:
+        join = getattr(aux, "join", None)
+        if join is not None:  # a roster joins with the accounts the main source found
+            join(inventory)
+        extra.append(collect_source(aux, plan.active, progress))
     return inventory, merge([inventory, *extra]) if extra else inventory
 
 

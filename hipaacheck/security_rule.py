@@ -1,4 +1,8 @@
-"""The 68 paragraphs of the HIPAA Security Rule (45 CFR 164.308-164.316), shipped as data."""
+"""The 68 paragraphs of the HIPAA Security Rule (45 CFR 164.308-164.316), shipped as data.
+
+The same file lists related rules outside the Security Rule (the Breach Notification Rule, 164.404-164.410)
+that controls may cite beside it: they resolve as citations but are not among the 68 paragraphs.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -11,7 +15,7 @@ from typing import Any
 class Paragraph:
     citation: str
     title: str
-    kind: str  # "standard" | "implementation_specification"
+    kind: str  # "standard" | "implementation_specification" | "related_rule"
     parent: str | None
     designation: str  # "required" | "addressable" | "n/a"
     safeguard: str
@@ -26,8 +30,9 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class SecurityRule:
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: tuple[Paragraph, ...]  # the 68: what iterating and len() give
     _by_name: dict[str, Paragraph]
+    related: tuple[Paragraph, ...] = ()  # cited beside them, never counted as Security Rule coverage
 
     def resolve(self, citation: str) -> Paragraph | None:
         """Return the canonical paragraph for a citation or one of its aliases."""
@@ -60,9 +65,15 @@ def security_rule() -> SecurityRule:
     from .content_cache import load_shipped
 
     doc = load_shipped(Path(__file__).resolve().parent / "data" / "hipaa_security_rule.yaml", _parse_catalog)
-    paragraphs = []
     by_name: dict[str, Paragraph] = {}
-    for entry in doc["entries"]:
+    paragraphs = _paragraphs(doc["entries"], by_name)
+    related = _paragraphs(doc.get("related_rules") or [], by_name)
+    return SecurityRule(tuple(paragraphs), by_name, tuple(related))
+
+
+def _paragraphs(entries: list[dict], by_name: dict[str, Paragraph]) -> list[Paragraph]:
+    paragraphs = []
+    for entry in entries:
         para = Paragraph(
             citation=entry["citation"],
             title=entry["title"],
@@ -77,4 +88,4 @@ def security_rule() -> SecurityRule:
         paragraphs.append(para)
         for name in (para.citation, *para.aliases):
             by_name.setdefault(normalize(name), para)
-    return SecurityRule(tuple(paragraphs), by_name)
+    return paragraphs
