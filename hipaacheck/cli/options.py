@@ -16,12 +16,19 @@ def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True
     if with_source:
         choices = [name for name, info in registry.items() if not info.auxiliary]
         group.add_argument("--source", choices=choices, default="host", help="what to scan (default: host)")
+    seen: set[str] = set()  # sources may share an option (--deadline): declared once, read by each
     for _, info in registry.items():
         if info.auxiliary or not (with_source or info.collectable):  # `collect host|aws` offers no --inventory
             continue
         for option in info.options:
+            if option.flag in seen:
+                continue
+            seen.add(option.flag)
+            if option.action == "store_true":
+                group.add_argument(option.flag, action="store_true", help=option.help)
+                continue
             group.add_argument(option.flag, type=option.type, default=option.default, metavar=option.metavar,
-                               help=option.help)
+                               help=option.help, action=option.action or "store")
 
 
 def add_catalog_options(parser: argparse.ArgumentParser) -> None:
