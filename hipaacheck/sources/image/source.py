@@ -77,8 +77,8 @@ class ImageSource:
             try:
                 _apply_all(image, LayerApplier(tree, budget))
             except (ImageTooLarge, DigestMismatch, InputError, OSError, EOFError, ValueError) as exc:
-                reason = f"layers could not be applied: {exc}"
-                return Target("image", image.digest, image.name, TargetStatus.ERROR, reason, details), None
+                return Target("image", image.digest, image.name, TargetStatus.ERROR,
+                              f"layers could not be applied: {exc}", details), None
             inventory = collect_staged(tree, resource_types, {"image": image.name, "digest": image.digest})
         details = MappingProxyType({**details, "refused_entries": budget.refused})
         status, reason = status_of(inventory)
