@@ -15,7 +15,7 @@ from .profiles import ActiveControl
 from .registry import get_check
 
 
-def _finding(active: ActiveControl, resource: dict[str, Any], outcome: Outcome) -> Finding:
+def make_finding(active: ActiveControl, resource: dict[str, Any], outcome: Outcome) -> Finding:
     """A finding shares its resource's reference and its control's citations (never mutated), so
     100k findings do not carry 100k copies of either."""
     control = active.control
@@ -73,11 +73,11 @@ def _evaluate(active_controls: Iterable[ActiveControl], inventory: Inventory) ->
         family = source_family(rtype)
         placeholder = {"type": rtype, "id": "*"}
         if family != inventory.source and rtype not in collected:  # auxiliary sources add their types
-            findings.append(_finding(active, placeholder, Outcome(
+            findings.append(make_finding(active, placeholder, Outcome(
                 "skip", f"applies to {family} resources; this scan's source is {inventory.source}")))
             continue
         if rtype not in collected:
-            findings.append(_finding(active, placeholder, Outcome(
+            findings.append(make_finding(active, placeholder, Outcome(
                 "error", f"the inventory holds no {rtype} data (not collected)")))
             continue
         for error in errors_by_type.get(rtype, []):
@@ -86,15 +86,20 @@ def _evaluate(active_controls: Iterable[ActiveControl], inventory: Inventory) ->
                 ref["region"] = error.region
             reason = " ".join(p for p in (error.operation, error.code) if p)
             message = f"could not collect {rtype}: {reason + ': ' if reason else ''}{error.message}"
-            findings.append(_finding(active, ref, Outcome("error", message, {"code": error.code} if error.code else {})))
+            findings.append(make_finding(active, ref, Outcome("error", message, {"code": error.code} if error.code else {})))
         resources = by_type.get(rtype, [])
         if not resources and not errors_by_type.get(rtype):
-            findings.append(_finding(active, placeholder, Outcome("skip", f"no {rtype} resources found")))
+            findings.append(make_finding(active, placeholder, Outcome("skip", f"no {rtype} resources found")))
         for resource in resources:
             ref = resource.ref()
             for outcome in run_check(active, resource):
                 if outcome.location is None and resource.type.startswith("host.") and resource.id.startswith("/"):
                     outcome.location = Location(path=resource.id)
-                findings.append(_finding(active, ref, outcome))
-    findings.sort(key=lambda f: (*f.sort_key, f.resource.get("item") or "", f.message))
+                findings.append(make_finding(active, ref, outcome))
+    findings.sort(key=finding_order)
     return findings
+
+
+def finding_order(finding: Finding) -> tuple[str, ...]:
+    """The order of findings in results: control, resource, item, message."""
+    return (*finding.sort_key, finding.resource.get("item") or "", finding.message)

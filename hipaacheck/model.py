@@ -229,6 +229,7 @@ class Finding:
     title: str = ""
     location: Location | None = None
     extra: dict[str, Any] = field(default_factory=dict)  # waiver, drift, attestation...
+    target: str | None = None  # the Target.key it belongs to (hipaacheck.targets); not part of identity
 
     @property
     def identity(self) -> str:
@@ -251,6 +252,7 @@ class Finding:
             "status": self.status,
             "severity": self.severity,
             "resource": dict(self.resource),
+            **({"target": self.target} if self.target is not None else {}),
             "citations": list(self.citations),
             "message": self.message,
             "evidence": self.evidence,
@@ -263,7 +265,7 @@ class Finding:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Finding":
         known = {"control_id", "check_id", "title", "status", "severity", "resource", "citations",
-                 "message", "evidence", "location"}
+                 "message", "evidence", "location", "target"}
         loc = data.get("location")
         return cls(
             control_id=data["control_id"],
@@ -277,6 +279,7 @@ class Finding:
             title=data.get("title", ""),
             location=Location(**loc) if loc else None,
             extra={k: v for k, v in data.items() if k not in known},
+            target=data.get("target"),
         )
 
 

@@ -27,6 +27,7 @@ from .registry import get_check, load_all
 from .request import CatalogSpec, ScanRequest
 from .results import Results, exit_code
 from .sources import Source, SourcePlan, SourceSpec, auxiliary_for, build_source, default_profile_for
+from .targets import stamp_findings, target_of
 
 Progress = Callable[[str], None]
 
@@ -46,10 +47,12 @@ class Plan:
 
 @dataclass
 class ScanContext:
-    """What a scan used (plan, inventory as collected): for the evidence bundle, never serialised."""
+    """What a scan used (plan, inventory as collected): for the evidence bundle, never serialised.
+    A several-target scan holds no inventory but each target's, spooled (bundle member -> file)."""
 
     plan: Plan
-    inventory: Inventory
+    inventory: Inventory | None
+    inventories: dict[str, Any] = field(default_factory=dict)
 
 
 def load_catalog(spec: CatalogSpec, profile_name: str) -> tuple[Profile, ControlCatalog, list[ActiveControl]]:
@@ -139,21 +142,41 @@ def build_results(plan: Plan, inventory: Inventory, findings: list[Finding], sta
 def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Results, int]:
     started_at = now_utc()
     plan = plan_scan(request)
-    inventory, full = collect_all(plan, progress)
-    keep_long_lived()
-    from .engine import evaluate
+    if hasattr(plan.source, "collect_targets"):
+        results, full = scan_several(plan, progress, started_at)
+    else:
+        inventory, full = collect_all(plan, progress)
+        keep_long_lived()
+        from .engine import evaluate
 
-    findings = evaluate(plan.active, full)
-    keep_long_lived()
-    results = build_results(plan, inventory, findings, started_at)
+        findings = evaluate(plan.active, full)
+        keep_long_lived()
+        results = build_results(plan, inventory, findings, started_at)
+        results.targets = [target_of(plan.source.family, inventory.metadata, inventory)]
+        stamp_findings(results.findings, results.targets[0], plan.source.family, slot=False)
+        results.context = ScanContext(plan, inventory)
     from . import posture
 
     posture.apply(results, plan.posture, full)
     from .coverage import coverage_rows
 
     results.extra["coverage"] = coverage_rows(plan.active, results.findings)
-    results.context = ScanContext(plan, inventory)
     return results, exit_code(results.findings, request.gate.fail_on, request.gate.fail_on_new_only)
+
+
+def scan_several(plan: Plan, progress: Progress | None, started_at: str) -> tuple[Results, Inventory]:
+    """A source of several targets: results listing them, and what waivers need of the inventories."""
+    from .multiscan import scan_targets
+
+    scan = scan_targets(plan, progress)
+    metadata = {**(getattr(plan.source, "run_target", None) or {}), "targets": len(scan.targets)}
+    header = Inventory(source=plan.source.family, collected_at=scan.collected_at, resource_types=[],
+                       metadata=metadata, resources=scan.tagged)
+    results = build_results(plan, header, scan.findings, started_at)
+    results.targets = scan.targets
+    results.context = ScanContext(plan, None, scan.inventories)
+    extra = scan.extra_inventory
+    return results, merge([header, extra]) if extra is not None else header
 
 
 def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output_dir: Path | None,
@@ -208,4 +231,6 @@ def write_evidence_bundle(path: Path, results: Results, reports: dict[str, Any],
     with gc_paused():  # the inventory document is 100k small dicts at scale, none in a cycle
         contents = scan_contents(results, reports, context.inventory if context else None,
                                  context.plan if context else None, extra_files)
+        for name, spool in (context.inventories if context else {}).items():
+            contents.add(name, spool)
     write_bundle(path, contents, sign_key)

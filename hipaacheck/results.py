@@ -8,11 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .model import SEVERITIES, SEVERITY_RANK, Finding, Status, count_by_status
+from .targets import Target, counts_by_target, target_of
 
 if TYPE_CHECKING:
     from .pipeline import ScanContext
 
-RESULTS_SCHEMA_VERSION = "1.0"
+RESULTS_SCHEMA_VERSION = "1.1"  # 1.1: targets, finding target, summary by_target
 
 # The verdict line's count order: what blocks, what is incomplete, then the rest as the contract lists them.
 VERDICT_ORDER = (Status.FAIL, Status.ERROR, *(s for s in Status if s not in (Status.FAIL, Status.ERROR)))
@@ -29,6 +30,7 @@ class Results:
     run: dict[str, Any]  # started_at, finished_at, source, target, profile, command...
     controls: dict[str, dict[str, Any]] = field(default_factory=dict)  # control metadata for reports
     extra: dict[str, Any] = field(default_factory=dict)  # stale waivers, drift summary, coverage...
+    targets: list[Target] = field(default_factory=list)  # accounts, hosts, images scanned (hipaacheck.targets)
     # What produced these results (plan, inventory) for the evidence bundle; never serialised.
     context: ScanContext | None = field(default=None, repr=False, compare=False)
 
@@ -45,6 +47,7 @@ class Results:
             "controls": len({f.control_id for f in self.findings}),
             "resources": len({(f.resource.get("type"), f.resource.get("id")) for f in self.findings
                               if f.resource.get("id") != "*"}),
+            "by_target": counts_by_target(self.findings, self.targets),
         }
 
     def to_dict(self) -> dict[str, Any]:
@@ -57,6 +60,7 @@ class Results:
             "tool": tool_info(),
             "run": self.run,
             "summary": self.summary(),
+            "targets": [t.to_dict() for t in self.targets],
             "controls": self.controls,
             "findings": findings,
         }
@@ -80,13 +84,27 @@ class Results:
 
     @classmethod
     def _build(cls, data: dict[str, Any], findings: list[Finding]) -> "Results":
-        known = {"schema_version", "tool", "run", "summary", "controls", "findings"}
+        known = {"schema_version", "tool", "run", "summary", "controls", "findings", "targets"}
+        run = dict(data.get("run") or {})
+        if "targets" in data:
+            targets = [Target.from_dict(t) for t in data["targets"]]
+        else:  # schema 1.0: the one target its run names
+            targets = [target_of(_family(run), run["target"])] if run.get("target") else []
         return cls(
             findings=findings,
-            run=dict(data.get("run") or {}),
+            run=run,
             controls=dict(data.get("controls") or {}),
             extra={k: v for k, v in data.items() if k not in known},
+            targets=targets,
         )
+
+
+def _family(run: dict[str, Any]) -> str:
+    """A 1.0 document's source family: its run's source; for a snapshot, what its target names."""
+    source = str(run.get("source") or "")
+    if source != "snapshot":
+        return source
+    return "aws" if "account" in (run.get("target") or {}) else "host"
 
 
 def _consume(raw: list[Any]) -> list[Finding]:

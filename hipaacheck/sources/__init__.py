@@ -11,7 +11,7 @@ from __future__ import annotations
 import importlib
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, Callable, Mapping, Protocol, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterator, Mapping, Protocol, Sequence
 
 from ..model import source_family
 from ..registries import Registry
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from ..controls import ControlCatalog
     from ..inventory import Inventory
     from ..profiles import ActiveControl
+    from ..targets import Target
 
 ProgressCallback = Callable[[str], None]
 Wanted = Mapping[str, "frozenset[str] | None"]  # resource type -> attributes the selected controls read
@@ -27,7 +28,7 @@ Wanted = Mapping[str, "frozenset[str] | None"]  # resource type -> attributes th
 # Adding a source: a folder below this package, and its name here.
 SOURCE_PACKAGES = ("host", "aws", "snapshot", "manual", "ssh", "image")
 
-__all__ = ["SOURCES", "Source", "SourceInfo", "SourceOption", "SourcePlan", "SourceSpec", "build_source",
+__all__ = ["SOURCES", "MultiTargetSource", "Source", "SourceInfo", "SourceOption", "SourcePlan", "SourceSpec", "build_source",
            "Wanted", "source_family", "sources"]
 
 
@@ -42,6 +43,17 @@ class Source(Protocol):
         """Collect only ``resource_types`` (those it supports) into an inventory. ``attributes`` says, per
         type, which attributes the selected controls read (None for a type: any); a source that fetches
         attributes one by one may skip the others, marking them unreadable ("not collected")."""
+
+
+class MultiTargetSource(Source, Protocol):
+    """A source covering several targets (accounts, SSH hosts, images): it has ``collect_targets`` too,
+    and the pipeline calls that instead of ``collect`` (see :mod:`hipaacheck.targets`)."""
+
+    def collect_targets(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                        attributes: Wanted | None = None) -> Iterator[tuple[Target, Inventory | None]]:
+        """Yield each target with its inventory, one at a time: the pipeline evaluates a target's inventory
+        and lets it go before asking for the next. ``None`` = the target failed whole (status ``error``,
+        ``reason`` set): the pipeline reports one ``error`` per selected control of the source's family."""
 
 
 @dataclass(frozen=True)
