@@ -128,3 +128,26 @@ def test_a_malformed_archive_is_bad_input_naming_it(tmp_path, setup, problem):
     setup(tmp_path / "image")
     with pytest.raises(InputError, match=problem):
         ImageSource([tmp_path / "image"])
+
+
+def test_scanning_images_gives_one_target_each_and_the_findings_of_a_root_scan(cli, tmp_path):
+    oci_layout(tmp_path / "oci", ImageSpec([(tree_layer(COMPLIANT), True)], tag="app:1"))
+    docker_save(tmp_path / "old.tar", ImageSpec([(tree_layer(COMPLIANT), False), (WHITEOUT, True)], tag="app:0"))
+    images = cli("scan", "--source", "image", "--image", tmp_path / "oci", "--image", tmp_path / "old.tar",
+                 "--format", "json")
+    local = cli("scan", "--root", COMPLIANT, "--format", "json")
+    assert images.code == 1, images.err
+    targets = images.json()["targets"]
+    assert sorted((t["kind"], t["name"], t["status"]) for t in targets) == [("image", "app:0", "scanned"),
+                                                                            ("image", "app:1", "scanned")]
+    keys = {t["name"]: f"image:{t['id']}" for t in targets}
+
+    def findings(key: str | None) -> list[tuple]:
+        return sorted((f["control_id"], f["resource"]["id"], f.get("resource", {}).get("item"), f["status"],
+                       f["message"]) for f in (images if key else local).json()["findings"]
+                      if key is None or f["target"] == key)
+
+    assert findings(keys["app:1"]) == findings(None)
+    old = dict(((c, s) for c, _, _, s, _ in findings(keys["app:0"])))
+    assert old["host.sshd.permit_root_login"] == "fail"  # its drop-in was whited out
+    assert dict(((c, s) for c, _, _, s, _ in findings(None)))["host.sshd.permit_root_login"] == "pass"

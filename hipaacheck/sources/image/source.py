@@ -62,7 +62,9 @@ class ImageSource:
 
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                 attributes: Wanted | None = None) -> Inventory:
-        """The first image only (``collect image`` writes one inventory); scans use :meth:`collect_targets`."""
+        """The one image of ``collect image`` (an inventory is one target); scans use :meth:`collect_targets`."""
+        if len(self.images) != 1:
+            raise InputError("--image", "collect writes one inventory: name exactly one (scan takes several)")
         target, inventory = next(self.collect_targets(resource_types, progress, attributes=attributes))
         if inventory is None:
             raise InputError(str(self.images[0].archive), target.reason or "could not be read")

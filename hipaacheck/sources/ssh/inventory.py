@@ -147,10 +147,13 @@ def _hosts_of(groups: dict[str, _Group], name: str, where: str) -> list[HostSpec
 
 
 def _spec(name: str, variables: dict[str, Any], where: str) -> HostSpec:
+    """A host line (``[USER@]HOST[:PORT]``, as a plain list or Ansible's ``host:port`` writes it) with its
+    variables, which win."""
+    base = parse_target(name, f"{where}: {name[:80]}")
     value = {field: next((str(variables[key]) for key in keys if key in variables), None)
              for field, keys in _HOST_VARS.items()}
-    port = _port(value["port"], f"{where}: {name}") if value["port"] else None
-    return HostSpec(name, value["host"], value["user"], port)
+    port = _port(value["port"], f"{where}: {name}") if value["port"] else base.port
+    return HostSpec(base.name, value["host"], value["user"] or base.user, port)
 
 
 def _port(text: str, where: str) -> int:

@@ -66,7 +66,9 @@ class SshSource:
 
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                 attributes: Wanted | None = None) -> Inventory:
-        """The first host only (``collect ssh`` writes one inventory); scans use :meth:`collect_targets`."""
+        """The one host of ``collect ssh`` (an inventory is one target); scans use :meth:`collect_targets`."""
+        if len(self.hosts) != 1:
+            raise InputError("--target", "collect writes one inventory: name exactly one (scan takes several)")
         target, inventory = next(self.collect_targets(resource_types, progress, attributes=attributes))
         if inventory is None:
             raise InputError(target.key, target.reason or "could not be scanned")
