@@ -13,6 +13,21 @@ from __future__ import annotations
 
 from .. import SourceInfo, SourceOption
 
+# An Organization's accounts in one scan (implemented in .accounts)
+ACCOUNTS_OPTIONS = (
+    SourceOption("--accounts", "aws: scan these accounts of the Organization: 'all' (its ACTIVE accounts, listed "
+                               "from the management or a delegated administrator account) or ID,ID,...",
+                 metavar="all|ID,..."),
+    SourceOption("--org-role", "aws: with --accounts, the role NAME to assume in each member account",
+                 metavar="NAME"),
+    SourceOption("--skip-accounts", "aws: with --accounts, account ids not to scan", metavar="ID,..."),
+    SourceOption("--account-workers", "aws: with --accounts, accounts scanned at once (default: 1; each "
+                                      "keeps its own --max-workers)", type=int, default=1, metavar="N"),
+    SourceOption("--shard", "aws: with --accounts, scan only slice I of N of the sorted account list; "
+                            "auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)",
+                 metavar="I/N|auto/N"),
+)
+
 SOURCE = SourceInfo(
     name="aws",
     help="an AWS account through boto3's credential chain",
@@ -24,7 +39,7 @@ SOURCE = SourceInfo(
         SourceOption("--endpoint-url", "aws: endpoint for every client (AWS_ENDPOINT_URL is honoured too)"),
         SourceOption("--aws-profile", "aws: named profile from the shared config"),
         SourceOption("--role-arn", "aws: role to assume before collecting"),
-        SourceOption("--external-id", "aws: external id for --role-arn", secret=True),
+        SourceOption("--external-id", "aws: external id for --role-arn and --org-role", secret=True),
         SourceOption("--max-workers", "aws: concurrent API workers (default: 8)", type=int, default=8),
         SourceOption("--max-attempts", "aws: attempts per call, adaptive retry (default: 8)", type=int, default=8),
         SourceOption("--connect-timeout", "aws: seconds (default: 5)", type=float, default=5.0),
@@ -32,5 +47,6 @@ SOURCE = SourceInfo(
         SourceOption("--deadline", "aws: make no API call after this many seconds; what was not collected is "
                                    "reported as error findings (for unattended scans)", type=float,
                      metavar="SECONDS"),
+        *ACCOUNTS_OPTIONS,
     ),
 )

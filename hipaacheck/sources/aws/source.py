@@ -26,12 +26,17 @@ class AwsSource:
                 attributes: Wanted | None = None) -> Inventory:
         """Collect ``resource_types``; with ``attributes`` (type → the attributes its selected controls
         read, None for all), per-resource calls for any other attribute are not made."""
+        return self.collect_in(AwsContext.connect(self.options), resource_types, progress, attributes=attributes)
+
+    def collect_in(self, ctx: AwsContext, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                   attributes: Wanted | None = None) -> Inventory:
+        """:meth:`collect` through an already connected context (one account of an Organization...)."""
         from ...clock import now_utc
 
         collectors = load_collectors()
         wanted = sorted(t for t in resource_types if t in collectors)
         started = now_utc()
-        ctx = self.context = AwsContext.connect(self.options)
+        self.context = ctx
         regions = ctx.scan_regions = ctx.regions()
         ctx.wanted = with_dependencies(attributes or {}, collectors)
         inventory = Inventory(source="aws", collected_at=started, resource_types=wanted,
@@ -68,5 +73,11 @@ class AwsSource:
         return inventory
 
 
-def build(values: Mapping[str, Any], plan: SourcePlan | None = None) -> AwsSource:
+def build(values: Mapping[str, Any], plan: SourcePlan | None = None) -> Any:
+    """One account (the caller's), or with ``--accounts`` an Organization's (:mod:`.accounts`)."""
+    from .accounts import build_accounts, refuse_without_accounts
+
+    if values.get("accounts"):
+        return build_accounts(values)
+    refuse_without_accounts(values)
     return AwsSource(AwsOptions.from_values(values))

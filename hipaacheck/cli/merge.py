@@ -1,0 +1,60 @@
+"""``hipaacheck merge RESULTS.json... --output-dir DIR``: one posture from several results documents."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from ..model import SEVERITIES
+from .options import add_format_option
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("merge", help="merge results of shards, accounts or hosts into one posture",
+                            description="Merge results documents (shards, accounts, hosts, AWS and host together) "
+                                        "into one: targets united, findings deduplicated, coverage recomputed; "
+                                        "exit code as for scan.")
+    parser.add_argument("results", type=Path, nargs="+", metavar="RESULTS.json")
+    parser.add_argument("--output-dir", type=Path, required=True, help="write each format to a file in DIR")
+    add_format_option(parser)
+    parser.set_defaults(format="json")
+    parser.add_argument("--latest-wins", action="store_true",
+                        help="a target found in inputs of different runs is kept from the run that started last "
+                             "(default: that is an error)")
+    parser.add_argument("--fail-on", choices=SEVERITIES, default="low",
+                        help="lowest severity whose failure exits 1 (default: low)")
+    parser.add_argument("--soft-fail", action="store_true", help="exit 0 even with failures or errors")
+    parser.add_argument("--evidence-bundle", type=Path, metavar="FILE.zip",
+                        help="write a verifiable zip: merged results, reports, each input's hash and run")
+    parser.add_argument("--sign-key", type=Path, metavar="KEY", help="Ed25519 private key PEM: sign the manifest")
+    parser.add_argument("--quiet", "-q", action="store_true", help="print no verdict line")
+    parser.set_defaults(handler=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..formats import parse_formats
+    from ..merge import load_inputs, merge_results
+    from ..pipeline import write_evidence_bundle, write_outputs
+    from ..request import OutputSpec
+    from ..results import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK, exit_code, verdict_line
+    from .request import redact_command
+    from .scan import load_sign_key
+
+    formats = parse_formats(args.format)
+    sign_key = load_sign_key(OutputSpec(evidence_bundle=args.evidence_bundle, sign_key=args.sign_key))
+    inputs = load_inputs(args.results)
+    results = merge_results(inputs, args.latest_wins, redact_command(getattr(args, "argv", [])))
+    reports: dict[str, object] = {}
+    write_outputs(results, formats, args.output_dir, reports if args.evidence_bundle else None, pretty=args.pretty)
+    if args.evidence_bundle:
+        write_evidence_bundle(args.evidence_bundle, results, reports, sign_key, input_files(inputs))
+    code = exit_code(results.findings, args.fail_on)
+    soft = args.soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
+    if not args.quiet:
+        sys.stderr.write(verdict_line(results, args.fail_on) + (" [--soft-fail: exit 0]" if soft else "") + "\n")
+    return EXIT_OK if soft else code
+
+
+def input_files(inputs: list) -> dict[str, Path]:
+    """Each input document, as given, under ``inputs/NN-<name>`` (hashed in the manifest like every member)."""
+    return {f"inputs/{index:02d}-{item.path.name}": item.path for index, item in enumerate(inputs)}

@@ -1,0 +1,218 @@
+"""An AWS Organization's accounts in one scan (``--accounts all|ID,...``), one target per account.
+
+From the caller's account (the management account or a delegated administrator), ``--accounts all`` lists
+the Organization's ACTIVE accounts (``organizations:ListAccounts``, paginated); ``--accounts ID,...`` names
+them. ``--skip-accounts`` removes some; ``--shard I/N`` keeps one slice of the sorted list. Each member is
+scanned through ``arn:<partition>:iam::<id>:role/<--org-role>`` (partition from the caller's ARN), with its
+own enabled regions; the caller's account with the caller's own credentials. ``--account-workers`` accounts
+are scanned at once; each account is yielded as soon as it is done, in account order, and the next is
+started only once the pipeline has let the previous one go, so at most that many inventories are held.
+An account whose role cannot be assumed, or whose scan fails whole, is an ``error`` target: the other
+accounts go on.
+"""
+from __future__ import annotations
+
+import re
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from itertools import islice
+from typing import Any, Callable, Iterator, Mapping, TypeVar
+
+from ...errors import InputError
+from ...inventory import Inventory
+from ...shards import Shard
+from ...targets import Target, TargetStatus, status_of
+from .. import ProgressCallback, Wanted
+from .context import AwsContext, AwsOptions, describe_error, new_session
+
+ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
+ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,64}$")
+SESSION_NAME = "hipaacheck"
+T = TypeVar("T")
+R = TypeVar("R")
+
+
+def account_ids(text: str | None, flag: str) -> tuple[str, ...]:
+    """``ID,ID,...`` as sorted unique 12-digit ids; anything else is bad input."""
+    ids = [part.strip() for part in (text or "").split(",") if part.strip()]
+    for ident in ids:
+        if not ACCOUNT_ID.match(ident):
+            raise InputError(flag, f"{ident!r} is not a 12-digit AWS account id")
+    return tuple(sorted(set(ids)))
+
+
+@dataclass(frozen=True)
+class AccountsOptions:
+    """The ``--accounts`` family of options, checked."""
+
+    accounts: tuple[str, ...] | None  # None: all ACTIVE accounts of the Organization
+    skip: frozenset[str] = frozenset()
+    role: str | None = None
+    workers: int = 1
+    shard: Shard | None = None
+
+    @classmethod
+    def from_values(cls, values: Mapping[str, Any]) -> "AccountsOptions":
+        text = str(values.get("accounts") or "").strip()
+        accounts = None if text.lower() == "all" else account_ids(text, "--accounts")
+        if accounts == ():
+            raise InputError("--accounts", "expected 'all' or a comma-separated list of account ids")
+        role = values.get("org_role")
+        if role is not None and not ROLE_NAME.match(role):
+            raise InputError("--org-role", f"{role!r} is not an IAM role name (or path/name)")
+        workers = values.get("account_workers")
+        workers = 1 if workers is None else workers
+        if workers < 1:
+            raise InputError("--account-workers", "must be at least 1")
+        shard = Shard.parse(values["shard"]) if values.get("shard") else None
+        return cls(accounts, frozenset(account_ids(values.get("skip_accounts"), "--skip-accounts")),
+                   role, workers, shard)
+
+
+@dataclass(frozen=True)
+class Account:
+    id: str
+    name: str
+
+
+def in_order(function: Callable[[T], R], items: list[T], workers: int) -> Iterator[R]:
+    """``function`` over ``items``, ``workers`` at a time, results in the items' order. The next item
+    starts only after the consumer has taken (and, for the one-worker case, let go of) a result."""
+    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hipaacheck-account") as pool:
+        queue = iter(items)
+        pending: deque[Future[R]] = deque(pool.submit(function, item) for item in islice(queue, workers))
+        try:
+            while pending:
+                result = pending.popleft().result()
+                yield result
+                del result
+                for item in queue:
+                    pending.append(pool.submit(function, item))
+                    break
+        finally:
+            for future in pending:
+                future.cancel()
+
+
+class AccountsSource:
+    """``--source aws --accounts ...``: each account a target (see the module docstring)."""
+
+    name = "aws"
+    family = "aws"
+
+    def __init__(self, aws: AwsOptions, options: AccountsOptions) -> None:
+        self.aws = aws
+        self.options = options
+        self.run_target: dict[str, Any] = {}  # the caller and the account selection, once listed
+
+    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                attributes: Wanted | None = None) -> Inventory:
+        raise InputError("--accounts", "an inventory holds one account: run `hipaacheck collect aws` per "
+                                       "account, or `hipaacheck scan --accounts ...`")
+
+    def collect_targets(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                        attributes: Wanted | None = None) -> Iterator[tuple[Target, Inventory | None]]:
+        caller = AwsContext.connect(self.aws)
+        try:
+            listed = self.list_accounts(caller)
+            accounts = self.select(listed)
+            if self.options.role is None and any(a.id != caller.account for a in accounts):
+                raise InputError("--org-role", "needed to scan accounts other than the caller's "
+                                               f"({caller.account})")
+            sts = caller.client("sts")
+            self.run_target = {**caller.metadata(list(self.aws.regions or [])), "accounts": [a.id for a in accounts],
+                               "organization_accounts": len(listed), "shard": str(self.options.shard or "")}
+            self.run_target.pop("regions", None)
+
+            def scan(account: Account) -> tuple[Target, Inventory | None]:
+                return self.scan_account(caller, sts, account, resource_types, progress, attributes)
+
+            yield from in_order(scan, accounts, self.options.workers)
+        finally:
+            caller.close()
+
+    def list_accounts(self, caller: AwsContext) -> list[Account]:
+        """The accounts named by ``--accounts``, or the Organization's ACTIVE ones, sorted by id."""
+        if self.options.accounts is not None:
+            return [Account(ident, ident) for ident in self.options.accounts]
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        try:
+            listed = caller.paginate("organizations", None, "list_accounts", "Accounts")
+        except (BotoCoreError, ClientError) as exc:
+            code, message, operation = caller.describe(exc)
+            raise InputError("--accounts all", f"cannot list the Organization's accounts ({operation}: {code}: "
+                                               f"{message}); name them with --accounts ID,...") from None
+        active = [a for a in listed if (a.get("State") or a.get("Status")) == "ACTIVE"]
+        return sorted((Account(str(a["Id"]), str(a.get("Name") or a["Id"])) for a in active), key=lambda a: a.id)
+
+    def select(self, accounts: list[Account]) -> list[Account]:
+        kept = [a for a in accounts if a.id not in self.options.skip]
+        return self.options.shard.select(kept) if self.options.shard else kept
+
+    def role_arn(self, caller: AwsContext, account: str) -> str:
+        return f"arn:{caller.partition}:iam::{account}:role/{self.options.role}"
+
+    def scan_account(self, caller: AwsContext, sts: Any, account: Account, resource_types: set[str],
+                     progress: ProgressCallback | None, attributes: Wanted | None
+                     ) -> tuple[Target, Inventory | None]:
+        """Collect one account; never raises: what fails whole is an ``error`` target."""
+        from .source import AwsSource
+
+        target = Target("aws-account", account.id, account.name, TargetStatus.ERROR,
+                        details={"partition": caller.partition})
+        try:
+            ctx = self.connect(caller, sts, account)
+        except Exception as exc:  # noqa: BLE001 - one account's failure never stops the others
+            code, message, _ = describe_error(exc)
+            arn = self.role_arn(caller, account.id)
+            return target.with_status(TargetStatus.ERROR, f"cannot assume {arn}: {code}: {message}"), None
+        say = (lambda line: progress(f"{account.id} {line}")) if progress else None
+        try:
+            inventory = AwsSource(self.aws).collect_in(ctx, resource_types, say, attributes=attributes)
+        except Exception as exc:  # noqa: BLE001 - InputError (regions), or anything the scan did not isolate
+            ctx.close()
+            why = exc.problem if isinstance(exc, InputError) else "{}: {}".format(*describe_error(exc))
+            return replace(target, details={**target.details, "caller_arn": ctx.identity.get("Arn", "")},
+                           reason=f"account scan failed: {why}"), None
+        metadata = inventory.metadata
+        metadata["account_name"] = account.name
+        status, reason = status_of(inventory)
+        details = {"regions": metadata.get("regions", []), "caller_arn": metadata.get("caller_arn", ""),
+                   "partition": caller.partition, "api_calls": metadata.get("api_calls", 0)}
+        return Target("aws-account", account.id, account.name, status, reason, details), inventory
+
+    def connect(self, caller: AwsContext, sts: Any, account: Account) -> AwsContext:
+        """A context of ``account``: the caller's own credentials for its own account, else the role's."""
+        region = caller.session.region_name
+        if account.id == caller.account:
+            if self.aws.role_arn:  # assumed once already: the same (non-refreshable) credentials
+                frozen = caller.session.get_credentials().get_frozen_credentials()
+                session = new_session(aws_access_key_id=frozen.access_key, aws_secret_access_key=frozen.secret_key,
+                                      aws_session_token=frozen.token, region_name=region)
+            else:
+                session = new_session(self.aws.profile, region_name=region)
+            return AwsContext(session, self.aws, dict(caller.identity))
+        kwargs: dict[str, str] = {"RoleArn": self.role_arn(caller, account.id), "RoleSessionName": SESSION_NAME}
+        if self.aws.external_id:
+            kwargs["ExternalId"] = self.aws.external_id
+        answer = sts.assume_role(**kwargs)
+        creds = answer["Credentials"]
+        session = new_session(aws_access_key_id=creds["AccessKeyId"], aws_secret_access_key=creds["SecretAccessKey"],
+                              aws_session_token=creds["SessionToken"], region_name=region)
+        user = answer.get("AssumedRoleUser") or {}
+        identity = {"Account": account.id, "Arn": str(user.get("Arn") or kwargs["RoleArn"]),
+                    "UserId": str(user.get("AssumedRoleId") or "")}
+        return AwsContext(session, replace(self.aws, role_arn=None), identity)
+
+
+def build_accounts(values: Mapping[str, Any]) -> AccountsSource:
+    return AccountsSource(AwsOptions.from_values(values), AccountsOptions.from_values(values))
+
+
+def refuse_without_accounts(values: Mapping[str, Any]) -> None:
+    """``--org-role``, ``--skip-accounts`` and ``--shard`` mean nothing without ``--accounts``."""
+    for dest in ("org_role", "skip_accounts", "shard"):
+        if values.get(dest):
+            raise InputError(f"--{dest.replace('_', '-')}", "needs --accounts all|ID,...")
