@@ -15,6 +15,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Sequence
 
 SSHD = Path("/usr/sbin/sshd")
 SFTP_SERVER = next((p for p in ("/usr/lib/openssh/sftp-server", "/usr/libexec/openssh/sftp-server")
@@ -62,23 +63,32 @@ class Sshd:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
-def start_sshd() -> Sshd:
+def start_sshd(listen: Sequence[str] = ("127.0.0.1",), extra: Sequence[str] = (), port: int | None = None,
+               keys_from: Sshd | None = None) -> Sshd:
+    """Start sshd on ``listen`` addresses (at most 16, sshd's limit) and ``port`` (default: a free one);
+    ``extra`` config lines (Match blocks) go last; ``keys_from`` shares another server's keys."""
     folder = Path(tempfile.mkdtemp(prefix="hipaacheck-sshd-"))
     folder.chmod(0o755)  # the unprivileged login reads authorized_keys from here
-    host_key = keygen(folder / "host_ed25519")
-    client_key = keygen(folder / "client_ed25519")
+    if keys_from is not None:
+        host_key, client_key = (Path(shutil.copy(key, folder)) for key in (keys_from.host_key, keys_from.client_key))
+        shutil.copy(keys_from.client_key.with_suffix(".pub"), folder)
+        shutil.copy(keys_from.host_key.with_suffix(".pub"), folder)
+    else:
+        host_key, client_key = keygen(folder / "host_ed25519"), keygen(folder / "client_ed25519")
     authorized = folder / "authorized_keys"
     authorized.write_text(client_key.with_suffix(".pub").read_text())
     authorized.chmod(0o644)
-    port = free_port()
+    port = port or free_port()
     config = folder / "sshd_config"
-    lines = [f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {host_key}", f"PidFile {folder}/sshd.pid",
+    lines = [f"Port {port}", *(f"ListenAddress {address}" for address in listen), f"HostKey {host_key}",
+             f"PidFile {folder}/sshd.pid",
              f"AuthorizedKeysFile {authorized}", "StrictModes no", "UsePAM no", "PasswordAuthentication no",
              "KbdInteractiveAuthentication no", "PubkeyAuthentication yes", "PermitRootLogin prohibit-password",
              f"Subsystem sftp {SFTP_SERVER}", "LogLevel ERROR", "MaxStartups 100:30:200", "MaxSessions 50"]
     if os.geteuid() == 0:
         Path("/run/sshd").mkdir(mode=0o755, exist_ok=True)  # privilege separation folder sshd requires as root
         lines += ["Match User nobody", "    ForceCommand internal-sftp"]
+    lines += extra
     config.write_text("\n".join(lines) + "\n")
     process = subprocess.Popen([str(SSHD), "-D", "-e", "-f", str(config)], stdin=subprocess.DEVNULL,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
@@ -86,7 +96,7 @@ def start_sshd() -> Sshd:
         if process.poll() is not None:
             raise RuntimeError(f"sshd exited: {process.stderr.read().decode() if process.stderr else ''}")
         try:
-            socket.create_connection(("127.0.0.1", port), timeout=1).close()
+            socket.create_connection((listen[-1], port), timeout=1).close()
             break
         except OSError:
             time.sleep(0.05)

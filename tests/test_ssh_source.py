@@ -149,6 +149,7 @@ def test_two_hosts_in_parallel_one_unreachable(cli, sshd, tmp_path):
 def test_root_only_files_are_errors_needing_root_without_sudo(cli, sshd, tmp_path, world_tree):
     shadow = world_tree / "etc/shadow"
     shadow.chmod(0o600 if os.geteuid() == 0 else 0)  # root-owned 0600: unreadable to the unprivileged login
+    (world_tree / "etc/sudoers.d").chmod(0o700 if os.geteuid() == 0 else 0)  # a folder it may not list
     result = _ssh(cli, sshd, tmp_path, "--remote-root", world_tree, target=sshd.target(UNPRIVILEGED))
     assert _only_target(result)["status"] == "scanned", result.err
     accounts = {f["control_id"]: f for f in result.json()["findings"] if f["resource"]["type"] == "host.accounts"}
@@ -156,6 +157,8 @@ def test_root_only_files_are_errors_needing_root_without_sudo(cli, sshd, tmp_pat
         finding = accounts.pop(control)
         assert finding["status"] == "error" and "/etc/shadow: needs root" in finding["message"]
     assert accounts and all(f["status"] == "pass" for f in accounts.values())  # /etc/passwd alone decides these
+    sudoers = [f for f in result.json()["findings"] if f["resource"]["type"] == "host.sudoers"]
+    assert sudoers and all(f["status"] == "error" and "needs root" in f["message"] for f in sudoers)
     modes = [f for f in result.json()["findings"] if f["control_id"] == "host.files.shadow"]
     assert modes and all(f["status"] != "error" for f in modes)  # a stat needs no read permission
 

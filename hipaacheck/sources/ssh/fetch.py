@@ -31,12 +31,12 @@ _WILD = "*?["
 Parts = tuple[str, ...]
 
 
-class _Missing(Exception):
-    pass
+_ABSENT = (errno.ENOENT, errno.ENOTDIR)
+_DENIED = (errno.EACCES, errno.EPERM)
 
 
-class _Denied(Exception):
-    pass
+class _Unreadable(Exception):
+    """A lookup failed for another reason than absence (denied, timed out...): the path is an error."""
 
 
 class RemoteFetcher:
@@ -61,10 +61,15 @@ class RemoteFetcher:
             try:
                 self._lstat[parts] = self.sftp.lstat(self.remote(parts)) if parts else self.sftp.stat(self.remote_root)
             except OSError as exc:
-                if exc.errno in (errno.EACCES, errno.EPERM):
-                    raise _Denied() from None
+                if exc.errno not in _ABSENT:  # only "no such file" is absence: anything else must not pass
+                    raise _Unreadable(self._reason(exc)) from None
                 self._lstat[parts] = None
         return self._lstat[parts]
+
+    def _reason(self, exc: OSError) -> str:
+        if exc.errno in _DENIED:
+            return self.denied
+        return f"lookup failed: {exc.strerror or type(exc).__name__}"
 
     def _follow(self, parts: Parts, hops: list[int]) -> Parts:
         """``parts`` (its parent already resolved) with links in its last component followed, inside the root."""
@@ -73,7 +78,10 @@ class RemoteFetcher:
             if attrs is None or not stat.S_ISLNK(attrs.st_mode or 0) or hops[0] >= MAX_HOPS:
                 return parts
             hops[0] += 1
-            target = self.sftp.readlink(self.remote(parts)) or ""
+            try:
+                target = self.sftp.readlink(self.remote(parts)) or ""
+            except OSError as exc:
+                raise _Unreadable(self._reason(exc)) from None
             parts = self._walk(() if target.startswith("/") else parts[:-1], PurePosixPath(target).parts, hops)
 
     def _walk(self, start: Parts, names: Iterable[str], hops: list[int]) -> Parts:
@@ -116,8 +124,8 @@ class RemoteFetcher:
             try:
                 remote = self._follow((*remote, name), hops)
                 attrs = self._attrs(remote)
-            except _Denied:
-                self.tree.problems.setdefault(self.tree.local("/".join(lexical)), self.denied)
+            except _Unreadable as exc:
+                self.tree.problems.setdefault(self.tree.local("/".join(lexical)), str(exc))
                 return
             if attrs is None:
                 return
@@ -157,8 +165,7 @@ class RemoteFetcher:
                     return
                 data = remote_file.read(min(MAX_FILE_BYTES, self.budget - self.fetched_bytes) + 1)
         except OSError as exc:
-            denied = exc.errno in (errno.EACCES, errno.EPERM)
-            self.tree.problems[local] = self.denied if denied else f"read failed: {exc.strerror or exc}"
+            self.tree.problems[local] = self._reason(exc)
             return
         if len(data) > MAX_FILE_BYTES:
             self.tree.problems[local] = f"larger than {MAX_FILE_BYTES} bytes"
@@ -204,8 +211,8 @@ class RemoteFetcher:
         try:
             resolved = self._follow((*remote, name), [0])
             attrs = self._attrs(resolved)
-        except _Denied:
-            return None
+        except _Unreadable:
+            return None  # _place recorded why
         return ((*lexical, name), resolved) if attrs is not None else None
 
     def _list(self, lexical: Parts, remote: Parts) -> list[paramiko.SFTPAttributes]:
@@ -214,6 +221,6 @@ class RemoteFetcher:
                 self._listed[remote] = self.sftp.listdir_attr(self.remote(remote))
             except OSError as exc:
                 self._listed[remote] = []
-                if exc.errno in (errno.EACCES, errno.EPERM):
-                    self.tree.problems.setdefault(self.tree.local("/".join(lexical)), self.denied)
+                if exc.errno not in _ABSENT:  # an unlistable folder must not look empty
+                    self.tree.problems.setdefault(self.tree.local("/".join(lexical)), self._reason(exc))
         return self._listed[remote]

@@ -47,6 +47,9 @@ class SshSource:
 
     def collect_targets(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                         attributes: Wanted | None = None) -> Iterator[tuple[Target, Inventory | None]]:
+        from ..host.registry import load_collectors
+
+        load_collectors()  # imported once here, not raced by the workers
         stop_at = time.monotonic() + self.deadline if self.deadline else None
         with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ssh") as pool:
             waiting: deque[Future[tuple[Target, Inventory | None]]] = deque()
