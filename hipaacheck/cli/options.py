@@ -25,8 +25,12 @@ def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True
             declared.setdefault(option.flag, []).append(option)
     for flag, options in declared.items():
         first = options[0]
+        help_text = "; ".join(option.help for option in options)
+        if first.action == "store_true":
+            group.add_argument(flag, action="store_true", help=help_text)
+            continue
         group.add_argument(flag, type=first.type, default=first.default, metavar=first.metavar,
-                           help="; ".join(option.help for option in options))
+                           help=help_text, action=first.action or "store")
 
 
 def add_catalog_options(parser: argparse.ArgumentParser) -> None:

@@ -79,10 +79,15 @@ def given_source_options(values: Mapping[str, Any], exempt: frozenset[str] = fro
         if name in exempt:
             continue
         flags = [o.flag for o in info.options
-                 if declared[o.flag] == 1 and values.get(o.dest, o.default) not in (None, o.default)]
+                 if declared[o.flag] == 1 and _given(values.get(o.dest, o.default), o.default)]
         if flags:
             given[name] = flags
     return given
+
+
+def _given(value: Any, default: Any) -> bool:
+    """Whether an option holds a value of its own: not its default, not an unset flag or empty list."""
+    return value not in (None, False, [], (), default)
 
 
 def resolve_source(values: Mapping[str, Any], requested: str | None,

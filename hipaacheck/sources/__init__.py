@@ -31,7 +31,7 @@ ProgressCallback = Callable[[str], None]
 Wanted = Mapping[str, "frozenset[str] | None"]  # resource type -> attributes the selected controls read
 
 # Adding a source: a folder below this package, and its name here.
-SOURCE_PACKAGES = ("host", "aws", "snapshot", "manual", "workforce", "incidents")
+SOURCE_PACKAGES = ("host", "aws", "snapshot", "manual", "workforce", "incidents", "ssh", "image")
 
 __all__ = ["SOURCES", "MultiTargetSource", "Source", "SourceInfo", "SourceOption", "SourcePlan", "SourceSpec", "build_source",
            "Wanted", "source_family", "sources"]
@@ -71,6 +71,7 @@ class SourceOption:
     default: Any = None
     metavar: str | None = None
     secret: bool = False  # redacted from the recorded command line
+    action: str | None = None  # argparse action: "append" (repeatable: a list, None if never given), "store_true"
 
     @property
     def dest(self) -> str:

@@ -1,0 +1,151 @@
+"""The SSH source: hosts scanned in parallel, each into a private temporary root read by the host collectors.
+
+For one host: log in (:mod:`.connect`), open SFTP (through ``sudo -n`` with ``--ssh-sudo``), then run the
+host collectors on an empty staged tree, fetch what they asked for (:mod:`.fetch`), and run them again until
+they ask for nothing new: the files fetched are exactly those the selected collectors read, includes and
+drop-ins found in the files included. A host that cannot be reached or logged in to is an ``error``
+target with the reason; the others go on. Results are yielded in the order the targets were given.
+"""
+from __future__ import annotations
+
+import stat
+import time
+from collections import deque
+from concurrent.futures import Future, ThreadPoolExecutor
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any, Iterator, Mapping
+
+from ...errors import InputError
+from ...inventory import Inventory
+from .. import ProgressCallback, SourcePlan, Wanted
+from ..staged import Asks, StagedTree, collect_staged
+from .connect import Endpoint, LoginError, SshOptions, connect, open_sftp, resolve
+from .fetch import RemoteFetcher
+from .inventory import HostSpec, targets_from
+
+if TYPE_CHECKING:
+    from ...targets import Target
+
+MAX_ROUNDS = 8  # collectors run, fetch, run again: includes of includes are a few rounds deep
+
+
+class SshSource:
+    name = "ssh"
+    family = "host"
+
+    def __init__(self, hosts: list[HostSpec], options: SshOptions, remote_root: str = "/", workers: int = 8,
+                 deadline: float | None = None) -> None:
+        if workers < 1:
+            raise InputError("--host-workers", "must be at least 1")
+        if not remote_root.startswith("/"):
+            raise InputError("--remote-root", f"must be an absolute path, got {remote_root[:80]!r}")
+        for flag, path in (("--ssh-key", options.key), ("--ssh-config", options.config)):
+            if path is not None and not path.is_file():
+                raise InputError(flag, f"{path}: no such file")
+        self.hosts, self.options, self.remote_root = hosts, options, remote_root
+        self.workers, self.deadline = workers, deadline
+
+    def collect_targets(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                        attributes: Wanted | None = None) -> Iterator[tuple[Target, Inventory | None]]:
+        from ..host.registry import load_collectors
+
+        load_collectors()  # imported once here, not raced by the workers
+        stop_at = time.monotonic() + self.deadline if self.deadline else None
+        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ssh") as pool:
+            waiting: deque[Future[tuple[Target, Inventory | None]]] = deque()
+            hosts = iter(self.hosts)
+            for host in hosts:  # bounded look-ahead: at most twice the workers' inventories held at once
+                waiting.append(pool.submit(self._scan, host, resource_types, stop_at))
+                if len(waiting) >= 2 * self.workers:
+                    break
+            while waiting:
+                result = waiting.popleft().result()
+                if progress:
+                    progress(f"ssh {result[0].name}")
+                yield result
+                following = next(hosts, None)
+                if following is not None:
+                    waiting.append(pool.submit(self._scan, following, resource_types, stop_at))
+
+    def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
+                attributes: Wanted | None = None) -> Inventory:
+        """The one host of ``collect ssh`` (an inventory is one target); scans use :meth:`collect_targets`."""
+        if len(self.hosts) != 1:
+            raise InputError("--target", "collect writes one inventory: name exactly one (scan takes several)")
+        target, inventory = next(self.collect_targets(resource_types, progress, attributes=attributes))
+        if inventory is None:
+            raise InputError(target.key, target.reason or "could not be scanned")
+        return inventory
+
+    def _scan(self, host: HostSpec, resource_types: set[str], stop_at: float | None
+              ) -> tuple[Target, Inventory | None]:
+        from ...targets import Target, TargetStatus, status_of
+
+        endpoint = Endpoint(host.host or host.name, host.port or 22, host.user or "?")
+        details: dict[str, Any] = {"remote_root": self.remote_root, "sudo": self.options.sudo}
+        try:
+            endpoint = resolve(host, self.options)
+            details.update(address=endpoint.host, port=endpoint.port, user=endpoint.user)
+            if stop_at is not None and time.monotonic() > stop_at:
+                raise LoginError("not scanned: the --deadline passed first")
+            inventory = self._fetch_and_collect(endpoint, host, resource_types, details)
+        except LoginError as exc:
+            return Target("ssh", endpoint.key, host.name, TargetStatus.ERROR, str(exc),
+                          MappingProxyType(details)), None
+        status, reason = status_of(inventory)
+        return Target("ssh", endpoint.key, host.name, status, reason, MappingProxyType(details)), inventory
+
+    def _fetch_and_collect(self, endpoint: Endpoint, host: HostSpec, resource_types: set[str],
+                           details: dict[str, Any]) -> Inventory:
+        client, counting, recorded = connect(endpoint, self.options)
+        details["host_key_recorded"] = recorded
+        try:
+            sftp = open_sftp(client, self.options)
+            try:
+                root = sftp.stat(self.remote_root)
+            except OSError:
+                root = None
+            if root is None or not stat.S_ISDIR(root.st_mode or 0):
+                raise LoginError(f"remote root {self.remote_root}: no such folder")
+            with StagedTree("hipaacheck-ssh-") as tree:
+                fetcher = RemoteFetcher(sftp, self.remote_root, tree, self.options.sudo)
+                metadata = {"host": host.name, "target": endpoint.key, "remote_root": self.remote_root}
+                inventory = _collect_until_settled(tree, fetcher, resource_types, metadata)
+                details.update(files_fetched=fetcher.fetched_files, bytes_fetched=fetcher.fetched_bytes)
+        except OSError as exc:  # the connection dropped or a request timed out mid-way
+            raise LoginError(f"connection lost: {exc.strerror or type(exc).__name__}") from None
+        finally:
+            client.close()
+        if counting is not None:
+            details.update(bytes_sent=counting.sent, bytes_received=counting.received)
+        return inventory
+
+
+def _collect_until_settled(tree: StagedTree, fetcher: RemoteFetcher, resource_types: set[str],
+                           metadata: dict[str, str]) -> Inventory:
+    """Run the collectors, fetch what they asked for, again until they ask for nothing new. A path still
+    not fetched after the last round reads as an error ("not fetched"), never as a pass."""
+    done = Asks()
+    for _ in range(MAX_ROUNDS):
+        asks = Asks()
+        inventory = collect_staged(tree, resource_types, metadata, asks)
+        new = Asks(asks.paths - done.paths, asks.contents - done.contents, asks.globs - done.globs)
+        if not (new.paths or new.contents or new.globs):
+            break
+        fetcher.fetch(new.globs, new.paths, new.contents)
+        done.paths |= new.paths
+        done.contents |= new.contents
+        done.globs |= new.globs
+    return inventory
+
+
+def build(values: Mapping[str, Any], plan: SourcePlan | None = None) -> SshSource:
+    hosts = targets_from(values.get("target"), values.get("targets"), values.get("limit"))
+    options = SshOptions(key=values.get("ssh_key"), config=values.get("ssh_config"),
+                         known_hosts=values.get("known_hosts"), accept_new=bool(values.get("accept_new_host_keys")),
+                         sudo=bool(values.get("ssh_sudo")), timeout=float(values.get("ssh_timeout") or 15.0))
+    return SshSource(hosts, options, str(values.get("remote_root") or "/"), int(values.get("host_workers") or 8),
+                     values.get("deadline"))
+
+
+__all__ = ["SshSource", "build"]
