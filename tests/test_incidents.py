@@ -213,3 +213,30 @@ def test_changes_hold_the_register_lock(cli, tmp_path, monkeypatch):
     assert cli("incident", "notify", "INC-7", "--hhs", "2026-10-30", "--file", path).code == 0
     assert seen == ["held"]
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # the atomic write left no temp file
+
+
+def test_html_report_shows_training_by_role_and_a_breach_timeline(cli, tmp_path):
+    roster = tmp_path / "roster.yaml"
+    roster.write_text(yaml.safe_dump({"version": 1, "people": [
+        {"id": "E1", "role": "nurse <ward>", "hire_date": "2020-01-01", "last_training_date": "2026-06-01"},
+        {"id": "E2", "role": "nurse <ward>", "hire_date": "2020-01-01", "last_training_date": "2025-01-01"},
+        {"id": "E3", "role": "clerk", "hire_date": "2026-11-30"}]}))
+    incident = breach(affected={"total": 40}, notifications={"individuals": "2026-11-02"})
+    out = tmp_path / "out"
+    result = cli("scan", "--root", tmp_path, "--profile", "hipaa-workforce", "--format", "json,html",
+                 "--output-dir", out, "--workforce", roster, "--incidents", register(tmp_path, incident))
+    assert result.code == 1, result.err
+    html = (out / "hipaacheck-report.html").read_text()
+    training = html[html.index("<h2>Workforce training by role</h2>"):html.index("<h2>Breach timeline</h2>")]
+    assert "nurse &lt;ward&gt;" in training and "<ward>" not in training
+    rows = {row.split("</td>")[0]: row for row in training.split("<tr><td>")[1:]}
+    assert 's-fail">1<' in rows["nurse &lt;ward&gt;"] and 's-pass">1<' in rows["nurse &lt;ward&gt;"]
+    assert 's-pass">1<' in rows["clerk"] and "s-fail" not in rows["clerk"]
+    timeline = html[html.index("<h2>Breach timeline</h2>"):html.index("<h2>Findings by safeguard</h2>")]
+    dates = [cell.split("<")[0] for cell in timeline.split('<td class="mono">')[1:]]
+    assert dates == sorted(dates) and dates[0] == "2026-10-02"  # discovery first
+    for event in ("discovered", "risk assessment", "notice to individuals", "notice to HHS due", "2027-03-01"):
+        assert event in timeline
+    again = tmp_path / "again"
+    assert cli("report", out / "hipaacheck-results.json", "--format", "html", "--output-dir", again).code == 0
+    assert (again / "hipaacheck-report.html").read_text().count("<h2>Breach timeline</h2>") == 1
