@@ -3,7 +3,7 @@ training status by role and a timeline per incident (discovery, each deadline, e
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Iterable
 
 from ..model import Finding
 
