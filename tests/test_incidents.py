@@ -240,3 +240,22 @@ def test_html_report_shows_training_by_role_and_a_breach_timeline(cli, tmp_path)
     again = tmp_path / "again"
     assert cli("report", out / "hipaacheck-results.json", "--format", "html", "--output-dir", again).code == 0
     assert (again / "hipaacheck-report.html").read_text().count("<h2>Breach timeline</h2>") == 1
+
+
+def test_breach_rule_sections_are_citable_but_not_security_rule_coverage(cli, tmp_path):
+    from hipaacheck.security_rule import security_rule
+
+    rule = security_rule()
+    assert len(rule) == 68 and len(list(rule)) == 68
+    assert [p.citation for p in rule.related] == ["164.404", "164.406", "164.408", "164.410"]
+    assert rule.resolve("164.408").title == "Notification to the Secretary"
+    coverage = cli("coverage", "--profile", "hipaa-full", "--format", "json").json()
+    assert len(coverage["rows"]) == 68 and not [r for r in coverage["rows"] if r["citation"].startswith("164.4")]
+    control = tmp_path / "only_breach.yaml"
+    control.write_text("id: acme.breach\ntitle: t\ndescription: d\nrationale: r\nseverity: low\n"
+                       "citations: ['164.404']\nresource_type: incident.record\ncheck: incident.notify_individuals\n"
+                       "remediation: {summary: s}\n")
+    result = cli("controls", "validate", control)
+    assert result.code == 2 and "$.citations" in result.err  # a related rule only beside a Security Rule paragraph
+    control.write_text(control.read_text().replace("['164.404']", "['164.308(a)(6)(ii)', '164.404']"))
+    assert cli("controls", "validate", control).code == 0
