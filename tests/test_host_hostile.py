@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from hipaacheck.formats import FORMATS
-from hipaacheck.sources.host.files import MAX_FILE_BYTES, MAX_LINKS, HostContext, read_capped
+from hipaacheck.sources.host import files as host_files
+from hipaacheck.sources.host.files import MAX_FILE_BYTES, MAX_LINE_BYTES, MAX_LINKS, HostContext, read_capped
 from test_host_parsers import collect, run, statuses, tree
 from test_host_trees import IS_ROOT, SECRET_MARKER, host_tree, write
 
@@ -165,6 +166,21 @@ def test_reads_are_capped_by_bytes_read_not_by_stat(tmp_path):
     with big.open("wb") as handle:
         handle.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
     assert HostContext(tmp_path).read("/etc/login.defs").error == f"larger than {MAX_FILE_BYTES} bytes"
+
+
+def test_a_line_no_config_has_is_an_error_not_minutes_of_parsing(tmp_path):
+    root = tree(tmp_path, {"/etc/ssh/sshd_config": "PermitRootLogin no\nBanner " + "x" * (4 * 1024 * 1024 - 64) + "\n",
+                           "/usr/sbin/sshd": ""})  # one 4 MiB line: shlex took minutes over it
+    sshd = collect(root, "host.sshd")
+    assert sshd.unreadable["*"] == f"/etc/ssh/sshd_config: line 2 is longer than {MAX_LINE_BYTES} bytes"
+
+
+def test_a_scan_stops_reading_past_its_total_byte_budget(tmp_path, monkeypatch):
+    monkeypatch.setattr(host_files, "MAX_SCAN_BYTES", 100)
+    root = tree(tmp_path, {"/etc/a": "x" * 80 + "\n", "/etc/b": "y" * 80 + "\n", "/etc/c": "z\n"})
+    ctx = HostContext(root)
+    assert ctx.read("/etc/a").ok and ctx.read("/etc/b").ok
+    assert ctx.read("/etc/c").error == "not read: this scan has read more than 100 bytes"
 
 
 # --- include budget ------------------------------------------------------------------------------------
