@@ -136,7 +136,7 @@ def test_fifo_socket_folder_and_device_are_errors_not_hangs(tmp_path, monkeypatc
         ctx = HostContext(root)
         assert ctx.read("/etc/fifo").error == "not a regular file (a FIFO)"
         assert ctx.read("/etc/sock").error == "not a regular file (a socket)"
-        assert ctx.read("/etc/folder").error == "not a regular file (a folder)"
+        assert ctx.read("/etc/folder").error == "is a directory"
     if IS_ROOT:  # /dev/zero's node: stat size 0, endless content
         os.mknod(root / "etc" / "zero", stat.S_IFCHR | 0o666, os.makedev(1, 5))
         assert ctx.read("/etc/zero").error == "not a regular file (a character device)"

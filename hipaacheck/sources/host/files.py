@@ -26,7 +26,7 @@ MAX_LINKS = 40  # as Linux's path resolution
 MAX_DIR_ENTRIES = 10_000
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC
 _MISSING = (errno.ENOENT, errno.ENOTDIR)
-_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
           stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
 
 
@@ -138,6 +138,8 @@ class HostContext:
             if exc.errno in _MISSING:
                 return FileRead(host_path, exists=False)
             return FileRead(host_path, error=_reason(exc))
+        if stat.S_ISDIR(found.st_mode):
+            return FileRead(host_path, error="is a directory")
         if not stat.S_ISREG(found.st_mode):  # checked before opening: opening a device can have effects
             return FileRead(host_path, error=f"not a regular file ({_KINDS.get(stat.S_IFMT(found.st_mode), 'special')})")
         if self.bytes_read > MAX_SCAN_BYTES:
