@@ -318,6 +318,9 @@ def _scan_json(root: Path, as_nobody: bool) -> tuple[int, dict]:
     ("etc/sudoers.d", "host.sudo.no_nopasswd", "fail"),  # its drop-in has NOPASSWD
     ("etc/pam.d", "host.pam.no_nullok", "fail"),  # system-auth has nullok
     ("etc/audit/rules.d", "host.audit.identity_files", "pass"),  # its rules are the watches
+    ("etc/profile.d", "host.shell.tmout", "pass"),  # TMOUT is set there
+    ("etc/security/pwquality.conf.d", "host.pwquality.minlen", "pass"),
+    ("etc/systemd/logind.conf.d", "host.logind.stop_idle_session", "pass"),
 ])
 def test_a_folder_that_cannot_be_listed_makes_its_controls_error_never_pass(folder, control, when_open):
     root = _world_readable_tree()
