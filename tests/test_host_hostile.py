@@ -417,3 +417,16 @@ def test_secrets_in_free_text_reach_no_byte_written(cli, tmp_path):
     assert {f["status"] for f in by_control["host.logs.forwarded"]} == {"pass"}  # what checks need survives
     assert {f["status"] for f in by_control["host.sudo.timestamp_timeout"]} == {"pass"}
     assert {f["status"] for f in by_control["host.pam.no_nullok"]} == {"pass"}
+
+
+def test_a_collector_bug_names_its_place_not_the_text_it_choked_on(tmp_path, monkeypatch):
+    from hipaacheck.sources.host import login_defs
+    from hipaacheck.sources.host.source import HostSource
+
+    def choke(text: str, **_):
+        return {}[text.split()[1]]  # KeyError: '<the content>'
+
+    monkeypatch.setattr(login_defs, "parse_key_value", choke)
+    root = tree(tmp_path, {"/etc/login.defs": f"SITE_KEY {SECRET}\n"})
+    (error,) = HostSource(root).collect({"host.login_defs"}).errors
+    assert SECRET not in error.message and "KeyError at test_host_hostile.py:" in error.message
