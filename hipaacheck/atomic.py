@@ -33,6 +33,30 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
         raise
 
 
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock on ``.<name>.lock`` beside ``path``, waiting for any other holder.
+
+    Serialises read-modify-write of ``path`` across processes (``path`` itself cannot carry the
+    lock: an atomic replace gives it a new inode). The lock file stays behind, empty.
+    """
+    import fcntl
+
+    lock = Path(path).parent / f".{Path(path).name}.lock"
+    try:
+        lock.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o644)
+    except OSError as exc:
+        from .errors import InputError
+
+        raise InputError(str(lock), f"cannot create the lock file ({exc.strerror or exc})") from None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
+
+
 def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)

@@ -11,6 +11,8 @@ import re
 import sys
 from pathlib import Path
 
+from .text import one_line
+
 REDACTED = "<redacted>"
 _SECRET_FLAG = re.compile(r"(--(?:external-id|sign-key|sign-key-passphrase)(?:=|\s+))(\S+)")
 _KEY_VALUE = re.compile(
@@ -40,8 +42,10 @@ def redact(text: str) -> str:
 
 
 class RedactingFormatter(logging.Formatter):
+    """Redacted, and one line: control characters (a newline in a waiver id, ESC from a file name) escaped."""
+
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        return one_line(redact(super().format(record)))
 
 
 class ConsoleFormatter(RedactingFormatter):
@@ -51,7 +55,7 @@ class ConsoleFormatter(RedactingFormatter):
         super().__init__("%(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(f"hipaacheck: {record.levelname.lower()}: {logging.Formatter.format(self, record)}")
+        return one_line(redact(f"hipaacheck: {record.levelname.lower()}: {logging.Formatter.format(self, record)}"))
 
 
 def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: bool = False) -> None:

@@ -12,6 +12,7 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import InputError
+from ..text import one_line
 
 SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "resources", "diff", "history", "evidence", "attest",
                "coverage")
@@ -22,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but bad flags exit 2 with one line (its default prints usage too)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"hipaacheck: error: {message}\n")
+        sys.stderr.write(f"hipaacheck: error: {one_line(message)}\n")
         raise SystemExit(EXIT_INPUT)
 
 
@@ -49,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         apply_config(parser, argv)  # .hipaacheck.yaml / --config become defaults: the command line wins
     except InputError as exc:
-        sys.stderr.write(f"hipaacheck: error: {exc}\n")
+        sys.stderr.write(f"hipaacheck: error: {one_line(exc)}\n")
         return EXIT_INPUT
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
@@ -64,7 +65,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             logging.getLogger("hipaacheck").debug("command line: hipaacheck %s", " ".join(argv))  # redacted
         return int(args.handler(args) or 0)
     except InputError as exc:
-        sys.stderr.write(f"hipaacheck: error: {exc}\n")
+        sys.stderr.write(f"hipaacheck: error: {one_line(exc)}\n")
         return EXIT_INPUT
     except KeyboardInterrupt:
         sys.stderr.write("hipaacheck: interrupted\n")

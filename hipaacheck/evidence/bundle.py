@@ -98,6 +98,8 @@ class BundleContents:
         check_arcname(arcname)
         if arcname in (MANIFEST, SIGNATURE):
             raise InputError(arcname, "reserved bundle member name")
+        if arcname in self.members or arcname in self.aliases:
+            raise InputError(arcname, "two files would be stored under this bundle member name")
         self.members[arcname] = data.encode("utf-8") if isinstance(data, str) else data
 
     def alias(self, arcname: str, same_as: str) -> None:
