@@ -1,7 +1,8 @@
 """Atomic file writes: a temporary file in the same folder, fsync, then rename.
 
 A crash or kill at any point leaves the previous file (or none) under the final
-name, never a partial one.
+name, never a partial one. A write that fails (a full disk, a file size limit) is an
+:class:`~hipaacheck.errors.InputError` naming the file: one line, exit 2.
 """
 from __future__ import annotations
 
@@ -16,8 +17,11 @@ from typing import BinaryIO, Iterator
 def atomic_writer(path: Path) -> Iterator[BinaryIO]:
     """Yield a binary handle; on clean exit its content replaces ``path`` atomically."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise write_error(path, exc) from None
     try:
         os.fchmod(fd, 0o666 & ~_umask())  # mkstemp makes 0600; give what open() would
         with os.fdopen(fd, "wb") as handle:
@@ -25,12 +29,21 @@ def atomic_writer(path: Path) -> Iterator[BinaryIO]:
             handle.flush()
             os.fsync(handle.fileno())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         try:
             os.unlink(tmp)
         except FileNotFoundError:
             pass
+        if isinstance(exc, OSError) and exc.filename in (None, tmp):  # this file's write, not another's read
+            raise write_error(path, exc) from None
         raise
+
+
+def write_error(path: Path | str, exc: OSError) -> Exception:
+    """One line naming ``path`` for a failed write (full disk, size limit, permission)."""
+    from .errors import InputError
+
+    return InputError(str(path), f"cannot write ({exc.strerror or exc})")
 
 
 @contextmanager

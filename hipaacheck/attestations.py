@@ -6,8 +6,9 @@ counts; for the documented-alternatives control, the latest per specification.
 Evidence files are named relative to the attestations file and carry the SHA-256
 taken when attesting; each must resolve (links followed) inside the evidence root, the
 attestations file's folder unless ``--evidence-root`` names another, so a file someone
-else wrote cannot pull the scanning machine's files into a bundle. The collector is the ``manual`` source (:mod:`hipaacheck.sources.manual`): it
-reads the clock and re-hashes evidence, so the checks in ``checks/manual`` stay pure.
+else wrote cannot pull the scanning machine's files into a bundle. The collector is the
+``manual`` source (:mod:`hipaacheck.sources.manual`): it reads the clock and re-hashes
+evidence, so the checks in ``checks/manual`` stay pure.
 """
 from __future__ import annotations
 

@@ -58,6 +58,24 @@ class ConsoleFormatter(RedactingFormatter):
         return one_line(redact(f"hipaacheck: {record.levelname.lower()}: {logging.Formatter.format(self, record)}"))
 
 
+class LogFileHandler(logging.FileHandler):
+    """The ``--log-file`` handler: a write that fails (a full disk) is remembered for the run's end,
+    where it becomes one error line and exit 2, instead of logging's traceback on stderr per record."""
+
+    failure: str | None = None
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if self.failure is None:
+            exc = sys.exc_info()[1]
+            self.failure = (getattr(exc, "strerror", None) or str(exc)) if exc else "write failed"
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as exc:  # the last flush of a full disk
+            self.failure = self.failure or exc.strerror or str(exc)
+
+
 def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: bool = False) -> None:
     """Route logs to stderr (warnings up, errors only with ``quiet``) and, if given, all of it to ``log_file``.
 
@@ -73,7 +91,7 @@ def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: b
     handlers: list[logging.Handler] = [console]
     if log_file:
         try:
-            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+            file_handler = LogFileHandler(log_file, encoding="utf-8")
         except OSError as exc:
             from .errors import InputError
 
@@ -87,9 +105,19 @@ def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: b
     root.setLevel(wanted)
 
 
-def teardown_logging() -> None:
-    """Remove (and close) the handlers :func:`setup_logging` installed."""
+def log_file_failure() -> str | None:
+    """Why the log file could not be written so far, if it could not."""
+    handlers = [h for h in logging.getLogger().handlers if getattr(h, _HANDLER_MARK, False)]
+    return next((h.failure for h in handlers if isinstance(h, LogFileHandler) and h.failure), None)
+
+
+def teardown_logging() -> str | None:
+    """Remove (and close) the handlers :func:`setup_logging` installed; returns why the log file could
+    not be written, if it could not."""
     root = logging.getLogger()
+    failure = None
     for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
         root.removeHandler(handler)
         handler.close()
+        failure = failure or getattr(handler, "failure", None)
+    return failure

@@ -57,13 +57,40 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_INPUT
     args.argv = argv
+    log_failure = None
+    try:
+        code = _dispatch(args, argv)
+    finally:
+        from ..memory import release_long_lived
+
+        release_long_lived()
+        if hasattr(args, "log_level"):
+            from ..logsetup import teardown_logging
+
+            log_failure = teardown_logging()
+    if log_failure and code != EXIT_INPUT:  # the log is evidence of the run too: an incomplete one is no success
+        sys.stderr.write(f"hipaacheck: error: {one_line(_log_error(args.log_file, log_failure))}\n")
+        return EXIT_INPUT
+    return code
+
+
+def _log_error(path: object, failure: str) -> InputError:
+    return InputError(str(path), f"--log-file: cannot write ({failure})")
+
+
+def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
+    """Run the subcommand; every failure it can meet becomes one line on stderr and an exit code."""
     try:
         if hasattr(args, "log_level"):
-            from ..logsetup import setup_logging
+            from ..logsetup import log_file_failure, setup_logging
 
             setup_logging(args.log_level, args.log_file, getattr(args, "quiet", False))
             logging.getLogger("hipaacheck").debug("command line: hipaacheck %s", " ".join(argv))  # redacted
-        return int(args.handler(args) or 0)
+            if failure := log_file_failure():  # found before scanning, when the first record is written
+                raise _log_error(args.log_file, failure)
+        code = int(args.handler(args) or 0)
+        flush_stdout()
+        return code
     except InputError as exc:
         sys.stderr.write(f"hipaacheck: error: {one_line(exc)}\n")
         return EXIT_INPUT
@@ -72,15 +99,29 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    finally:
-        from ..memory import release_long_lived
+    except OSError as exc:  # an output that is neither stdout nor written atomically (they name themselves)
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"hipaacheck: error: {one_line(where)}cannot write ({exc.strerror or exc})\n")
+        return EXIT_INPUT
 
-        release_long_lived()
-        if hasattr(args, "log_level"):
-            from ..logsetup import teardown_logging
 
-            teardown_logging()
+def flush_stdout() -> None:
+    """Flush stdout now, so a full disk or a closed pipe under it is an error of this run, not of exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise InputError("<stdout>", f"cannot write ({exc.strerror or exc})") from None
 
 
 def run() -> None:
-    raise SystemExit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except OSError:  # already reported: what stdout could not take goes nowhere, so exit adds no traceback
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = code or EXIT_INPUT
+    raise SystemExit(code)

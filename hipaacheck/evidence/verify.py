@@ -204,7 +204,8 @@ def _check_signature(manifest: dict[str, Any], manifest_bytes: bytes, signature_
     the key the manifest carries. The signer's fingerprint is always reported."""
     from .signing import fingerprint, public_key_from_raw, verify_signature
 
-    declared = manifest.get("signature") if isinstance(manifest.get("signature"), dict) else {}
+    block = manifest.get("signature")
+    declared: dict[str, Any] = block if isinstance(block, dict) else {}
     report.signed = has_signature or bool(declared)
     if declared and not has_signature:
         report.missing.append(SIGNATURE)
