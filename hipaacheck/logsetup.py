@@ -24,6 +24,11 @@ _ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 _BARE_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.DOTALL)
 _HANDLER_MARK = "_hipaacheck_handler"
+# Loggers whose debug records carry request or response bodies (Lambda environment values, policy
+# documents, signed headers): held at INFO whatever --log-level says, since redaction by pattern
+# cannot know every secret a body may hold.
+BODY_LOGGERS = ("botocore.parsers", "botocore.endpoint", "botocore.auth", "botocore.httpsession",
+                "boto3.resources.action", "urllib3.connectionpool")
 
 
 def _looks_like_secret_key(token: str) -> bool:
@@ -103,6 +108,8 @@ def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: b
         setattr(handler, _HANDLER_MARK, True)
         root.addHandler(handler)
     root.setLevel(wanted)
+    for name in BODY_LOGGERS:
+        logging.getLogger(name).setLevel(max(wanted, logging.INFO))
 
 
 def log_file_failure() -> str | None:
