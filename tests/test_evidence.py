@@ -148,15 +148,21 @@ def test_byte_flip_inside_the_zip_file_is_caught(cli, signed_bundle: dict) -> No
     assert result.code == 1 and "changed: controls/" in result.out
 
 
-def test_rehashed_manifest_fails_the_signature(cli, signed_bundle: dict) -> None:
+def forged_run(signed_bundle: dict) -> tuple[bytes, dict]:
+    """run.json naming another host, and the manifest re-hashed to match it."""
+    import hashlib
+
     data = members(signed_bundle["bundle"])
     forged = data["run.json"].replace(b"fixture-host", b"other-host00")
     manifest = json.loads(data["manifest.json"])
-    import hashlib
-
     for entry in manifest["files"]:
         if entry["path"] == "run.json":
             entry["sha256"] = hashlib.sha256(forged).hexdigest()
+    return forged, manifest
+
+
+def test_rehashed_manifest_fails_the_signature(cli, signed_bundle: dict) -> None:
+    forged, manifest = forged_run(signed_bundle)
     tampered = rewrite(signed_bundle["bundle"], signed_bundle["tmp"] / "t.zip",
                        {"run.json": forged, "manifest.json": json.dumps(manifest).encode()})
     result = cli("evidence", "verify", tampered, "--public-key", signed_bundle["public"])
@@ -178,17 +184,11 @@ def test_a_re_signed_bundle_shows_the_new_signer(cli, signed_bundle: dict) -> No
     """Someone rewrites a member, re-hashes and re-signs with their own key: unpinned, it verifies, but the
     fingerprint printed is theirs; pinned to the real key, it is refused."""
     import base64
-    import hashlib
 
     from hipaacheck.evidence.signing import raw_public_key
 
     _, _, forger = make_key(signed_bundle["tmp"], "forger")
-    data = members(signed_bundle["bundle"])
-    forged = data["run.json"].replace(b"fixture-host", b"other-host00")
-    manifest = json.loads(data["manifest.json"])
-    for entry in manifest["files"]:
-        if entry["path"] == "run.json":
-            entry["sha256"] = hashlib.sha256(forged).hexdigest()
+    forged, manifest = forged_run(signed_bundle)
     manifest["signature"].update(public_key=raw_public_key(forger.public_key()),
                                  public_key_sha256=fingerprint(forger.public_key()))
     body = json.dumps(manifest).encode()
