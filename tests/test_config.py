@@ -134,6 +134,14 @@ def test_found_config_that_links_out_of_the_folder_is_refused(tmp_path):
     (folder / ".hipaacheck.yaml").symlink_to(tmp_path / "elsewhere.yaml")
     with pytest.raises(InputError, match="must be a file of that folder, not a link out of it"):
         apply_config(build_parser(), ["scan"], cwd=folder)
+    (folder / ".hipaacheck.yaml").unlink()  # a Kubernetes ConfigMap volume: links into a folder of the mount
+    (folder / "..data").mkdir()
+    (folder / "..data" / ".hipaacheck.yaml").write_text("fail-on: critical\nwaivers: w.yaml\n")
+    (folder / ".hipaacheck.yaml").symlink_to(folder / "..data" / ".hipaacheck.yaml")
+    (folder / "w.yaml").symlink_to(folder / "..data" / "w.yaml")
+    parser = build_parser()
+    apply_config(parser, ["scan"], cwd=folder)
+    assert parser.parse_args(["scan"]).fail_on == "critical"
 
 
 def test_checkout_cannot_append_lines_to_a_file_outside_it(tmp_path, cli, monkeypatch):

@@ -158,7 +158,7 @@ def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str], cwd: Path
     if not path.is_file():
         raise InputError(str(path), "--config: file not found")
     named = any(token == "--config" or token.startswith("--config=") for token in argv)
-    if not named and path.resolve().parent != path.parent.resolve():
+    if not named and not path.resolve().is_relative_to(path.parent.resolve()):
         raise InputError(str(path), f"a {CONFIG_NAME} found in the working folder must be a file of that folder, "
                                     "not a link out of it: name the file it leads to with --config")
     sub.set_defaults(**load_config(path, sub, discovered=not named))
