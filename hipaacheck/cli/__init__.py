@@ -99,9 +99,9 @@ def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except OSError as exc:  # an output that is neither stdout nor written atomically (they name themselves)
+    except OSError as exc:  # the backstop: stdout and atomic writes already name their file
         where = f"{exc.filename}: " if exc.filename else ""
-        sys.stderr.write(f"hipaacheck: error: {one_line(where)}cannot write ({exc.strerror or exc})\n")
+        sys.stderr.write(f"hipaacheck: error: {one_line(where)}{one_line(exc.strerror or exc)}\n")
         return EXIT_INPUT
 
 
