@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from distro_layouts import (AUDIT_RULES_UNIT, AUDIT_RULES_UNIT_PATH, AUDITD_UNIT, AUDITD_UNIT_AUDIT4,
-                            AUDITD_UNIT_PATH, DEBIAN_COMMON_AUTH, RHEL_SYSTEM_AUTH, debian_pam, rhel_pam)
+                            AUDITD_UNIT_PATH, DEBIAN_CHRONY, DEBIAN_CHRONY_CONF, DEBIAN_COMMON_AUTH, DEBIAN_VERSION,
+                            RHEL_SYSTEM_AUTH, debian_pam, rhel_pam)
 from hipaacheck.sources.host.audit import version_key
 from test_host_parsers import collect, run, statuses, tree
 
@@ -77,6 +78,63 @@ def test_faillock_counts_unreadable_stack_is_an_error(tmp_path: Path) -> None:
     (root / "etc/pam.d/password-auth").unlink()
     (root / "etc/pam.d/password-auth").mkdir()  # a folder where a file is expected: unreadable, even as root
     assert "error" in statuses(run("host.pam.faillock_counts", collect(root, "host.pam")))
+
+
+# --- 2, 3. chrony reads what sourcedir, confdir and include name ----------------------------------
+
+NO_POOL = DEBIAN_CHRONY_CONF.replace("pool 2.debian.pool.ntp.org iburst\n", "")
+NTP_SOURCES = {"/etc/chrony/sources.d/ntp.sources": "server 0.pool.ntp.org iburst\n"}
+
+
+def time_sources(root: Path) -> tuple[str, list[str]]:
+    resource = collect(root, "host.time_sync")
+    (outcome,) = run("host.time_sync.configured", resource)
+    return outcome.status, [s["host"] for s in resource.attributes.get("sources", [])]
+
+
+def test_chrony_sources_d_named_by_no_sourcedir_is_not_read(tmp_path: Path) -> None:
+    conf = "# sourcedir /etc/chrony/sources.d\ndriftfile /var/lib/chrony/chrony.drift\n"
+    root = tree(tmp_path, {**DEBIAN_VERSION, DEBIAN_CHRONY: conf, **NTP_SOURCES})
+    assert time_sources(root) == ("fail", [])
+
+
+def test_chrony_debian_layout_reads_sources_d(tmp_path: Path) -> None:
+    root = tree(tmp_path, {**DEBIAN_VERSION, DEBIAN_CHRONY: NO_POOL, **NTP_SOURCES})
+    status, hosts = time_sources(root)
+    assert status == "pass" and hosts == ["0.pool.ntp.org"]
+
+
+def test_chrony_custom_sourcedir_is_followed(tmp_path: Path) -> None:
+    conf = NO_POOL.replace("sourcedir /etc/chrony/sources.d", "sourcedir /etc/chrony/sources2.d")
+    root = tree(tmp_path, {**DEBIAN_VERSION, DEBIAN_CHRONY: conf,
+                           "/etc/chrony/sources2.d/custom.sources": "pool time.example.org iburst\n",
+                           **NTP_SOURCES})  # sources.d is no longer named: not read
+    assert time_sources(root) == ("pass", ["time.example.org"])
+
+
+def test_chrony_confdir_and_include_are_followed_and_may_name_a_sourcedir(tmp_path: Path) -> None:
+    conf = "confdir /etc/chrony/conf.d /usr/share/chrony/conf.d\ninclude /etc/chrony/extra/*.conf\n"
+    root = tree(tmp_path, {**DEBIAN_VERSION, DEBIAN_CHRONY: conf,
+                           "/etc/chrony/conf.d/10-site.conf": "sourcedir /srv/chrony\n",
+                           "/usr/share/chrony/conf.d/10-site.conf": "server hidden.example.org\n",  # same name: hidden
+                           "/usr/share/chrony/conf.d/20-vendor.conf": "server vendor.example.org\n",
+                           "/etc/chrony/extra/a.conf": "! a comment\nserver extra.example.org\n",
+                           "/srv/chrony/site.sources": "server site.example.org\n"})
+    status, hosts = time_sources(root)
+    assert status == "pass" and sorted(hosts) == ["extra.example.org", "site.example.org", "vendor.example.org"]
+
+
+def test_chrony_reads_the_one_file_of_its_build(tmp_path: Path) -> None:
+    """Debian's chronyd reads /etc/chrony/chrony.conf; a stray /etc/chrony.conf there is not read."""
+    root = tree(tmp_path, {**DEBIAN_VERSION, DEBIAN_CHRONY: "driftfile /var/lib/chrony/drift\n",
+                           "/etc/chrony.conf": "server stray.example.org\n"})
+    assert time_sources(root) == ("fail", [])
+
+
+def test_chrony_unreadable_sources_file_is_an_error(tmp_path: Path) -> None:
+    root = tree(tmp_path, {**DEBIAN_VERSION, DEBIAN_CHRONY: NO_POOL})
+    (root / "etc/chrony/sources.d/bad.sources").mkdir(parents=True)
+    assert run("host.time_sync.configured", collect(root, "host.time_sync"))[0].status == "error"
 
 
 # --- 4. audit rules: judge the set that loads ------------------------------------------------------
