@@ -214,3 +214,15 @@ def fill_answer(operation: str, **fields: Any) -> Callable[..., Any]:
             parsed.update({k: v(params) if callable(v) else v for k, v in fields.items()})
 
     return handler
+
+
+def answer(operation: str, parsed: dict[str, Any]) -> Callable[..., Any]:
+    """A ``before-call`` handler answering ``operation`` with ``parsed`` (HTTP 200) without calling the
+    endpoint, for an operation moto does not implement (Security Hub GetEnabledStandards)."""
+
+    def handler(model=None, **_: Any):
+        if model is not None and model.name == operation:
+            return _Http(200), {**parsed, "ResponseMetadata": {"HTTPStatusCode": 200}}
+        return None
+
+    return handler

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from aws_helpers import ACCOUNT, collect, deny, evaluate_control, fill_answer, hook_events, statuses
+from aws_helpers import ACCOUNT, answer, collect, deny, evaluate_control, fill_answer, hook_events, statuses
 
 TRAIL_TYPES = {"aws.cloudtrail.trail", "aws.cloudtrail.account"}
 ACCOUNT_TRAILS = f"arn:aws:cloudtrail::{ACCOUNT}:account"
@@ -108,3 +108,36 @@ def test_cloudwatch_delivery_window_is_a_profile_variable():
     assert catalog.controls["aws.cloudtrail.cloudwatch_logs"].params == {
         "max_delivery_age_hours": "$cloudtrail_cloudwatch_max_delivery_hours"}
     assert catalog.variables["cloudtrail_cloudwatch_max_delivery_hours"]["default"] == 24
+
+
+# --- 8. Security Hub runs a standard --------------------------------------------------------------
+
+FSBP = "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0"
+HUB = f"arn:aws:securityhub:{HOME}:{ACCOUNT}:hub/default"
+
+
+def standards(*statuses_: str) -> dict:
+    return {"StandardsSubscriptions": [
+        {"StandardsArn": FSBP, "StandardsSubscriptionArn": f"{FSBP}/sub/{n}", "StandardsStatus": status,
+         "StandardsInput": {}} for n, status in enumerate(statuses_)]}
+
+
+@pytest.mark.parametrize("enabled, statuses_, expected, said", [
+    (True, ("READY",), "pass", "standards/aws-foundational-security-best-practices/v/1.0.0"),
+    (True, (), "fail", "runs no security standard"),  # passed "enabled" before: it evaluates nothing
+    (True, ("FAILED",), "fail", "(FAILED)"),
+    (False, (), "fail", "not enabled"),
+])
+def test_security_hub_needs_a_running_standard(aws, monkeypatch, enabled, statuses_, expected, said):
+    if enabled:
+        aws.client("securityhub").enable_security_hub()
+    # moto does not implement GetEnabledStandards: a before-call hook gives AWS's answer
+    hook_events(monkeypatch, "before-call", answer("GetEnabledStandards", standards(*statuses_)))
+    (finding,) = evaluate_control("aws.securityhub.standards_enabled", collect({"aws.securityhub.hub"}, [HOME]))
+    assert (finding.status, finding.resource["id"]) == (expected, HUB) and said in finding.message
+
+
+def test_security_hub_standards_unimplemented_is_an_error(aws):
+    aws.client("securityhub").enable_security_hub()  # moto answers GetEnabledStandards "404 Not yet implemented"
+    (finding,) = evaluate_control("aws.securityhub.standards_enabled", collect({"aws.securityhub.hub"}, [HOME]))
+    assert finding.status == "error" and "GetEnabledStandards" in finding.message

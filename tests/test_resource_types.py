@@ -9,12 +9,13 @@ import json
 import shutil
 import textwrap
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import pytest
 import yaml
-from aws_helpers import ACCOUNT, _Http, collect, hook_events
+from aws_helpers import ACCOUNT, _Http, answer, collect, fill_answer, hook_events
 from test_aws_iam_groups import edit_report
 from test_host_trees import host_tree, write
 
@@ -343,6 +344,14 @@ def shape_answers(monkeypatch) -> None:
         return None
 
     hook_events(monkeypatch, "before-call", locked_group)
+    # moto implements no GetEnabledStandards and leaves the CloudWatch Logs delivery out of GetTrailStatus
+    hook_events(monkeypatch, "before-call", answer("GetEnabledStandards", {"StandardsSubscriptions": [
+        {"StandardsArn": "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+         "StandardsSubscriptionArn": f"arn:aws:securityhub:us-east-1:{ACCOUNT}:subscription/fsbp/v/1.0.0",
+         "StandardsStatus": "READY", "StandardsInput": {}}]}))
+    hook_events(monkeypatch, "after-call", fill_answer(
+        "GetTrailStatus", LatestCloudWatchLogsDeliveryTime=datetime(2026, 1, 2, tzinfo=timezone.utc),
+        LatestCloudWatchLogsDeliveryError="AccessDeniedException"))
 
 
 def test_every_aws_collector_produces_what_its_type_declares(aws, monkeypatch):
