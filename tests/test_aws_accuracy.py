@@ -141,3 +141,55 @@ def test_security_hub_standards_unimplemented_is_an_error(aws):
     aws.client("securityhub").enable_security_hub()  # moto answers GetEnabledStandards "404 Not yet implemented"
     (finding,) = evaluate_control("aws.securityhub.standards_enabled", collect({"aws.securityhub.hub"}, [HOME]))
     assert finding.status == "error" and "GetEnabledStandards" in finding.message
+
+
+# --- 9. S3: the effective Block Public Access ------------------------------------------------------
+
+ALL_ON = {flag: True for flag in ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")}
+BUCKET = "arn:aws:s3:::phi-data"
+
+
+def bucket_pab(aws, account: dict | None, bucket: dict | None):
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket="phi-data")
+    if bucket is not None:
+        s3.put_public_access_block(Bucket="phi-data", PublicAccessBlockConfiguration=bucket)
+    if account is not None:
+        aws.client("s3control").put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=account)
+    (finding,) = evaluate_control("aws.s3.bucket_public_access_block", collect({"aws.s3.bucket"}))
+    assert finding.resource["id"] == BUCKET
+    return finding
+
+
+def test_account_level_block_covers_a_bucket_without_its_own(aws):
+    finding = bucket_pab(aws, ALL_ON, None)  # failed as critical before: no bucket can be public here
+    assert finding.status == "pass" and "in effect at the account level" in finding.message
+
+
+def test_per_setting_the_stricter_level_holds_it(aws):
+    finding = bucket_pab(aws, {**ALL_ON, "BlockPublicPolicy": False, "RestrictPublicBuckets": False},
+                         {**{f: False for f in ALL_ON}, "BlockPublicPolicy": True, "RestrictPublicBuckets": True})
+    assert finding.status == "pass"
+    assert "BlockPublicAcls: account" in finding.message and "BlockPublicPolicy: bucket" in finding.message
+
+
+def test_a_setting_off_at_both_levels_fails_naming_it(aws):
+    finding = bucket_pab(aws, {**ALL_ON, "IgnorePublicAcls": False}, {**ALL_ON, "IgnorePublicAcls": False})
+    assert finding.status == "fail" and "off at both the account and the bucket level for IgnorePublicAcls" \
+        in finding.message
+
+
+def test_nothing_set_anywhere_fails(aws):
+    assert bucket_pab(aws, None, None).status == "fail"
+
+
+def test_bucket_fully_on_passes_even_when_the_account_level_is_unreadable(aws, monkeypatch):
+    hook_events(monkeypatch, "before-call", deny(services=["s3control"]))
+    finding = bucket_pab(aws, None, ALL_ON)
+    assert finding.status == "pass" and "at the bucket level" in finding.message
+
+
+def test_unreadable_account_level_with_the_bucket_not_fully_on_is_an_error(aws, monkeypatch):
+    hook_events(monkeypatch, "before-call", deny(services=["s3control"]))
+    finding = bucket_pab(aws, None, {**ALL_ON, "RestrictPublicBuckets": False})
+    assert finding.status == "error" and "s3control:GetPublicAccessBlock: AccessDenied" in finding.message
