@@ -33,6 +33,18 @@ def faillock_gaps(lines: list[dict[str, Any]]) -> list[str]:
     return gaps
 
 
+def _exists(resource: Resource, service: str) -> bool:
+    return service in resource.get("services") or f"services.{service}" in resource.unreadable
+
+
+def _existing(resource: Resource, services: list[str]) -> list[str] | Outcome:
+    """Those of ``services`` that exist (readable or not), or the failure when /etc/pam.d or all of them are missing."""
+    if not resource.get("present"):
+        return failed("/etc/pam.d is missing: no PAM stack to check")
+    present = [s for s in services if _exists(resource, s)]
+    return present or failed(f"none of the PAM stacks {', '.join(services)} exists", services=services)
+
+
 def _stack(resource: Resource, service: str) -> list[dict[str, Any]]:
     resource.get(f"services.{service}")  # raises Unreadable if that stack could not be read
     return resource.get("services")[service]
@@ -45,12 +57,9 @@ def _stack(resource: Resource, service: str) -> list[dict[str, Any]]:
 }, required=["module"])
 def module_in_stacks(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
     """Each of ``services`` that exists runs ``module`` in its ``type`` stack (at least one must exist)."""
-    if not resource.get("present"):
-        return [failed("/etc/pam.d is missing: no PAM stack to check")]
-    services = resource.get("services")
-    present = [s for s in params["services"] if s in services or f"services.{s}" in resource.unreadable]
-    if not present:
-        return [failed(f"none of the PAM stacks {', '.join(params['services'])} exists", services=params["services"])]
+    present = _existing(resource, params["services"])
+    if isinstance(present, Outcome):
+        return [present]
     outcomes = []
     for service in present:
         lines = [e for e in _stack(resource, service) if e["type"] == params["type"] and e["module"] == params["module"]]
@@ -72,17 +81,13 @@ def module_in_stacks(resource: Resource, params: dict[str, Any]) -> list[Outcome
 def faillock_counts(resource: Resource, params: dict[str, Any]) -> list[Outcome]:
     """Each of ``services`` that exists runs pam_faillock so that failures are counted and lock the
     account: preauth and authfail auth lines and an account line (or the authsucc form)."""
-    if not resource.get("present"):
-        return [failed("/etc/pam.d is missing: no PAM stack to check")]
-    services = resource.get("services")
-    present = [s for s in params["services"] if s in services or f"services.{s}" in resource.unreadable]
-    if not present:
-        return [failed(f"none of the PAM stacks {', '.join(params['services'])} exists", services=params["services"])]
+    present = _existing(resource, params["services"])
+    if isinstance(present, Outcome):
+        return [present]
     outcomes = []
     for service in present:
         account_service = params["account_stacks"].get(service, service)
-        account = (_stack(resource, account_service)
-                   if account_service in services or f"services.{account_service}" in resource.unreadable else [])
+        account = _stack(resource, account_service) if _exists(resource, account_service) else []
         entries = ([e for e in _stack(resource, service) if e["type"] == "auth"]
                    + [e for e in account if e["type"] == "account"])
         lines = [{"type": e["type"], "flags": [a for a in e["args"] if "=" not in a], "path": e["path"],

@@ -109,6 +109,8 @@ def effective_pab(bucket: dict[str, Any] | None, bucket_unread: str | None, acco
 
 
 def _mark_effective_pab(ctx: AwsContext, resources: list[Resource]) -> None:
+    if not resources:
+        return  # no bucket: no call for the account's settings
     try:
         account, account_unread = account_pab(ctx), None
     except Exception as exc:  # noqa: BLE001 - a setting the bucket holds itself is still known
