@@ -99,7 +99,8 @@ def faillock_counts(resource: Resource, params: dict[str, Any]) -> list[Outcome]
             outcomes.append(failed(f"pam_faillock in {stacks} counts no failure: {'; '.join(gaps)}", where,
                                    item=service, missing=gaps, lines=[f"{x['path']}:{x['line']}" for x in lines]))
         else:
-            outcomes.append(passed(f"{stacks} count failures with pam_faillock ({len(lines)} lines)", where,
+            verb = "counts" if account_service == service else "count"
+            outcomes.append(passed(f"{stacks} {verb} failures with pam_faillock ({len(lines)} lines)", where,
                                    item=service, lines=[f"{x['path']}:{x['line']}" for x in lines]))
     return outcomes
 
