@@ -161,7 +161,8 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Re
 
 
 def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output_dir: Path | None,
-                  keep: dict[str, Any] | None = None, pretty: bool = False) -> dict[str, Path]:
+                  keep: dict[str, Any] | None = None, pretty: bool = False,
+                  show_passed: bool = False) -> dict[str, Path]:
     """Write each format once, as it renders; ``keep`` (if given) receives filename → where the bytes
     now are (the file written, or a spooled copy of what went to stdout) for the evidence bundle."""
     from .atomic import atomic_writer
@@ -169,7 +170,7 @@ def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output
 
     written: dict[str, Path] = {}
     for name in formats:
-        fmt = get_format(name, pretty)
+        fmt = get_format(name, pretty, show_passed)
         if output_dir is not None:
             path = written[name] = output_dir / fmt.filename
             with atomic_writer(path) as handle:

@@ -53,7 +53,15 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
     add_format_option(group)
     group.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
-    group.add_argument("--quiet", "-q", action="store_true", help="print nothing but results")
+    group.add_argument("--quiet", "-q", action="store_true",
+                       help="print the verdict line alone (and any format written to stdout)")
+    add_show_passed_option(group)
+
+
+def add_show_passed_option(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    group.add_argument("--show-passed", action="store_true",
+                       help="list passing, skipped, waived and manual findings too (default: failing and error "
+                            "findings, the rest counted)")
 
 
 def add_attestation_options(parser: argparse.ArgumentParser) -> None:

@@ -5,7 +5,7 @@ import argparse
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .options import add_format_option, add_gate_options
+from .options import add_format_option, add_gate_options, add_show_passed_option
 
 if TYPE_CHECKING:
     from ..results import Results
@@ -16,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("results", type=Path)
     add_format_option(parser)
     parser.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
+    add_show_passed_option(parser)
     add_gate_options(parser.add_argument_group("gate (the verdict every format shows)"), recorded=True)
     parser.set_defaults(handler=run)
 
@@ -31,7 +32,7 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--format", "several formats need --output-dir")
     results = Results.load(args.results)
     regate(results, args.fail_on, args.soft_fail, args.fail_on_new_only)
-    write_outputs(results, formats, args.output_dir, pretty=args.pretty)
+    write_outputs(results, formats, args.output_dir, pretty=args.pretty, show_passed=args.show_passed)
     return 0
 
 
