@@ -20,6 +20,8 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ.pop("AWS_PROFILE", None)
+# The console fits the table to the terminal: one width for every test, whatever runs them.
+os.environ["COLUMNS"] = "160"
 
 
 def pytest_configure(config: pytest.Config) -> None:

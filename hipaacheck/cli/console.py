@@ -8,12 +8,13 @@ from ..results import Results, verdict_of
 
 
 def write_console(stream: TextIO, results: Results, written: Mapping[str, Path], quiet: bool = False,
-                  show_passed: bool = False) -> None:
-    """The table's findings and summary, one ``Wrote`` line per file, then the verdict (alone when ``quiet``)."""
+                  show_passed: bool = False, wide: bool = False) -> None:
+    """The table's findings and summary, fitted to the terminal, one ``Wrote`` line per file, then the
+    verdict (alone when ``quiet``)."""
     if not quiet:
-        from ..formats.table import TableFormat
+        from ..formats.table import TableFormat, terminal_width
 
-        for line in TableFormat(show_passed=show_passed).body(results):
+        for line in TableFormat(show_passed=show_passed, width=terminal_width(), wide=wide).body(results):
             stream.write(line + "\n")
         for what, path in written.items():
             stream.write(f"Wrote {what}: {path}\n")

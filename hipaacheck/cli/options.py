@@ -55,13 +55,16 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
     group.add_argument("--quiet", "-q", action="store_true",
                        help="print the verdict line alone (and any format written to stdout)")
-    add_show_passed_option(group)
+    add_listing_options(group)
 
 
-def add_show_passed_option(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+def add_listing_options(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """How the table lists findings: which ones, and how wide."""
     group.add_argument("--show-passed", action="store_true",
                        help="list passing, skipped, waived and manual findings too (default: failing and error "
                             "findings, the rest counted)")
+    group.add_argument("--wide", action="store_true",
+                       help="full resource ids and no cut to the terminal width (COLUMNS is honoured otherwise)")
 
 
 def add_attestation_options(parser: argparse.ArgumentParser) -> None:

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .options import add_format_option, add_gate_options, add_show_passed_option
+from .options import add_format_option, add_gate_options, add_listing_options
 
 if TYPE_CHECKING:
     from ..results import Results
@@ -16,7 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("results", type=Path)
     add_format_option(parser)
     parser.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
-    add_show_passed_option(parser)
+    add_listing_options(parser)
     add_gate_options(parser.add_argument_group("gate (the verdict every format shows)"), recorded=True)
     parser.set_defaults(handler=run)
 
@@ -32,6 +33,11 @@ def run(args: argparse.Namespace) -> int:
         raise InputError("--format", "several formats need --output-dir")
     results = Results.load(args.results)
     regate(results, args.fail_on, args.soft_fail, args.fail_on_new_only)
+    if formats == ["table"] and not args.output_dir:
+        from .console import write_console
+
+        write_console(sys.stdout, results, {}, show_passed=args.show_passed, wide=args.wide)
+        return 0
     write_outputs(results, formats, args.output_dir, pretty=args.pretty, show_passed=args.show_passed)
     return 0
 

@@ -62,7 +62,8 @@ def run(args: argparse.Namespace) -> int:
         import_to_securityhub(output.securityhub, results, args.quiet)
     from .console import write_console
 
-    write_console(sys.stdout if console_table else sys.stderr, results, written, args.quiet, args.show_passed)
+    write_console(sys.stdout if console_table else sys.stderr, results, written, args.quiet, args.show_passed,
+                  args.wide)
     return code
 
 

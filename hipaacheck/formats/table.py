@@ -10,27 +10,101 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import BinaryIO, Iterator
 
-from ..model import SEVERITIES, Finding, Status, attention_key, resource_label
+from ..model import SEVERITIES, Finding, Status, attention_key
 from ..results import Results, verdict_of
 from .common import safeguards_of
 from .interface import OutputFormat
 
-MAX_MESSAGE = 90
-HEADERS = ("STATUS", "SEVERITY", "CONTROL", "RESOURCE", "DETAIL")
+HEADERS = ("STATUS", "SEVERITY", "CONTROL", "RESOURCE", "REGION", "ACCOUNT", "DETAIL")
+OPTIONAL = ("REGION", "ACCOUNT")  # shown only when some finding has one
 GAP = "  "
 TALLY_MAX = 8  # groups named in a summary line
 LISTED = (Status.FAIL.value, Status.ERROR.value)  # listed by default: what blocks and what could not be seen
+# How columns give way to fit the terminal, (column, narrowest) in turn: with the detail beside the row,
+# then with the detail on a line below it.
+BESIDE = (("RESOURCE", 48), ("DETAIL", 40), ("RESOURCE", 40), ("DETAIL", 30), ("RESOURCE", 28))
+BELOW_STEPS = (("RESOURCE", 16), ("CONTROL", 15))
+BELOW = "    "  # indent of the detail line when the detail cannot fit beside the row
 
 
-def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+def _flat(text: str) -> str:
+    return " ".join(str(text).split())
+
+
+def cut_end(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _row(finding: Finding) -> tuple[str, ...]:
-    return (finding.status.upper(), finding.severity, " ".join(finding.control_id.split()),
-            _short(resource_label(finding), 48),
-            _short(finding.message, MAX_MESSAGE))
+def cut_middle(text: str, limit: int) -> str:
+    """Keep both ends: resource names differ at their start or their end (prod-db-1, prod-db-2)."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
+
+
+def short_name(resource_id: str) -> str:
+    """An ARN's resource part without its type prefix (``db:prod`` → ``prod``, ``user/ops/bob`` → ``ops/bob``);
+    any other id as it is."""
+    parts = resource_id.split(":", 5)
+    if len(parts) < 6 or parts[0] != "arn":
+        return resource_id
+    resource = parts[5]
+    for sep in (":", "/"):
+        kind, found, rest = resource.partition(sep)
+        if found and rest and "/" not in kind and ":" not in kind:
+            return rest
+    return resource
+
+
+def _where(finding: Finding) -> tuple[str, str]:
+    """(region, account): the resource's, else those in its ARN."""
+    r = finding.resource
+    parts = str(r.get("id", "")).split(":", 5)
+    arn = len(parts) == 6 and parts[0] == "arn"
+    return (str(r.get("region") or (parts[3] if arn else "")), str(r.get("account") or (parts[4] if arn else "")))
+
+
+def _row(finding: Finding, wide: bool = False) -> tuple[str, ...]:
+    rid = str(finding.resource.get("id", ""))
+    name = rid if wide else short_name(rid)
+    if finding.resource.get("item"):
+        name += f" [{finding.resource['item']}]"
+    region, account = _where(finding)
+    return (finding.status.upper(), finding.severity, _flat(finding.control_id), _flat(name), region, account,
+            _flat(finding.message))
+
+
+def _over(widths: dict[str, int], limit: int) -> int:
+    return sum(widths.values()) + len(GAP) * (len(widths) - 1) - limit
+
+
+def _shrink(widths: dict[str, int], steps: tuple[tuple[str, int], ...], limit: int) -> dict[str, int]:
+    for column, floor in steps:
+        if column in widths:
+            widths[column] = max(min(floor, widths[column]), widths[column] - max(0, _over(widths, limit)))
+    return widths
+
+
+def fit(widths: dict[str, int], limit: int | None) -> tuple[dict[str, int], bool]:
+    """Column widths that fit a row in ``limit`` characters, and whether DETAIL goes on a line of its own below
+    the row. DETAIL and RESOURCE give way in turns; when the row still does not fit, DETAIL moves below it
+    and RESOURCE and CONTROL give way further (resource names keep both ends, so rows stay told apart)."""
+    if limit is None:
+        return dict(widths), False
+    beside = _shrink(dict(widths), BESIDE, limit)
+    if _over(beside, limit) <= 0:
+        return beside, False
+    below = _shrink({k: v for k, v in widths.items() if k != "DETAIL"}, BELOW_STEPS, limit)
+    below["DETAIL"] = max(BESIDE[-1][1], min(widths["DETAIL"], limit - len(BELOW)))
+    return below, True
+
+
+def terminal_width() -> int:
+    """``COLUMNS`` when set, else the terminal's width, else 160 (a CI log or a pipe)."""
+    import shutil
+
+    return shutil.get_terminal_size((160, 24)).columns
 
 
 def service_of(finding: Finding) -> str:
@@ -72,8 +146,17 @@ def summary_lines(results: Results, listed: int) -> list[str]:
 
 
 class TableFormat(OutputFormat):
+    """``width``: fit rows to that many characters (the console passes the terminal's); ``None`` (a file) and
+    ``wide`` never cut. ``wide`` also shows full resource ids instead of short names."""
+
     name = "table"
     filename = "hipaacheck.txt"
+
+    def __init__(self, pretty: bool = False, show_passed: bool = False, width: int | None = None,
+                 wide: bool = False) -> None:
+        super().__init__(pretty, show_passed)
+        self.width = None if wide else width
+        self.wide = wide
 
     def write(self, results: Results, out: BinaryIO) -> None:
         for line in self.body(results):
@@ -83,16 +166,27 @@ class TableFormat(OutputFormat):
     def body(self, results: Results) -> Iterator[str]:
         """The table and its summary, line by line (the verdict follows them)."""
         chosen = results.findings if self.show_passed else [f for f in results.findings if f.status in LISTED]
-        rows = [_row(f) for f in sorted(chosen, key=attention_key)]
+        rows = [_row(f, self.wide) for f in sorted(chosen, key=attention_key)]
         if rows:
-            widths = [max([len(header) + 2, *(len(row[i]) for row in rows)]) for i, header in enumerate(HEADERS)]
+            shown = [i for i, header in enumerate(HEADERS) if header not in OPTIONAL or any(row[i] for row in rows)]
+            natural = {HEADERS[i]: max([len(HEADERS[i]) + 2, *(len(row[i]) for row in rows)]) for i in shown}
+            widths, below = fit(natural, self.width)
+            beside = [i for i in shown if not (below and HEADERS[i] == "DETAIL")]
+            cutters = {"RESOURCE": cut_middle, "CONTROL": cut_middle}
+
+            def cell(cells: tuple[str, ...], i: int) -> str:
+                width = widths[HEADERS[i]]
+                return cutters.get(HEADERS[i], cut_end)(cells[i], width).ljust(width)
 
             def line(cells: tuple[str, ...]) -> str:
-                return GAP.join(cell.ljust(width) for cell, width in zip(cells, widths, strict=True)).rstrip()
+                return GAP.join(cell(cells, i) for i in beside).rstrip()
 
             yield line(HEADERS)
-            yield GAP.join("-" * width for width in widths)
+            yield GAP.join("-" * widths[HEADERS[i]] for i in beside)
+            detail = HEADERS.index("DETAIL")
             for row in rows:
                 yield line(row)
+                if below:
+                    yield BELOW + cell(row, detail).rstrip()
             yield ""
         yield from summary_lines(results, len(rows))
