@@ -51,7 +51,7 @@ def regate(results: Results, fail_on: str | None, soft_fail: bool | None, new_on
     gate = recorded_gate(results)
     if new_only and "drift" not in results.extra:
         raise InputError("--fail-on-new-only", "these results were not compared with a baseline (scan --baseline)")
-    if fail_on is None and soft_fail is None and new_only is None and "verdict" in results.extra:
-        return
+    if fail_on is None and soft_fail is None and new_only is None:
+        return  # the recorded verdict, or for older results the one under the default gate (verdict_of)
     record_verdict(results, fail_on or gate["fail_on"], gate["soft_fail"] if soft_fail is None else soft_fail,
                    gate["fail_on_new_only"] if new_only is None else new_only)
