@@ -46,3 +46,24 @@ def test_the_table_on_stdout_names_the_bundle_and_the_bundle_keeps_the_table(tmp
 def test_quiet_is_the_verdict_line_alone(tmp_path, cli):
     result = cli(*scan_args(make_env(tmp_path), "-q"))
     assert result.out == "FAIL: 2 failing at or above low (2 fail, 1 pass)\n" and result.err == ""
+
+
+class Tty:
+    def isatty(self) -> bool:
+        return True
+
+
+def test_color_auto_on_a_terminal_unless_no_color():
+    from hipaacheck.cli.console import use_color
+
+    assert use_color("auto", Tty(), {}) and not use_color("auto", Tty(), {"NO_COLOR": "1"})
+    assert not use_color("auto", Tty(), {"TERM": "dumb"}) and not use_color("auto", object(), {})
+    assert use_color("always", object(), {"NO_COLOR": "1"}) and not use_color("never", Tty(), {})
+
+
+def test_color_always_marks_statuses_and_verdict(tmp_path, cli):
+    (tmp_path / "p").mkdir()
+    colored = cli(*scan_args(make_env(tmp_path), "--color", "always")).out
+    assert "\x1b[31mFAIL\x1b[0m      high" in colored and colored.rstrip().splitlines()[-1].startswith("\x1b[31mFAIL\x1b[0m: ")
+    plain = cli(*scan_args(make_env(tmp_path / "p"))).out
+    assert "\x1b[" not in plain  # not a terminal: auto is off

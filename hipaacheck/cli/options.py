@@ -63,6 +63,8 @@ def add_listing_options(group: argparse.ArgumentParser | argparse._ArgumentGroup
     group.add_argument("--show-passed", action="store_true",
                        help="list passing, skipped, waived and manual findings too (default: failing and error "
                             "findings, the rest counted)")
+    group.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour statuses and the verdict (default: auto, a terminal without NO_COLOR)")
     group.add_argument("--wide", action="store_true",
                        help="full resource ids and no cut to the terminal width (COLUMNS is honoured otherwise)")
 

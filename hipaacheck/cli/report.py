@@ -36,7 +36,7 @@ def run(args: argparse.Namespace) -> int:
     if formats == ["table"] and not args.output_dir:
         from .console import write_console
 
-        write_console(sys.stdout, results, {}, show_passed=args.show_passed, wide=args.wide)
+        write_console(sys.stdout, results, {}, show_passed=args.show_passed, wide=args.wide, color=args.color)
         return 0
     write_outputs(results, formats, args.output_dir, pretty=args.pretty, show_passed=args.show_passed)
     return 0
