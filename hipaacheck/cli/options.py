@@ -123,10 +123,25 @@ def add_evidence_options(parser: argparse.ArgumentParser) -> None:
                        help="send findings to AWS Security Hub (BatchImportFindings, batches of 100)")
 
 
+def format_path(value: str) -> tuple[str, Path]:
+    """``sarif=out/scan.sarif`` → ``("sarif", Path("out/scan.sarif"))``."""
+    from ..formats import FORMATS
+
+    name, eq, path = value.partition("=")
+    name = name.strip()
+    if not eq or not path:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=PATH, got {value!r}")
+    if name not in FORMATS:
+        raise argparse.ArgumentTypeError(f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})")
+    return name, Path(path)
+
+
 def add_format_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     from ..formats import FORMATS
 
     parser.add_argument("--format", default="table",
                         help=f"comma-separated, from: {', '.join(FORMATS)} (default: table)")
+    parser.add_argument("--output", type=format_path, action="append", default=[], metavar="FORMAT=PATH",
+                        help="write FORMAT to PATH (repeatable; adds FORMAT to --format)")
     parser.add_argument("--pretty", action="store_true",
                         help="indent JSON formats for reading (default: compact, much faster to write)")

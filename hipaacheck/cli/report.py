@@ -28,17 +28,22 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import write_outputs
     from ..results import Results
 
-    formats = parse_formats(args.format)
-    if len(formats) > 1 and not args.output_dir:
-        raise InputError("--format", "several formats need --output-dir")
+    from .request import formats_with_outputs
+
+    formats = formats_with_outputs(parse_formats(args.format), args.output)
+    paths = dict(args.output)
+    on_stdout = [] if args.output_dir else [f for f in formats if f not in paths]
+    if len(on_stdout) > 1:
+        raise InputError("--format", "several formats need --output-dir (or --output FORMAT=PATH for each)")
     results = Results.load(args.results)
     regate(results, args.fail_on, args.soft_fail, args.fail_on_new_only)
-    if formats == ["table"] and not args.output_dir:
+    console = on_stdout == ["table"]  # the table on stdout is the console: fitted, coloured
+    write_outputs(results, [f for f in formats if not (console and f == "table")], args.output_dir,
+                  pretty=args.pretty, show_passed=args.show_passed, paths=paths)
+    if console:
         from .console import write_console
 
         write_console(sys.stdout, results, {}, show_passed=args.show_passed, wide=args.wide, color=args.color)
-        return 0
-    write_outputs(results, formats, args.output_dir, pretty=args.pretty, show_passed=args.show_passed)
     return 0
 
 

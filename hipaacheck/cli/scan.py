@@ -44,11 +44,12 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.done()
     output = request.output
-    console_table = output.output_dir is None and output.formats == ("table",)  # the table is the console
+    console_table = output.stdout_formats == ("table",)  # the table on stdout is the console
     reports: dict[str, object] = {}  # filename -> where its bytes are, for the evidence bundle
     keep = reports if output.evidence_bundle else None
-    written = write_outputs(results, () if console_table else output.formats, output.output_dir, keep,
-                            pretty=output.pretty, show_passed=args.show_passed)
+    formats = [f for f in output.formats if not (console_table and f in output.stdout_formats)]
+    written = write_outputs(results, formats, output.output_dir, keep, pretty=output.pretty,
+                            show_passed=args.show_passed, paths=dict(output.paths))
     if output.evidence_bundle:
         from ..pipeline import write_evidence_bundle
 
