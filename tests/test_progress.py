@@ -38,6 +38,33 @@ def test_progress_draws_only_on_a_terminal():
     assert "[2] " in text and text.endswith(CLEAR_LINE)
 
 
+def test_progress_shows_totals_and_a_count_that_moves_within_a_step():
+    from hipaacheck.progress import Progress, set_counter, set_total
+
+    now, calls = [100.0], [0]
+    stream = Tty()
+    progress = Progress(stream, clock=lambda: now[0], ticker=False)
+    set_total(progress, 3, "collectors")
+    set_counter(progress, lambda: calls[0], "API calls")
+    progress("aws us-east-1 aws.s3.bucket")
+    assert stream.getvalue().endswith("[1/3 collectors]   0.0s 0 API calls aws us-east-1 aws.s3.bucket")
+    now[0], calls[0] = 107.5, 1234  # a long step: no new step, but the redraw moves
+    progress.redraw()
+    assert stream.getvalue().endswith("[1/3 collectors]   7.5s 1,234 API calls aws us-east-1 aws.s3.bucket")
+    progress.done()
+    progress.redraw()  # nothing after done
+    assert stream.getvalue().endswith(CLEAR_LINE)
+    set_total(print, 3, "x")  # a plain callable has no totals: ignored
+
+
+def test_ticker_thread_stops_on_done():
+    stream = Tty()
+    progress = make_progress(stream=stream)
+    progress("host host.sshd")
+    progress.done()
+    assert not progress._thread.is_alive()
+
+
 def test_scan_on_a_terminal_shows_progress_per_resource_type(tmp_path):
     env = make_env(tmp_path)
     master, slave = pty.openpty()

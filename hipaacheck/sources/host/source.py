@@ -40,6 +40,10 @@ class HostSource:
         wanted = sorted(t for t in resource_types if t in collectors)
         inventory = Inventory(source="host", collected_at=now_utc(), resource_types=wanted,
                               metadata={"host": _hostname(self.ctx), "root": str(self.ctx.root)})
+        if progress:
+            from ...progress import set_total
+
+            set_total(progress, len(wanted), "collectors")
         for resource_type in wanted:
             if progress:
                 progress(f"host {resource_type}")
