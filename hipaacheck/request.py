@@ -26,6 +26,7 @@ class PostureSpec:
     waivers: Path | None = None
     baseline: Path | None = None
     history: Path | None = None
+    allow_different_targets: bool = False  # compare with a baseline of another account or host
 
 
 @dataclass(frozen=True)

@@ -87,10 +87,16 @@ def add_posture_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--waivers", type=Path, metavar="FILE", help="YAML waivers: accepted failures with expiry")
     group.add_argument("--baseline", type=Path, metavar="RESULTS.json",
                        help="earlier results JSON: mark findings new/unchanged/resolved")
+    add_different_targets_option(group)
     add_gate_options(group)
     group.add_argument("--history", type=Path, metavar="DB", help="append this run to an SQLite history database")
     group.add_argument("--config", type=Path, metavar="FILE",
                        help="YAML file of scan options (default: .hipaacheck.yaml in this folder if present)")
+
+
+def add_different_targets_option(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    group.add_argument("--allow-different-targets", action="store_true",
+                       help="compare with a baseline of another AWS account or host (refused by default)")
 
 
 def add_gate_options(group: argparse.ArgumentParser | argparse._ArgumentGroup, recorded: bool = False) -> None:
