@@ -8,9 +8,12 @@ problem is accepted, not gone, so fail → waived is ``unchanged``, not resolved
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 from .model import Finding
+
+if TYPE_CHECKING:
+    from .results import Results
 
 FAILING = frozenset({"fail", "waived"})
 NEW, UNCHANGED, RESOLVED = "new", "unchanged", "resolved"
@@ -93,3 +96,30 @@ def mark_drift(current: list[Finding], baseline: list[Finding]) -> Drift:
             state = UNCHANGED if key in known else NEW
         finding.extra["drift"] = state
     return drift
+
+
+def target_names(run: dict[str, Any], targets: Any = None) -> set[str]:
+    """What a results file was scanned against: ``aws:ACCOUNT`` or ``host:NAME`` for each target (its
+    ``targets`` list when it has one, else the run's target); empty when the file does not say."""
+    entries = [t for t in targets if isinstance(t, dict)] if isinstance(targets, list) else []
+    entries = entries or [run.get("target") or {}]
+    names = set()
+    for entry in entries:
+        if entry.get("account"):
+            names.add(f"aws:{entry['account']}")
+        elif entry.get("host"):
+            names.add(f"host:{entry['host']}")
+        elif entry.get("id"):
+            names.add(f"{entry.get('kind') or entry.get('type') or 'target'}:{entry['id']}")
+    return names
+
+
+def check_same_targets(baseline: Results, current: Results, where: str) -> None:
+    """Refuse to compare results that share no target: every finding would count as new or resolved."""
+    old = target_names(baseline.run, baseline.extra.get("targets"))
+    new = target_names(current.run, current.extra.get("targets"))
+    if old and new and not old & new:
+        from .errors import InputError
+
+        raise InputError(where, f"compares {', '.join(sorted(new))} with a baseline of {', '.join(sorted(old))}: "
+                                "different targets (pass --allow-different-targets if they are the same system)")

@@ -111,8 +111,8 @@ def plan_collection(source_spec: SourceSpec, catalog_spec: CatalogSpec
 
 
 def plan_scan(request: ScanRequest) -> Plan:
-    if len(request.output.formats) > 1 and not request.output.output_dir:
-        raise InputError("--format", "several formats need --output-dir")
+    if len(request.output.stdout_formats) > 1:
+        raise InputError("--format", "several formats need --output-dir (or --output FORMAT=PATH for each)")
     for name in request.output.formats:
         get_format(name)
     source, profile, catalog, active = plan_collection(request.source, request.catalog)
@@ -200,7 +200,8 @@ def scan_several(plan: Plan, progress: Progress | None, started_at: str) -> tupl
 
 
 def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output_dir: Path | None,
-                  keep: dict[str, Any] | None = None, pretty: bool = False) -> dict[str, Path]:
+                  keep: dict[str, Any] | None = None, pretty: bool = False,
+                  show_passed: bool = False, paths: Mapping[str, Path] | None = None) -> dict[str, Path]:
     """Write each format once, as it renders; ``keep`` (if given) receives filename → where the bytes
     now are (the file written, or a spooled copy of what went to stdout) for the evidence bundle."""
     from .atomic import atomic_writer
@@ -208,9 +209,10 @@ def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output
 
     written: dict[str, Path] = {}
     for name in formats:
-        fmt = get_format(name, pretty)
-        if output_dir is not None:
-            path = written[name] = output_dir / fmt.filename
+        fmt = get_format(name, pretty, show_passed)
+        path = (paths or {}).get(name) or (output_dir / fmt.filename if output_dir is not None else None)
+        if path is not None:
+            written[name] = path
             with atomic_writer(path) as handle:
                 fmt.write(results, handle)
             if keep is not None:

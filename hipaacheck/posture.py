@@ -40,6 +40,7 @@ class PostureInputs:
     waivers: list[Waiver] | None = None
     baseline: Results | None = None
     baseline_path: str | None = None
+    allow_different_targets: bool = False
     history: sqlite3.Connection | None = None
 
 
@@ -54,6 +55,7 @@ def load_inputs(spec: PostureSpec, gate: Gate, profile: Profile, today: date | N
     if spec.baseline:
         inputs.baseline = Results.load(spec.baseline)
         inputs.baseline_path = str(spec.baseline)
+        inputs.allow_different_targets = spec.allow_different_targets
     elif gate.fail_on_new_only:
         raise InputError("--fail-on-new-only", "needs --baseline RESULTS.json to know which failures are new")
     if spec.history:
@@ -80,9 +82,11 @@ def apply(results: Results, inputs: PostureInputs, inventory: Inventory | None =
                         waiver.source, waiver.control, waiver.expires.isoformat())
     new_failures = None
     if inputs.baseline is not None:
-        from .baseline import mark_drift
+        from .baseline import check_same_targets, mark_drift
 
         baseline = inputs.baseline
+        if not inputs.allow_different_targets:
+            check_same_targets(baseline, results, "--baseline")
         drift = mark_drift(results.findings, baseline.findings)
         results.extra["drift"] = drift.summary({"path": inputs.baseline_path or "",
                                                 "started_at": baseline.run.get("started_at", "")})

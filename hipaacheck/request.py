@@ -26,6 +26,7 @@ class PostureSpec:
     waivers: Path | None = None
     baseline: Path | None = None
     history: Path | None = None
+    allow_different_targets: bool = False  # compare with a baseline of another account or host
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,13 @@ class OutputSpec:
     sign_key: Path | None = None
     securityhub: SourceSpec | None = None  # import findings to Security Hub with these AWS options
     pretty: bool = False
+    paths: tuple[tuple[str, Path], ...] = ()  # --output FORMAT=PATH: where a format goes instead
+
+    @property
+    def stdout_formats(self) -> tuple[str, ...]:
+        """The formats written to standard output: none with --output-dir, else those without a path."""
+        named = dict(self.paths)
+        return () if self.output_dir is not None else tuple(f for f in self.formats if f not in named)
 
 
 @dataclass(frozen=True)

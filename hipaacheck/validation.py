@@ -98,7 +98,7 @@ def _violation(data: Any, schema_name: str, source: Path | str, fast: Any,
     errors = list(_validator(schema_name).iter_errors(data))
     if errors:
         error = jsonschema.exceptions.best_match(errors)
-        parts, message = list(error.absolute_path), error.message
+        parts, message = list(error.absolute_path), plain_message(error)
     else:  # the two validators disagree: report what the compiled one found
         parts = _typed_path(data, fast.path[1:])
         message = fast.message[len(fast.name):].strip() if fast.message.startswith(fast.name) else fast.message
@@ -107,7 +107,53 @@ def _violation(data: Any, schema_name: str, source: Path | str, fast: Any,
 
 def schema_error(error: Any, data: Any, source: Path | str) -> InputError:
     """A jsonschema error as a one-line :class:`InputError`."""
-    return _error(list(error.absolute_path), error.message, data, source, None)
+    return _error(list(error.absolute_path), plain_message(error), data, source, None)
+
+
+TYPE_NAMES = {"string": "text", "integer": "a whole number", "number": "a number", "boolean": "true or false",
+              "array": "a list", "object": "a mapping", "null": "empty"}
+
+
+def _kind(value: Any) -> str:
+    for name, kind in (("boolean", bool), ("integer", int), ("number", float), ("string", str), ("array", list),
+                       ("object", dict)):
+        if isinstance(value, kind):
+            return TYPE_NAMES[name]
+    return TYPE_NAMES["null"]
+
+
+def plain_message(error: Any) -> str:
+    """What a person should fix, for the schema failures people make most (jsonschema's wording otherwise):
+    ``'too long' is too short`` becomes ``justification must be at least 20 characters``."""
+    path = [part for part in error.absolute_path if isinstance(part, str)]
+    field = path[-1] if path else "the value"
+    rule, limit = error.validator, error.validator_value
+    if rule == "minLength":
+        return f"{field} must be at least {limit} character{'s' if limit != 1 else ''}"
+    if rule == "maxLength":
+        return f"{field} must be at most {limit} characters"
+    if rule == "required":
+        missing = [name for name in limit if isinstance(error.instance, dict) and name not in error.instance]
+        return f"{missing[0] if missing else 'a field'} is required here"
+    if rule == "enum":
+        return f"{field} must be one of: {', '.join(map(str, limit))}"
+    if rule == "const":
+        return f"{field} must be {limit}"
+    if rule == "type":
+        wanted = [limit] if isinstance(limit, str) else list(limit)
+        return f"{field} must be {' or '.join(TYPE_NAMES.get(t, t) for t in wanted)}, not {_kind(error.instance)}"
+    if rule == "format" and limit == "date":
+        return f"{field} must be a date written YYYY-MM-DD"
+    if rule in ("minimum", "maximum"):
+        return f"{field} must be {'at least' if rule == 'minimum' else 'at most'} {limit}"
+    if rule == "minItems":
+        return f"{field} must list at least {limit} item{'s' if limit != 1 else ''}"
+    if rule == "additionalProperties" and isinstance(error.instance, dict):
+        allowed = set((error.schema.get("properties") or {}))
+        extra = sorted(str(k) for k in error.instance if k not in allowed)
+        known = f" (allowed: {', '.join(sorted(allowed))})" if allowed else ""
+        return f"unknown field {extra[0] if extra else '?'}{known}" if extra else error.message
+    return error.message
 
 
 def _error(parts: list[Any], message: str, data: Any, source: Path | str,

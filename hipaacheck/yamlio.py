@@ -264,3 +264,15 @@ def line_of(data: Any, parts: Iterable[Any]) -> int | None:
 # Loaded documents dump back like the plain dicts and lists they are.
 yaml.SafeDumper.add_representer(LineDict, yaml.representer.SafeRepresenter.represent_dict)
 yaml.SafeDumper.add_representer(LineList, yaml.representer.SafeRepresenter.represent_list)
+
+
+class _PlainDumper(yaml.SafeDumper):
+    """Writes a value shared by two places out in both (no ``&id001`` anchors and ``*id001`` aliases)."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def dump_yaml(data: Any) -> str:
+    """YAML for a person to read: keys in their order, Unicode as is, no anchors or aliases."""
+    return yaml.dump(data, Dumper=_PlainDumper, sort_keys=False, allow_unicode=True, width=100)

@@ -23,6 +23,8 @@ os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ.pop("AWS_PROFILE", None)
 # The parsed-content cache of this test run (in-process and subprocess runs share it), not the user's.
 os.environ.setdefault("HIPAACHECK_CACHE_DIR", tempfile.mkdtemp(prefix="hipaacheck-cache-"))
+# The console fits the table to the terminal: one width for every test, whatever runs them.
+os.environ["COLUMNS"] = "160"
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -159,7 +159,7 @@ def test_alternative_for_a_required_specification_is_refused(tmp_path, catalog):
 
 @pytest.mark.parametrize("name, line, problem", [
     ("bad_date.yaml", 7, "2026-13-40"),
-    ("missing_role.yaml", 8, "'role' is a required property"),
+    ("missing_role.yaml", 8, "role is required here"),
     ("syntax_error.yaml", 7, "YAML syntax error"),
     ("unhashed_evidence.yaml", 9, "sha256"),
     ("unknown_control.yaml", 4, "unknown control 'manual.does.not_exist'"),

@@ -60,7 +60,7 @@ def test_pass_is_exit_0_and_json_matches_schema(cli, tmp_path, profile):
     assert finding["evidence"]["observed"]["settings.PASS_MAX_DAYS"] == 90
     assert data["summary"]["by_status"]["pass"] == 1
     assert data["run"]["profile"]["id"] == "only-login-defs"
-    assert result.err.startswith("PASS")
+    assert result.err.rstrip().splitlines()[-1].startswith("PASS")  # the console goes to stderr
 
 
 def test_fail_is_exit_1_and_fail_on_threshold(cli, tmp_path, profile):
@@ -92,14 +92,18 @@ def test_output_dir_writes_files_and_stdout_stays_clean(cli, tmp_path, profile):
                  "--format", "json,table", "--output-dir", out)
     assert result.code == 0 and result.out == ""
     assert json.loads((out / "hipaacheck-results.json").read_text())["findings"][0]["status"] == "pass"
-    assert "host.login_defs.pass_max_days" in (out / "hipaacheck.txt").read_text()
+    assert "Not listed: 1 pass" in (out / "hipaacheck.txt").read_text()
+    assert f"Wrote json: {out / 'hipaacheck-results.json'}" in result.err
+    assert f"Wrote table: {out / 'hipaacheck.txt'}" in result.err
 
 
-def test_quiet_prints_only_results(cli, tmp_path, profile):
-    result = cli("scan", "--root", tree(tmp_path, "PASS_MAX_DAYS 90\n"), "--profile", profile, "--format", "json",
-                 "--quiet")
-    assert result.err == ""
+def test_quiet_prints_results_and_the_verdict_line_alone(cli, tmp_path, profile):
+    root = tree(tmp_path, "PASS_MAX_DAYS 90\n")
+    result = cli("scan", "--root", root, "--profile", profile, "--format", "json", "--quiet")
+    assert result.err == "PASS: nothing failing at or above low (1 pass)\n"
     json.loads(result.out)
+    table = cli("scan", "--root", root, "--profile", profile, "-q")
+    assert table.out == "PASS: nothing failing at or above low (1 pass)\n" and table.err == ""
 
 
 @pytest.mark.parametrize("args, fragments", [
@@ -146,7 +150,9 @@ def test_report_rerenders_saved_results(cli, tmp_path, profile):
     saved.write_text(cli("scan", "--root", tree(tmp_path, "PASS_MAX_DAYS 90\n"), "--profile", profile,
                          "--format", "json").out)
     result = cli("report", saved, "--format", "table")
-    assert result.code == 0 and "host.login_defs.pass_max_days" in result.out
+    assert result.code == 0 and "Not listed: 1 pass" in result.out
+    shown = cli("report", saved, "--format", "table", "--show-passed")
+    assert "host.login_defs.pass_max_days" in shown.out and "Not listed" not in shown.out
 
 
 def test_controls_and_profiles_commands(cli, tmp_path):

@@ -183,7 +183,8 @@ def test_nightly_script_runs_twice_with_history_and_drift(tmp_path):
     set_host(env["root"], max_days=90, min_days=0, warn_age=1)
     second = subprocess.run(["sh", str(NIGHTLY)], cwd=etc, env=run_env, capture_output=True, timeout=180)
     assert second.returncode == 1, second.stderr
-    assert first.stdout == second.stdout == b"" and second.stderr == b""
+    assert first.stdout == second.stdout == b""  # --quiet: the verdict line alone, on stderr
+    assert second.stderr.decode().startswith("FAIL: ") and second.stderr.count(b"\n") == 1
     last = json.loads((state / "last-results.json").read_text())
     assert {f["control_id"]: f["drift"] for f in last["findings"]} == {
         "posture.max_days": "resolved", "posture.min_days": "unchanged", "posture.warn_age": "new"}

@@ -38,6 +38,33 @@ def test_progress_draws_only_on_a_terminal():
     assert "[2] " in text and text.endswith(CLEAR_LINE)
 
 
+def test_progress_shows_totals_and_a_count_that_moves_within_a_step():
+    from hipaacheck.progress import Progress, set_counter, set_total
+
+    now, calls = [100.0], [0]
+    stream = Tty()
+    progress = Progress(stream, clock=lambda: now[0], ticker=False)
+    set_total(progress, 3, "collectors")
+    set_counter(progress, lambda: calls[0], "API calls")
+    progress("aws us-east-1 aws.s3.bucket")
+    assert stream.getvalue().endswith("[1/3 collectors]   0.0s 0 API calls aws us-east-1 aws.s3.bucket")
+    now[0], calls[0] = 107.5, 1234  # a long step: no new step, but the redraw moves
+    progress.redraw()
+    assert stream.getvalue().endswith("[1/3 collectors]   7.5s 1,234 API calls aws us-east-1 aws.s3.bucket")
+    progress.done()
+    progress.redraw()  # nothing after done
+    assert stream.getvalue().endswith(CLEAR_LINE)
+    set_total(print, 3, "x")  # a plain callable has no totals: ignored
+
+
+def test_ticker_thread_stops_on_done():
+    stream = Tty()
+    progress = make_progress(stream=stream)
+    progress("host host.sshd")
+    progress.done()
+    assert not progress._thread.is_alive()
+
+
 def test_scan_on_a_terminal_shows_progress_per_resource_type(tmp_path):
     env = make_env(tmp_path)
     master, slave = pty.openpty()
@@ -74,12 +101,12 @@ def test_not_a_terminal_prints_no_progress(tmp_path):
 def test_quiet_output_is_stable_across_runs(tmp_path):
     env = make_env(tmp_path)
     outputs = [hipaacheck(*scan_args(env, "--quiet", "--format", "json")) for _ in range(2)]
-    assert [p.stderr for p in outputs] == [b"", b""]
+    assert [p.stderr for p in outputs] == [b"FAIL: 2 failing at or above low (2 fail, 1 pass)\n"] * 2
     assert [p.returncode for p in outputs] == [1, 1]
     first, second = (TIMESTAMP.sub("<ts>", p.stdout.decode()) for p in outputs)
     assert first == second and '"posture.max_days"' in first
     tables = [hipaacheck(*scan_args(env, "--quiet")).stdout for _ in range(2)]
-    assert tables[0] == tables[1] and b"FAIL:" not in tables[0]  # quiet: the results, no verdict line
+    assert tables[0] == tables[1] == b"FAIL: 2 failing at or above low (2 fail, 1 pass)\n"  # quiet: the verdict alone
 
 
 SECRET_KEY = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
@@ -105,5 +132,6 @@ def test_log_file_gets_debug_lines_without_secrets(tmp_path, cli):
     text = log.read_text()
     assert "command line: hipaacheck scan" in text and "--external-id <redacted>" in text
     assert "ext-SECRET-9" not in text and "ext-SECRET-9" not in result.err
-    assert result.err == ""  # --quiet: debug lines went to the file only
+    # an AWS option on a host scan is refused in one line; the debug lines went to the file only
+    assert result.code == 2 and result.err.count("\n") == 1 and "--external-id" in result.err
     assert cli(*scan_args(env, "--log-file", tmp_path / "no" / "such" / "dir.log")).code == 2

@@ -402,7 +402,7 @@ def test_every_host_collector_produces_what_its_type_declares(tmp_path):
     resources = []
     for root in (host_tree("compliant", tmp_path / "a"), host_tree("noncompliant", tmp_path / "b"),
                  edge_tree(tmp_path / "c"), tmp_path / "empty"):  # empty: nothing configured at all
-        root.mkdir(exist_ok=True)
+        (root / "etc").mkdir(parents=True, exist_ok=True)
         source = HostSource(root)
         inventory = source.collect(source.supported_types())
         assert not inventory.errors, [e.to_dict() for e in inventory.errors]
@@ -595,7 +595,7 @@ def test_a_plugin_may_not_declare_builtin_families_and_a_bad_declaration_names_i
     for index, (types, expected) in enumerate([
         ({"aws.s3.bucket": PLUGIN_TYPES["types"]["acme.widget"]}, "types of the built-in 'aws' family"),
         ({"acme.widget": {"description": "A widget", "attributes": {"colour": {"type": "string"}}}},
-         "$.types.acme.widget.attributes.colour: 'description' is a required property"),
+         "$.types.acme.widget.attributes.colour: description is required here"),
         ({"acme.widget": {"description": "A widget", "attributes": {"parts": {"type": "array", "description": "x"}}}},
          "an array (and only an array) declares items"),
     ]):

@@ -117,13 +117,13 @@ def test_load_waivers_reads_dates_globs_and_lines(tmp_path):
 
 
 @pytest.mark.parametrize("text, where, problem", [
-    (GOOD.replace("    approver: ciso@example.org\n    created", "    created"), ":2", "'approver' is a required"),
-    (GOOD.replace("Development buckets hold no PHI.", "ok"), ":11", "too short"),
-    (GOOD.replace("expires: 2026-09-30", "expires: '2026-02-30'"), ":7", "is not a 'date'"),
+    (GOOD.replace("    approver: ciso@example.org\n    created", "    created"), ":2", "approver is required here"),
+    (GOOD.replace("Development buckets hold no PHI.", "ok"), ":11", "justification must be at least 10 characters"),
+    (GOOD.replace("expires: 2026-09-30", "expires: '2026-02-30'"), ":7", "expires must be a date written YYYY-MM-DD"),
     (GOOD.replace("expires: 2026-09-30", "expires: 2026-13-01"), ":7", "invalid date '2026-13-01'"),
-    (GOOD.replace("expires: 2026-09-30", "expires: soon"), ":7", "is not a 'date'"),
-    (GOOD.replace("ticket: SEC-9", "tikcet: SEC-9"), ":2", "'tikcet' was unexpected"),
-    (GOOD.replace("waivers:", "waiver:"), ":1", "'waivers' is a required"),
+    (GOOD.replace("expires: 2026-09-30", "expires: soon"), ":7", "expires must be a date written YYYY-MM-DD"),
+    (GOOD.replace("ticket: SEC-9", "tikcet: SEC-9"), ":2", "unknown field tikcet (allowed: "),
+    (GOOD.replace("waivers:", "waiver:"), ":1", "waivers is required here"),
     (GOOD.replace("  - control: host.sshd.*", "  - control: [x"), ":", "YAML syntax error"),
 ])
 def test_malformed_waivers_name_file_and_line(tmp_path, text, where, problem):

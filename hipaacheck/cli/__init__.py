@@ -46,9 +46,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not argv:
         argv = ["--help"]
     try:
-        from .config import apply_config
+        from .config import apply_config, apply_env
 
         apply_config(parser, argv)  # .hipaacheck.yaml / --config become defaults: the command line wins
+        apply_env(parser, argv)  # HIPAACHECK_<OPTION> over the config file, under the command line
     except InputError as exc:
         sys.stderr.write(f"hipaacheck: error: {one_line(exc)}\n")
         return EXIT_INPUT

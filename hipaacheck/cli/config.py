@@ -5,6 +5,11 @@ Keys are the scan command's long option names, with dashes or underscores
 parser's defaults before parsing, so the command line always wins. Relative
 paths are taken relative to the config file's folder.
 
+Every long option of every command may also come from the environment as ``HIPAACHECK_<OPTION>``
+(``HIPAACHECK_FAIL_ON=high``, ``HIPAACHECK_SOFT_FAIL=true``; a list option's values separated by the path
+separator, ``:``). Precedence: the command line, then the environment, then the config file.
+``HIPAACHECK_CONFIG`` names a config file as ``--config`` does.
+
 A ``.hipaacheck.yaml`` found in the working folder is the checkout's, not the
 operator's: a scan of an untrusted checkout (a pull request in CI) must not run
 its code, write outside it or read the scanning machine's files. So a found file
@@ -16,8 +21,9 @@ folder, and it must itself be a file of that folder, not a link out of it.
 from __future__ import annotations
 
 import argparse
+import os
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Mapping, Sequence
 
 from ..errors import InputError
 
@@ -28,6 +34,8 @@ NOT_IN_FILE = {"help", "config"}
 NOT_FROM_FOUND = {"checks_dir": "loads Python code",
                   "log_file": "appends to a file anywhere",
                   "endpoint_url": "decides which server answers for AWS"}
+ENV_PREFIX = "HIPAACHECK_"
+TRUE, FALSE = ("1", "true", "yes", "on"), ("0", "false", "no", "off", "")
 
 
 def subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser | None:
@@ -44,8 +52,9 @@ def _command(argv: Sequence[str]) -> tuple[str | None, list[str]]:
     return None, []
 
 
-def find_config(argv: Sequence[str], cwd: Path | None = None) -> Path | None:
-    """``--config FILE`` from the command's arguments, else ``.hipaacheck.yaml`` in ``cwd`` if present."""
+def find_config(argv: Sequence[str], cwd: Path | None = None, env: Mapping[str, str] | None = None) -> Path | None:
+    """``--config FILE`` from the command's arguments, else ``$HIPAACHECK_CONFIG``, else ``.hipaacheck.yaml``
+    in ``cwd`` if present."""
     _, rest = _command(argv)
     for index, token in enumerate(rest):
         if token == "--":
@@ -56,6 +65,9 @@ def find_config(argv: Sequence[str], cwd: Path | None = None) -> Path | None:
             return Path(rest[index + 1])
         if token.startswith("--config="):
             return Path(token.split("=", 1)[1])
+    named = (os.environ if env is None else env).get(ENV_PREFIX + "CONFIG")
+    if named:
+        return Path(named)
     default = (cwd or Path.cwd()) / CONFIG_NAME
     return default if default.is_file() else None
 
@@ -158,8 +170,42 @@ def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str], cwd: Path
     if not path.is_file():
         raise InputError(str(path), "--config: file not found")
     named = any(token == "--config" or token.startswith("--config=") for token in argv)
+    named = named or bool(os.environ.get(ENV_PREFIX + "CONFIG"))
     if not named and not path.resolve().is_relative_to(path.parent.resolve()):
         raise InputError(str(path), f"a {CONFIG_NAME} found in the working folder must be a file of that folder, "
                                     "not a link out of it: name the file it leads to with --config")
     sub.set_defaults(**load_config(path, sub, discovered=not named))
     return path
+
+
+def env_defaults(parser: argparse.ArgumentParser, env: Mapping[str, str]) -> dict[str, Any]:
+    """``{dest: value}`` from the ``HIPAACHECK_<OPTION>`` variables naming ``parser``'s long options."""
+    defaults: dict[str, Any] = {}
+    for key, action in _options(parser).items():
+        name = ENV_PREFIX + key.upper()
+        if name not in env:
+            continue
+        raw: Any = env[name]
+        if isinstance(action, (argparse._StoreTrueAction, argparse._StoreFalseAction)):
+            word = raw.strip().lower()
+            if word not in TRUE + FALSE:
+                raise InputError("environment", f"{name}: expected true or false, got {raw!r}")
+            raw = word in TRUE
+        elif isinstance(action, argparse._AppendAction):
+            raw = [part for part in raw.split(os.pathsep) if part]
+        defaults[action.dest] = _convert(action, raw, Path.cwd(), "environment", name)
+    return defaults
+
+
+def apply_env(parser: argparse.ArgumentParser, argv: Sequence[str], env: Mapping[str, str] | None = None) -> None:
+    """Turn ``HIPAACHECK_<OPTION>`` variables into defaults of the command's subparser (and of its action's,
+    for ``controls list``...), over those a config file set: the command line still wins."""
+    env = os.environ if env is None else env
+    if not any(name.startswith(ENV_PREFIX) for name in env):
+        return
+    command, rest = _command(argv)
+    sub = subparser(parser, command) if command else None
+    while sub is not None:
+        sub.set_defaults(**env_defaults(sub, env))
+        action, rest = _command(rest)
+        sub = subparser(sub, action) if action else None

@@ -27,13 +27,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     import json
 
-    import yaml
-
     from ..content import content_dir
     from ..controls import builtin_controls, load_controls
     from ..errors import InputError
     from ..profiles import load_profile, select_controls
     from ..registry import load_all
+    from ..yamlio import dump_yaml
     from ..selection import narrow
     from .request import selection
 
@@ -50,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
         data = control.to_dict()
         data["params"] = control.params
         data["path"] = str(control.path)
-        sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+        sys.stdout.write(dump_yaml(data))
         return 0
     if args.profile:
         pairs = [(a.control, a.severity) for a in select_controls(load_profile(args.profile), catalog)]

@@ -10,6 +10,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from .options import add_different_targets_option
+
 DIFF_FORMATS = ("table", "markdown", "json")
 
 
@@ -20,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("old", type=Path, metavar="OLD.json", help="earlier results (the baseline)")
     parser.add_argument("new", type=Path, metavar="NEW.json", help="later results")
     parser.add_argument("--format", choices=DIFF_FORMATS, default="table", help="output format (default: table)")
+    add_different_targets_option(parser)
     parser.set_defaults(handler=run)
 
 
@@ -77,11 +80,13 @@ def render_markdown(summary: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
-def drift_between(old_path: Path, new_path: Path) -> dict[str, Any]:
-    from ..baseline import compare
+def drift_between(old_path: Path, new_path: Path, allow_different_targets: bool = False) -> dict[str, Any]:
+    from ..baseline import check_same_targets, compare
     from ..results import Results
 
     old, new = Results.load(old_path), Results.load(new_path)
+    if not allow_different_targets:
+        check_same_targets(old, new, str(new_path))
     summary = compare(old.findings, new.findings).summary({"path": str(old_path),
                                                            "started_at": old.run.get("started_at", "")})
     summary["old_run"] = old.run.get("started_at", "")
@@ -92,7 +97,7 @@ def drift_between(old_path: Path, new_path: Path) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     import sys
 
-    summary = drift_between(args.old, args.new)
+    summary = drift_between(args.old, args.new, args.allow_different_targets)
     if args.format == "json":
         text = json.dumps(summary, indent=2, sort_keys=True) + "\n"
     else:

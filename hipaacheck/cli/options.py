@@ -61,7 +61,20 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
     add_format_option(group)
     group.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
-    group.add_argument("--quiet", "-q", action="store_true", help="print nothing but results")
+    group.add_argument("--quiet", "-q", action="store_true",
+                       help="print the verdict line alone (and any format written to stdout)")
+    add_listing_options(group)
+
+
+def add_listing_options(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    """How the table lists findings: which ones, and how wide."""
+    group.add_argument("--show-passed", action="store_true",
+                       help="list passing, skipped, waived and manual findings too (default: failing and error "
+                            "findings, the rest counted)")
+    group.add_argument("--color", choices=("auto", "always", "never"), default="auto",
+                       help="colour statuses and the verdict (default: auto, a terminal without NO_COLOR)")
+    group.add_argument("--wide", action="store_true",
+                       help="full resource ids and no cut to the terminal width (COLUMNS is honoured otherwise)")
 
 
 def add_attestation_options(parser: argparse.ArgumentParser) -> None:
@@ -82,10 +95,16 @@ def add_posture_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--waivers", type=Path, metavar="FILE", help="YAML waivers: accepted failures with expiry")
     group.add_argument("--baseline", type=Path, metavar="RESULTS.json",
                        help="earlier results JSON: mark findings new/unchanged/resolved")
+    add_different_targets_option(group)
     add_gate_options(group)
     group.add_argument("--history", type=Path, metavar="DB", help="append this run to an SQLite history database")
     group.add_argument("--config", type=Path, metavar="FILE",
                        help="YAML file of scan options (default: .hipaacheck.yaml in this folder if present)")
+
+
+def add_different_targets_option(group: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
+    group.add_argument("--allow-different-targets", action="store_true",
+                       help="compare with a baseline of another AWS account or host (refused by default)")
 
 
 def add_gate_options(group: argparse.ArgumentParser | argparse._ArgumentGroup, recorded: bool = False) -> None:
@@ -118,10 +137,25 @@ def add_evidence_options(parser: argparse.ArgumentParser) -> None:
                        help="send findings to AWS Security Hub (BatchImportFindings, batches of 100)")
 
 
+def format_path(value: str) -> tuple[str, Path]:
+    """``sarif=out/scan.sarif`` → ``("sarif", Path("out/scan.sarif"))``."""
+    from ..formats import FORMATS
+
+    name, eq, path = value.partition("=")
+    name = name.strip()
+    if not eq or not path:
+        raise argparse.ArgumentTypeError(f"expected FORMAT=PATH, got {value!r}")
+    if name not in FORMATS:
+        raise argparse.ArgumentTypeError(f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})")
+    return name, Path(path)
+
+
 def add_format_option(parser: argparse.ArgumentParser | argparse._ArgumentGroup) -> None:
     from ..formats import FORMATS
 
     parser.add_argument("--format", default="table",
                         help=f"comma-separated, from: {', '.join(FORMATS)} (default: table)")
+    parser.add_argument("--output", type=format_path, action="append", default=[], metavar="FORMAT=PATH",
+                        help="write FORMAT to PATH (repeatable; adds FORMAT to --format)")
     parser.add_argument("--pretty", action="store_true",
                         help="indent JSON formats for reading (default: compact, much faster to write)")

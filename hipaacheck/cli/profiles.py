@@ -15,11 +15,10 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import yaml
-
     from ..controls import builtin_controls
     from ..profiles import list_profiles, load_profile, select_controls
     from ..registry import load_all
+    from ..yamlio import dump_yaml
 
     load_all()
     catalog = builtin_controls()
@@ -34,5 +33,5 @@ def run(args: argparse.Namespace) -> int:
     active = select_controls(profile, catalog)
     data = profile.to_dict()
     data["controls_selected"] = {a.id: {"severity": a.severity, "params": a.params} for a in active}
-    sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
+    sys.stdout.write(dump_yaml(data))
     return 0

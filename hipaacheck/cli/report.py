@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .options import add_format_option, add_gate_options
+from .options import add_format_option, add_gate_options, add_listing_options
 
 if TYPE_CHECKING:
     from ..results import Results
@@ -16,6 +17,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("results", type=Path)
     add_format_option(parser)
     parser.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
+    add_listing_options(parser)
     add_gate_options(parser.add_argument_group("gate (the verdict every format shows)"), recorded=True)
     parser.set_defaults(handler=run)
 
@@ -26,12 +28,22 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import write_outputs
     from ..results import Results
 
-    formats = parse_formats(args.format)
-    if len(formats) > 1 and not args.output_dir:
-        raise InputError("--format", "several formats need --output-dir")
+    from .request import formats_with_outputs
+
+    formats = formats_with_outputs(parse_formats(args.format), args.output)
+    paths = dict(args.output)
+    on_stdout = [] if args.output_dir else [f for f in formats if f not in paths]
+    if len(on_stdout) > 1:
+        raise InputError("--format", "several formats need --output-dir (or --output FORMAT=PATH for each)")
     results = Results.load(args.results)
     regate(results, args.fail_on, args.soft_fail, args.fail_on_new_only)
-    write_outputs(results, formats, args.output_dir, pretty=args.pretty)
+    console = on_stdout == ["table"]  # the table on stdout is the console: fitted, coloured
+    write_outputs(results, [f for f in formats if not (console and f == "table")], args.output_dir,
+                  pretty=args.pretty, show_passed=args.show_passed, paths=paths)
+    if console:
+        from .console import write_console
+
+        write_console(sys.stdout, results, {}, show_passed=args.show_passed, wide=args.wide, color=args.color)
     return 0
 
 
@@ -44,7 +56,7 @@ def regate(results: Results, fail_on: str | None, soft_fail: bool | None, new_on
     gate = recorded_gate(results)
     if new_only and "drift" not in results.extra:
         raise InputError("--fail-on-new-only", "these results were not compared with a baseline (scan --baseline)")
-    if fail_on is None and soft_fail is None and new_only is None and "verdict" in results.extra:
-        return
+    if fail_on is None and soft_fail is None and new_only is None:
+        return  # the recorded verdict, or for older results the one under the default gate (verdict_of)
     record_verdict(results, fail_on or gate["fail_on"], gate["soft_fail"] if soft_fail is None else soft_fail,
                    gate["fail_on_new_only"] if new_only is None else new_only)

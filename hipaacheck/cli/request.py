@@ -117,6 +117,11 @@ def scan_source(args: argparse.Namespace) -> tuple[str, str | None]:
     return resolve_source(vars(args), args.source, exempt)
 
 
+def formats_with_outputs(formats: list[str], outputs: Sequence[tuple[str, Path]]) -> list[str]:
+    """``--format``'s list plus the formats ``--output FORMAT=PATH`` names; each once."""
+    return list(dict.fromkeys([*formats, *(name for name, _ in outputs)]))
+
+
 def scan_request(args: argparse.Namespace, source: str | None = None) -> ScanRequest:
     from ..formats import parse_formats
 
@@ -124,8 +129,10 @@ def scan_request(args: argparse.Namespace, source: str | None = None) -> ScanReq
         source=source_spec(args, source),
         auxiliary=auxiliary_specs(args),
         catalog=catalog_spec(args),
-        posture=PostureSpec(waivers=args.waivers, baseline=args.baseline, history=args.history),
-        output=OutputSpec(formats=tuple(parse_formats(args.format)), output_dir=args.output_dir,
+        posture=PostureSpec(waivers=args.waivers, baseline=args.baseline, history=args.history,
+                            allow_different_targets=args.allow_different_targets),
+        output=OutputSpec(formats=tuple(formats_with_outputs(parse_formats(args.format), args.output)),
+                          output_dir=args.output_dir, paths=tuple(args.output),
                           evidence_bundle=args.evidence_bundle, sign_key=args.sign_key,
                           securityhub=source_spec(args, "aws") if args.securityhub_import else None,
                            pretty=args.pretty),

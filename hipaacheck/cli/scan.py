@@ -30,7 +30,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..pipeline import run_scan, write_outputs
     from ..progress import make_progress
-    from ..results import verdict_of
     from .request import scan_request, scan_source
 
     source, note = scan_source(args)
@@ -45,19 +44,39 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.done()
     output = request.output
+    console_table = output.stdout_formats == ("table",)  # the table on stdout is the console
     reports: dict[str, object] = {}  # filename -> where its bytes are, for the evidence bundle
-    write_outputs(results, output.formats, output.output_dir, reports if output.evidence_bundle else None,
-                  pretty=output.pretty)
+    keep = reports if output.evidence_bundle else None
+    formats = [f for f in output.formats if not (console_table and f in output.stdout_formats)]
+    written = write_outputs(results, formats, output.output_dir, keep, pretty=output.pretty,
+                            show_passed=args.show_passed, paths=dict(output.paths))
     if output.evidence_bundle:
         from ..pipeline import write_evidence_bundle
 
+        if console_table:
+            keep_table(results, reports, args.show_passed)
         write_evidence_bundle(output.evidence_bundle, results, reports, sign_key)
+        written["evidence bundle"] = output.evidence_bundle
+    if request.posture.history:
+        written["history"] = request.posture.history
     if output.securityhub is not None:
         import_to_securityhub(output.securityhub, results, args.quiet)
-    table_shown = output.output_dir is None and "table" in output.formats  # the table ends with the verdict
-    if not args.quiet and not table_shown:
-        sys.stderr.write(verdict_of(results).line + "\n")
+    from .console import write_console
+
+    write_console(sys.stdout if console_table else sys.stderr, results, written, args.quiet, args.show_passed,
+                  args.wide, args.color)
     return code
+
+
+def keep_table(results: Results, reports: dict[str, object], show_passed: bool) -> None:
+    """The table the console shows, as a report for the evidence bundle."""
+    from functools import partial
+
+    from ..evidence.bundle import spooled
+    from ..formats import get_format
+
+    table = get_format("table", show_passed=show_passed)
+    reports[table.filename] = spooled(partial(table.write, results))
 
 
 def load_sign_key(output: OutputSpec) -> object | None:

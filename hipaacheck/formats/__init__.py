@@ -25,14 +25,14 @@ FORMATS: dict[str, str] = {
 }
 
 
-def get_format(name: str, pretty: bool = False) -> OutputFormat:
-    """A format by name; ``pretty`` indents the JSON formats."""
+def get_format(name: str, pretty: bool = False, show_passed: bool = False) -> OutputFormat:
+    """A format by name; ``pretty`` indents the JSON formats, ``show_passed`` lists passes in the table."""
     target = FORMATS.get(name)
     if target is None:
         raise InputError("--format", f"unknown format {name!r} (known: {', '.join(sorted(FORMATS))})")
     module_name, _, class_name = target.partition(":")
     module = importlib.import_module(f"{__name__}.{module_name}")
-    return getattr(module, class_name)(pretty)
+    return getattr(module, class_name)(pretty, show_passed)
 
 
 def parse_formats(value: str) -> list[str]:

@@ -1,28 +1,38 @@
-"""A self-contained HTML report for auditors and compliance officers (Jinja2, autoescaped).
+"""A self-contained HTML report for triage (Jinja2, autoescaped; CSS, script and chart inline, no fetch).
 
-Sections follow the Security Rule: safeguard → paragraph (citation, title,
-required/addressable) → controls → findings with observed values and remediation.
-Everything (CSS, the status filter script, the trend chart) is inline; no
-external fetch, so the file opens the same offline, in a mail client or an archive.
+The page holds: the verdict under the gate; a summary by status, severity, service and safeguard, with the
+pass-rate trend when history is given; drift against a baseline; waivers (and the stale and expired ones);
+attestations with their due dates; one flat findings table, sortable, with a search box and filters
+(status, severity, service, region, account/target, citation, drift) whose counts follow the filters; the
+Security Rule paragraphs, which link to their controls and findings instead of repeating them; and each
+control once, with its remediation.
+
+The findings travel as one compact JSON document in a ``<script type="application/json">`` element (ids
+of controls, not their text, per finding; observed values for findings that did not pass) that the page's
+script renders a page of rows at a time: a 3,000-resource account stays a few megabytes and opens fast.
 """
 from __future__ import annotations
 
-from collections import Counter
+import json
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
-from ..model import SEVERITIES
-from ..results import Results, verdict_of
+from ..model import SEVERITIES, Finding
+from ..results import Results, recorded_gate, verdict_of
 from ..security_rule import security_rule
 from .common import (SAFEGUARD_ORDER, STATUS_ORDER, ControlView, compact_json, control_views, paragraph,
-                     resource_label, tool_version)
+                     safeguards_of, tool_version)
 from .interface import OutputFormat
 from .people import people_view
+from .table import service_of, short_name
 
 TEMPLATE = "report.html.j2"
 FLUSH_AT = 1 << 20  # characters of template output gathered before one write
 SAFEGUARD_SECTIONS = {"administrative": "164.308", "physical": "164.310", "technical": "164.312",
                       "organizational": "164.314", "documentation": "164.316"}
+# Characters that could end the JSON's <script> element or start markup, written as JSON escapes.
+SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026", "\u2028": "\\u2028", "\u2029": "\\u2029"})
 
 
 @dataclass
@@ -32,6 +42,12 @@ class ParagraphView:
     kind: str
     designation: str
     controls: list[ControlView] = field(default_factory=list)
+
+    def counts(self) -> dict[str, int]:
+        total: Counter[str] = Counter()
+        for control in self.controls:
+            total.update(control.counts())
+        return {s: total[s] for s in STATUS_ORDER if total[s]}
 
 
 @dataclass
@@ -109,8 +125,88 @@ def coverage_rows(rows: Any) -> list[dict[str, str]]:
     return out
 
 
-def evidence_items(evidence: dict[str, Any]) -> list[tuple[str, str]]:
-    return [(str(k), v if isinstance(v, str) else compact_json(v)) for k, v in sorted(evidence.items())]
+def target_of(finding: Finding, run_target: dict[str, Any]) -> str:
+    """The account or target a finding belongs to: its own ``target`` or account, else the run's host/account."""
+    r = finding.resource
+    target = finding.extra.get("target") or r.get("target") or r.get("account")
+    if not target and str(r.get("id", "")).startswith("arn:"):
+        target = str(r["id"]).split(":")[4] if r["id"].count(":") >= 5 else ""
+    return str(target or run_target.get("account") or run_target.get("host") or "")
+
+
+def _label(finding: Finding) -> str:
+    name = short_name(str(finding.resource.get("id", "")))
+    return f"{name} [{finding.resource['item']}]" if finding.resource.get("item") else name
+
+
+def _location(finding: Finding) -> str:
+    loc = finding.location
+    if not loc or not loc.path:
+        return ""
+    return f"{loc.path}:{loc.line}" if loc.line else loc.path
+
+
+def findings_data(results: Results, views: list[ControlView]) -> dict[str, Any]:
+    """The compact document the findings table renders from: controls once, findings as rows of ids."""
+    run_target = results.run.get("target") or {}
+    index = {view.id: i for i, view in enumerate(views)}
+    controls = [[v.id, v.title, v.severity, service_of_control(v), v.citations, v.status] for v in views]
+    rows = []
+    for view in views:
+        for f in view.findings:
+            rows.append([index[view.id], f.status, f.severity, _label(f), str(f.resource.get("id", "")),
+                         str(f.resource.get("region") or ""), target_of(f, run_target), f.message,
+                         str(f.extra.get("drift") or ""),
+                         compact_json(f.evidence) if f.evidence and f.status != "pass" else "", _location(f)])
+    return {"controls": controls, "findings": rows, "statuses": list(STATUS_ORDER), "severities": list(SEVERITIES)}
+
+
+def service_of_control(view: ControlView) -> str:
+    rtype = str(view.meta.get("resource_type") or "")
+    if rtype:
+        parts = rtype.split(".")
+        return parts[1] if len(parts) > 1 else parts[0]
+    return service_of(view.findings[0]) if view.findings else ""
+
+
+def summaries(results: Results, views: list[ControlView]) -> dict[str, Any]:
+    """Counts by status for each service and each safeguard, and failing findings by severity."""
+    by_service: dict[str, Counter[str]] = defaultdict(Counter)
+    by_safeguard: dict[str, Counter[str]] = defaultdict(Counter)
+    for view in views:
+        service = service_of_control(view)
+        for f in view.findings:
+            by_service[service][f.status] += 1
+            for safeguard in safeguards_of(f.citations):
+                by_safeguard[safeguard][f.status] += 1
+    order = {name: i for i, name in enumerate(SAFEGUARD_ORDER)}
+    return {"services": sorted(by_service.items(), key=lambda kv: (-kv[1]["fail"], -kv[1]["error"], kv[0])),
+            "safeguards": sorted(by_safeguard.items(), key=lambda kv: order.get(kv[0], len(order)))}
+
+
+def waived_rows(results: Results) -> list[dict[str, str]]:
+    rows = []
+    for f in results.findings:
+        waiver = f.extra.get("waiver")
+        if f.status == "waived" and isinstance(waiver, dict):
+            rows.append({"control": f.control_id, "resource": _label(f), "justification": str(waiver.get("justification", "")),
+                         "approver": str(waiver.get("approver") or waiver.get("approved_by") or "-"),
+                         "ticket": str(waiver.get("ticket") or "-"), "expires": str(waiver.get("expires", "-"))})
+    return sorted(rows, key=lambda r: (r["expires"], r["control"], r["resource"]))
+
+
+def attestation_rows(results: Results) -> list[dict[str, str]]:
+    rows = []
+    for f in results.findings:
+        if str(f.resource.get("type", "")).startswith("manual."):
+            rows.append({"control": f.control_id, "status": f.status, "message": f.message,
+                         "due": str(f.evidence.get("next_due") or "-"),
+                         "overdue": str(f.evidence.get("days_overdue") or "")})
+    return sorted(rows, key=lambda r: (r["due"], r["control"]))
+
+
+def data_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(SCRIPT_SAFE)
 
 
 class HtmlFormat(OutputFormat):
@@ -120,26 +216,29 @@ class HtmlFormat(OutputFormat):
     def write(self, results: Results, out: BinaryIO) -> None:
         """Stream the template's output, a megabyte at a time."""
         import jinja2
+        from markupsafe import Markup
 
         from ..content import content_dir
 
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(content_dir("reports"))), autoescape=True,
                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
-        env.filters["evidence_items"] = evidence_items
-        env.filters["resource_label"] = resource_label
         views = control_views(results)
         control_status = dict.fromkeys(STATUS_ORDER, 0)
         for view in views:
             if view.findings:
                 control_status[view.status] += 1
-        safeguards = safeguard_views([v for v in views if v.findings or v.meta])
-        uses = Counter(c.id for group in safeguards for para in group.paragraphs for c in para.controls)
+        extra = results.extra
         chunks = env.get_template(TEMPLATE).generate(
             run=results.run, target=results.run.get("target") or {}, summary=results.summary(), statuses=STATUS_ORDER,
-            severities=SEVERITIES, control_status=control_status, verdict=verdict_of(results).line, safeguards=safeguards,
-            coverage=coverage_rows(results.extra.get("coverage")), trend=trend_chart(results.extra.get("trend") or []),
-            version=tool_version(), waiver_of=lambda f: f.extra.get("waiver") or {}, once=Once(uses),
-            people=people_view(results.findings),
+            severities=SEVERITIES, control_status=control_status, verdict=verdict_of(results),
+            gate=recorded_gate(results), gate_recorded="gate" in extra, safeguards=safeguard_views(
+                [v for v in views if v.findings or v.meta]), controls=views, groups=summaries(results, views),
+            coverage=coverage_rows(extra.get("coverage")), trend=trend_chart(extra.get("trend") or []),
+            drift=extra.get("drift") if isinstance(extra.get("drift"), dict) else None,
+            waived=waived_rows(results), stale=[w for w in extra.get("stale_waivers") or [] if isinstance(w, dict)],
+            expired=[w for w in extra.get("expired_waivers") or [] if isinstance(w, dict)],
+            attestations=attestation_rows(results), version=tool_version(),
+            data=Markup(data_json(findings_data(results, views))), people=people_view(results.findings),
         )
         pending: list[str] = []
         size = 0
@@ -150,22 +249,3 @@ class HtmlFormat(OutputFormat):
                 out.write("".join(pending).encode("utf-8"))
                 pending, size = [], 0
         out.write("".join(pending).encode("utf-8"))
-
-
-class Once:
-    """``{% call once(key) %}...{% endcall %}`` renders its block the first time a key is seen and repeats
-    that markup for its other uses, then lets it go: a control shows up, with all its findings, under each
-    paragraph it cites."""
-
-    def __init__(self, uses: Counter[str]) -> None:
-        self.left = uses
-        self.rendered: dict[str, Any] = {}
-
-    def __call__(self, key: str, caller: Any) -> Any:
-        markup = self.rendered.pop(key, None)
-        if markup is None:
-            markup = caller()
-        self.left[key] -= 1
-        if self.left[key] > 0:
-            self.rendered[key] = markup
-        return markup

@@ -18,8 +18,9 @@ class OutputFormat(ABC):
     name: str = ""
     filename: str = ""  # file written under --output-dir, e.g. "hipaacheck.sarif"
 
-    def __init__(self, pretty: bool = False) -> None:
+    def __init__(self, pretty: bool = False, show_passed: bool = False) -> None:
         self.pretty = pretty  # JSON formats: indent for people instead of compact
+        self.show_passed = show_passed  # the table: list passing findings too, not only count them
 
     @abstractmethod
     def write(self, results: Results, out: BinaryIO) -> None:

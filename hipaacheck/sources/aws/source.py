@@ -49,6 +49,12 @@ class AwsSource:
             else:
                 jobs.extend((collector, region) for region in regions)
 
+        if progress:
+            from ...progress import set_counter, set_total
+
+            set_total(progress, len(jobs), "collectors")
+            set_counter(progress, ctx.call_count, "API calls")
+
         def run(job: tuple[AwsCollector, str | None]) -> tuple[list[Resource], list[CollectionError]]:
             collector, region = job
             if progress:

@@ -52,8 +52,14 @@ class HostSource:
                 attributes: Wanted | None = None) -> Inventory:
         collectors = load_collectors()
         wanted = sorted(t for t in resource_types if t in collectors)
+        if wanted and not (self.ctx.root / "etc").is_dir():  # a typo'd --root would report every file missing
+            raise InputError("--root", f"{self.ctx.root}: not a Linux root (it has no etc/ folder)")
         inventory = Inventory(source="host", collected_at=now_utc(), resource_types=wanted,
                               metadata={"host": _hostname(self.ctx), "root": str(self.ctx.root)})
+        if progress:
+            from ...progress import set_total
+
+            set_total(progress, len(wanted), "collectors")
         for resource_type in wanted:
             if progress:
                 progress(f"host {resource_type}")
