@@ -11,6 +11,7 @@ from typing import BinaryIO
 from ..model import Finding, attention_key, resource_label
 from ..results import Results
 from .interface import OutputFormat
+from .targets import TargetView, several_targets, target_views
 
 MAX_MESSAGE = 90
 HEADERS = ("STATUS", "SEVERITY", "CONTROL", "RESOURCE", "DETAIL")
@@ -45,3 +46,13 @@ class TableFormat(OutputFormat):
         out.write((GAP.join("-" * width for width in widths) + "\n").encode("utf-8"))
         for row in rows:
             out.write(line(row))
+        if several_targets(results):
+            out.write(b"\n" + "\n".join(_target_line(view) for view in target_views(results)).encode("utf-8") + b"\n")
+
+
+def _target_line(view: TargetView) -> str:
+    """``AWS account 1234 (clinic): scanned: 2 fail, 3 pass``: one target's status and counts."""
+    counts = ", ".join(f"{n} {status}" for status, n in view.counts().items() if n) or "no findings"
+    status = f": {view.target.status}" if view.target else ""
+    reason = f" ({_short(view.target.reason, MAX_MESSAGE)})" if view.target and view.target.reason else ""
+    return f"{view.title}{status}{reason}: {counts}"
