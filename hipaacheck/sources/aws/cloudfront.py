@@ -8,7 +8,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.cloudfront.distribution", service="cloudfront", is_global=True)
+@aws_collector("aws.cloudfront.distribution", service="cloudfront", is_global=True,
+               calls=("cloudfront:ListDistributions",))
 def distributions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     paginator = ctx.client("cloudfront", "us-east-1").get_paginator("list_distributions")
     for page in paginator.paginate():
