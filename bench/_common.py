@@ -57,7 +57,8 @@ def moto_server() -> Iterator[str]:
 
 
 def seed(endpoint: str, buckets: int, users: int, log_groups: int, db_instances: int = 0, volumes: int = 0,
-         tables: int = 0, queues: int = 0, topics: int = 0, workers: int = 8, session: Any = None, prefix: str = "bench") -> None:
+         tables: int = 0, queues: int = 0, topics: int = 0, workers: int = 8, session: Any = None,
+         prefix: str = "bench") -> None:
     """Create a mix of resources (about half of each kind compliant) plus a key, a detector and a trail,
     in the account of ``session`` (default: the environment's credentials); bucket names start with
     ``prefix`` (they are global, even across moto's accounts)."""

@@ -114,3 +114,37 @@ def test_merge_evidence_bundle_carries_each_input(cli, tmp_path) -> None:
             "inputs/01-mixed.json"} <= set(names)
     assert zipfile.ZipFile(bundle).read("inputs/01-mixed.json") == MIXED.read_bytes()
     assert cli("evidence", "verify", bundle).code == 0
+
+
+def scan_bundle(cli, tmp_path: Path, tree: str) -> Path:
+    bundle = tmp_path / f"{tree}.zip"
+    result = cli("scan", "--source", "host", "--root", FIXTURES / "host" / tree, "--format", "json",
+                 "--output-dir", tmp_path / f"{tree}-out", "--evidence-bundle", bundle, "--quiet")
+    assert result.code in (0, 1, 3), result.err
+    return bundle
+
+
+def test_bundles_merge_and_their_manifests_are_carried(cli, tmp_path) -> None:
+    good, bad = scan_bundle(cli, tmp_path, "compliant"), scan_bundle(cli, tmp_path, "noncompliant")
+    merged = tmp_path / "merged.zip"
+    result = cli("merge", good, bad, "--output-dir", tmp_path / "m", "--evidence-bundle", merged, "--quiet")
+    assert result.code == 1, result.err
+    document = json.loads((tmp_path / "m" / "hipaacheck-results.json").read_text())
+    assert [t["id"] for t in document["targets"]] == ["compliant-host", "noncompliant-host"]
+    with zipfile.ZipFile(merged) as archive:
+        assert archive.read("inputs/00-compliant/manifest.json") == zipfile.ZipFile(good).read("manifest.json")
+        assert archive.read("inputs/01-noncompliant/manifest.json") == zipfile.ZipFile(bad).read("manifest.json")
+    assert cli("evidence", "verify", merged).code == 0
+
+
+def test_a_bundle_that_does_not_verify_is_refused(cli, tmp_path) -> None:
+    good = scan_bundle(cli, tmp_path, "compliant")
+    tampered = tmp_path / "tampered.zip"
+    with zipfile.ZipFile(good) as source, zipfile.ZipFile(tampered, "w") as out:
+        for item in source.infolist():
+            data = source.read(item)
+            out.writestr(item, data.replace(b"compliant-host", b"compliant-hosT") if item.filename == "run.json"
+                         else data)
+    result = cli("merge", tampered, "--output-dir", tmp_path / "m")
+    assert result.code == 2 and result.err.count("\n") == 1
+    assert "tampered.zip: evidence bundle does not verify (changed: run.json)" in result.err
