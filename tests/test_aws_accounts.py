@@ -188,3 +188,8 @@ def test_the_deadline_is_the_whole_scans(cli, org, tmp_path) -> None:
     targets = json.loads(path.read_text())["targets"]
     assert [t["status"] for t in targets] == ["error", "error"]
     assert all("--deadline of 0.001 s passed" in t["reason"] for t in targets)
+
+
+def test_collect_covers_one_account(cli, org, tmp_path) -> None:
+    result = cli("collect", "aws", "--accounts", "all", "--org-role", ROLE, "-o", tmp_path / "inv.json")
+    assert result.code == 2 and result.err.count("\n") == 1 and "an inventory holds one account" in result.err
