@@ -57,19 +57,22 @@ def moto_server() -> Iterator[str]:
 
 
 def seed(endpoint: str, buckets: int, users: int, log_groups: int, db_instances: int = 0, volumes: int = 0,
-         tables: int = 0, queues: int = 0, topics: int = 0, workers: int = 8) -> None:
-    """Create a mix of resources (about half of each kind compliant) plus a key, a detector and a trail."""
+         tables: int = 0, queues: int = 0, topics: int = 0, workers: int = 8, session: Any = None,
+         prefix: str = "bench") -> None:
+    """Create a mix of resources (about half of each kind compliant) plus a key, a detector and a trail,
+    in the account of ``session`` (default: the environment's credentials); bucket names start with
+    ``prefix`` (they are global, even across moto's accounts)."""
     import boto3
 
     def client(service: str) -> Any:
-        return boto3.client(service, region_name=REGION, endpoint_url=endpoint)
+        return (session or boto3).client(service, region_name=REGION, endpoint_url=endpoint)
 
     s3, iam, logs = client("s3"), client("iam"), client("logs")
 
     def bucket(i: int) -> None:
-        s3.create_bucket(Bucket=f"bench-bucket-{i:05d}")
+        s3.create_bucket(Bucket=f"{prefix}-bucket-{i:05d}")
         if i % 2:
-            s3.put_bucket_versioning(Bucket=f"bench-bucket-{i:05d}", VersioningConfiguration={"Status": "Enabled"})
+            s3.put_bucket_versioning(Bucket=f"{prefix}-bucket-{i:05d}", VersioningConfiguration={"Status": "Enabled"})
 
     def user(i: int) -> None:
         iam.create_user(UserName=f"bench-user-{i:04d}")
@@ -115,8 +118,8 @@ def seed(endpoint: str, buckets: int, users: int, log_groups: int, db_instances:
         list(pool.map(topic, range(topics)))
     client("kms").create_key()
     client("guardduty").create_detector(Enable=True)
-    s3.create_bucket(Bucket="bench-trail")
-    client("cloudtrail").create_trail(Name="bench-trail", S3BucketName="bench-trail", IsMultiRegionTrail=True)
+    s3.create_bucket(Bucket=f"{prefix}-trail")
+    client("cloudtrail").create_trail(Name="bench-trail", S3BucketName=f"{prefix}-trail", IsMultiRegionTrail=True)
     client("cloudtrail").put_event_selectors(TrailName="bench-trail", EventSelectors=[
         {"ReadWriteType": "All", "IncludeManagementEvents": True}])
 

@@ -15,6 +15,7 @@ So the merge of every shard of a scan has the same findings and summary as the u
 """
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
@@ -32,17 +33,47 @@ FAMILY_OF_KIND = {kind: family for family, kind in KIND_OF_FAMILY.items()}
 class MergeInput:
     path: Path
     results: Results
+    carried: dict[str, Path]  # what the merged evidence bundle carries of this input: member name -> file
 
     @property
     def run_id(self) -> str:
         return str(self.results.run.get("started_at") or "")
 
 
-def load_inputs(paths: Iterable[Path]) -> list[MergeInput]:
+def load_inputs(paths: Iterable[Path], workdir: Path) -> list[MergeInput]:
+    """Results documents, or evidence bundles (verified first; their results inside). ``workdir`` holds
+    what is taken out of bundles while the merge runs."""
     paths = list(paths)
     if not paths:
         raise InputError("merge", "name at least one RESULTS.json")
-    return [MergeInput(path, Results.load(path)) for path in paths]
+    return [_load(index, path, workdir) for index, path in enumerate(paths)]
+
+
+def _load(index: int, path: Path, workdir: Path) -> MergeInput:
+    """A results file is carried as it is; a bundle by its manifest (and signature), which hash the rest."""
+    import zipfile
+
+    prefix = f"inputs/{index:02d}-"
+    if not (path.is_file() and zipfile.is_zipfile(path)):
+        return MergeInput(path, Results.load(path), {f"{prefix}{path.name}": path})
+    from .evidence.bundle import MANIFEST, SIGNATURE
+    from .evidence.verify import verify_bundle
+
+    report = verify_bundle(path)
+    if not report.ok:
+        raise InputError(str(path), f"evidence bundle does not verify ({report.lines()[0]})")
+    folder = workdir / f"{index:02d}"
+    folder.mkdir(parents=True)
+    with zipfile.ZipFile(path) as archive:
+        names = set(archive.namelist())
+        if "results.json" not in names:
+            raise InputError(str(path), "evidence bundle holds no results.json")
+        for name in ("results.json", MANIFEST, SIGNATURE):
+            if name in names:
+                with archive.open(name) as member, open(folder / name, "wb") as out:
+                    shutil.copyfileobj(member, out)
+    carried = {f"{prefix}{path.stem}/{name}": folder / name for name in (MANIFEST, SIGNATURE) if name in names}
+    return MergeInput(path, Results.load(folder / "results.json"), carried)
 
 
 def family_of(target: Target) -> str:

@@ -8,6 +8,7 @@ does.
 """
 from __future__ import annotations
 
+import gc
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, BinaryIO, Callable
@@ -67,6 +68,9 @@ def scan_targets(plan: Plan, progress: Callable[[str], None] | None = None) -> T
             scan.tagged.extend(Resource(r.type, r.id, {"tags": r.attributes["tags"]}, r.region, r.account)
                                for r in inventory.resources if r.attributes.get("tags"))
         del inventory, found
+        # What this target's collection made in reference cycles (its API clients and their models, tens of
+        # MiB) is garbage now: collect it before freezing what lives on, or it would stay frozen.
+        gc.collect()
         keep_long_lived()
     from .pipeline import collect_source
 

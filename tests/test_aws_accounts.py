@@ -180,3 +180,16 @@ def test_account_options_need_accounts(cli, aws) -> None:
 def test_a_member_needs_the_org_role(cli, org, tmp_path) -> None:
     result = cli("scan", "--source", "aws", "--accounts", org["clinic"], "--regions", "us-east-1", "--quiet")
     assert result.code == 2 and "--org-role: needed to scan accounts other than the caller's" in result.err
+
+
+def test_the_deadline_is_the_whole_scans(cli, org, tmp_path) -> None:
+    result, path = scan(cli, tmp_path, "late", "--accounts", f"{org['clinic']},{org['labs']}", "--deadline", "0.001")
+    assert result.code == 3, result.err
+    targets = json.loads(path.read_text())["targets"]
+    assert [t["status"] for t in targets] == ["error", "error"]
+    assert all("--deadline of 0.001 s passed" in t["reason"] for t in targets)
+
+
+def test_collect_covers_one_account(cli, org, tmp_path) -> None:
+    result = cli("collect", "aws", "--accounts", "all", "--org-role", ROLE, "-o", tmp_path / "inv.json")
+    assert result.code == 2 and result.err.count("\n") == 1 and "an inventory holds one account" in result.err

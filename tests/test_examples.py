@@ -193,3 +193,122 @@ def test_nightly_script_runs_twice_with_history_and_drift(tmp_path):
     assert "### New failures (1)" in drift_md and "posture.warn_age" in drift_md
     with sqlite3.connect(state / "history.db") as conn:
         assert conn.execute("SELECT COUNT(*) FROM runs").fetchone()[0] == 2
+
+
+# --------------------------------------------------------------------------- the whole Organization
+
+AWS_ORG = EXAMPLES / "aws-org"
+
+
+def parsed(tokens: list[str]):
+    check_command(tokens)
+    return build_parser().parse_args(tokens[1:])
+
+
+def test_kubernetes_org_indexed_job_is_valid_and_its_commands_fit_together():
+    import kubernetes_validate
+
+    docs = load_all(EXAMPLES / "kubernetes" / "org-indexed-job.yaml")
+    for doc in docs:  # the Kubernetes API schema, shipped offline by kubernetes-validate
+        kubernetes_validate.validate(doc, "1.30", strict=True)
+    broken = json.loads(json.dumps(docs[2]))
+    broken["spec"]["completions"] = "four"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(broken, "1.30", strict=True)
+    jobs = {doc["metadata"]["name"]: doc for doc in docs if doc["kind"] == "Job"}
+    shards, merge = jobs["hipaacheck-org-shards"], jobs["hipaacheck-org-merge"]
+    assert shards["spec"]["completionMode"] == "Indexed"
+    count = shards["spec"]["completions"]
+    [shard] = shards["spec"]["template"]["spec"]["containers"]
+    scan = parsed([*shard["command"], *shard["args"]])
+    assert scan.command == "scan" and scan.shard == f"auto/{count}" and scan.accounts == "all" and scan.soft_fail
+    assert str(scan.output_dir) == "/results/shard-$(JOB_COMPLETION_INDEX)"
+    [merger] = merge["spec"]["template"]["spec"]["containers"]
+    merged = parsed([*merger["command"], *merger["args"]])
+    assert merged.command == "merge"
+    assert [str(p) for p in merged.results] == [
+        f"{str(scan.output_dir).replace('$(JOB_COMPLETION_INDEX)', str(i))}/{get_format('json').filename}"
+        for i in range(count)]
+    assert merged.evidence_bundle and {"sarif", "html"} <= set(merged.format.split(","))
+    wait = merge["spec"]["template"]["spec"]["initContainers"][0]["command"][-1]
+    assert f"-ge {count} ]" in wait and get_format("json").filename in wait
+    volume = {v["name"]: v for v in shards["spec"]["template"]["spec"]["volumes"]}["results"]
+    assert volume == {v["name"]: v for v in merge["spec"]["template"]["spec"]["volumes"]}["results"]
+    claim = next(d for d in docs if d["kind"] == "PersistentVolumeClaim")
+    assert volume["persistentVolumeClaim"]["claimName"] == claim["metadata"]["name"]
+    assert "ReadWriteMany" in claim["spec"]["accessModes"]
+
+
+def test_github_actions_org_matrix_shards_and_merges():
+    workflow = load_all(EXAMPLES / "github-actions" / "org-matrix.yml")[0]
+    scan_job, merge_job = workflow["jobs"]["scan"], workflow["jobs"]["merge"]
+    shards = scan_job["strategy"]["matrix"]["shard"]
+    assert shards == list(range(len(shards))) and scan_job["strategy"]["fail-fast"] is False
+    step = next(s for s in scan_job["steps"] if "hipaacheck scan" in s.get("run", ""))
+    [scan_tokens] = hipaacheck_commands(step["run"].replace("${{ matrix.shard }}", "0"))
+    scan = parsed(scan_tokens)
+    assert scan.shard == f"0/{len(shards)}" and scan.soft_fail and scan.org_role
+    upload = next(s for s in scan_job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert upload["with"]["path"] == f"{scan.output_dir}/{get_format('json').filename}"
+    assert merge_job["needs"] == "scan" and merge_job["permissions"]["security-events"] == "write"
+    download = next(s for s in merge_job["steps"] if s.get("uses", "").startswith("actions/download-artifact@"))
+    assert download["with"]["pattern"] == upload["with"]["name"].replace("${{ matrix.shard }}", "*")
+    step = next(s for s in merge_job["steps"] if "hipaacheck merge" in s.get("run", ""))
+    [merge_tokens] = hipaacheck_commands(step["run"])
+    merged = parsed(merge_tokens)
+    assert [str(p) for p in merged.results] == [
+        f"{download['with']['path']}/shard-*/{get_format('json').filename}"]
+    sarif = next(s for s in merge_job["steps"] if s.get("uses", "").startswith("github/codeql-action/upload-sarif@"))
+    assert sarif["with"]["sarif_file"] == f"{merged.output_dir}/{get_format('sarif').filename}"
+    assert "category" not in sarif["with"], "each account's run carries its own category"
+    artifact = next(s for s in merge_job["steps"] if s.get("uses", "").startswith("actions/upload-artifact@"))
+    assert str(merged.evidence_bundle) in artifact["with"]["path"]
+
+
+def aws_policy(cli, *args: str) -> dict:
+    result = cli("aws-policy", *args)
+    assert result.code == 0, result.err
+    return json.loads(result.out)
+
+
+def test_member_role_policies_are_what_aws_policy_derives(cli):
+    member = aws_policy(cli)
+    assert json.loads((AWS_ORG / "hipaacheck-member-policy.json").read_text()) == member, \
+        "regenerate: hipaacheck aws-policy > examples/aws-org/hipaacheck-member-policy.json"
+    assert json.loads((AWS_ORG / "hipaacheck-scanner-policy.json").read_text()) == aws_policy(
+        cli, "--org-role", "HipaacheckAudit")
+    template = load_all(AWS_ORG / "member-role.cfn.yaml")[0]
+    role = template["Resources"]["HipaacheckAuditRole"]["Properties"]
+    assert role["Policies"][0]["PolicyDocument"] == member
+    assert template["Parameters"]["RoleName"]["Default"] == "HipaacheckAudit"
+    assert role["AssumeRolePolicyDocument"]["Statement"][0]["Condition"]["StringEquals"]["sts:ExternalId"] == {
+        "Ref": "ExternalId"}
+
+
+def test_cloudformation_template_passes_cfn_lint():
+    from cfnlint.api import lint_all
+
+    template = AWS_ORG / "member-role.cfn.yaml"
+    def problems(text: str) -> list[str]:  # errors and warnings; informational notes are not problems
+        return [str(m) for m in lint_all(text) if m.rule.severity in ("error", "warning")]
+
+    assert problems(template.read_text()) == []
+    assert problems(template.read_text().replace("Type: AWS::IAM::Role", "Type: AWS::IAM::Rolle")), \
+        "cfn-lint must be able to fail"
+
+
+def test_terraform_module_reads_the_derived_policy():
+    import hcl2
+
+    def bare(text: object) -> object:  # python-hcl2 keeps the quotes of strings and labels
+        return text.strip('"') if isinstance(text, str) else text
+
+    module = hcl2.loads((AWS_ORG / "member-role.tf").read_text())
+    resources = {bare(name): body for block in module["resource"] for kind in block.values()
+                 for name, body in kind.items()}
+    assert 'file("${path.module}/hipaacheck-member-policy.json")' in resources["hipaacheck_read_only"]["policy"]
+    assert resources["hipaacheck_read_only"]["role"] == "${aws_iam_role.hipaacheck_audit.id}"
+    assert resources["hipaacheck_audit"]["name"] == "${var.role_name}"
+    assert "sts:ExternalId" in resources["hipaacheck_audit"]["assume_role_policy"]
+    variables = {bare(name): body for block in module["variable"] for name, body in block.items()}
+    assert bare(variables["role_name"]["default"]) == "HipaacheckAudit" and variables["external_id"]["sensitive"]

@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..text import one_line
 
 SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "resources", "diff", "history", "evidence", "attest",
-               "coverage", "incident", "merge")
+               "coverage", "incident", "merge", "aws-policy")
 EXIT_INPUT = 2
 
 
@@ -32,7 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"hipaacheck {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name in SUBCOMMANDS:
-        module = importlib.import_module(f"{__name__}.{name}")
+        module = importlib.import_module(f"{__name__}.{name.replace('-', '_')}")
         module.register(sub)
     return parser
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import tempfile
 from pathlib import Path
 
 from ..model import SEVERITIES
@@ -14,7 +15,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                             description="Merge results documents (shards, accounts, hosts, AWS and host together) "
                                         "into one: targets united, findings deduplicated, coverage recomputed; "
                                         "exit code as for scan.")
-    parser.add_argument("results", type=Path, nargs="+", metavar="RESULTS.json")
+    parser.add_argument("results", type=Path, nargs="+", metavar="RESULTS.json",
+                        help="results documents, or evidence bundles (verified; their manifests are carried)")
     parser.add_argument("--output-dir", type=Path, required=True, help="write each format to a file in DIR")
     add_format_option(parser)
     parser.set_defaults(format="json")
@@ -42,19 +44,18 @@ def run(args: argparse.Namespace) -> int:
 
     formats = parse_formats(args.format)
     sign_key = load_sign_key(OutputSpec(evidence_bundle=args.evidence_bundle, sign_key=args.sign_key))
-    inputs = load_inputs(args.results)
-    results = merge_results(inputs, args.latest_wins, redact_command(getattr(args, "argv", [])))
-    reports: dict[str, object] = {}
-    write_outputs(results, formats, args.output_dir, reports if args.evidence_bundle else None, pretty=args.pretty)
-    if args.evidence_bundle:
-        write_evidence_bundle(args.evidence_bundle, results, reports, sign_key, input_files(inputs))
+    with tempfile.TemporaryDirectory(prefix="hipaacheck-merge-") as workdir:
+        inputs = load_inputs(args.results, Path(workdir))
+        results = merge_results(inputs, args.latest_wins, redact_command(getattr(args, "argv", [])))
+        reports: dict[str, object] = {}
+        write_outputs(results, formats, args.output_dir, reports if args.evidence_bundle else None,
+                      pretty=args.pretty)
+        if args.evidence_bundle:
+            carried = {name: path for item in inputs for name, path in item.carried.items()}
+            write_evidence_bundle(args.evidence_bundle, results, reports, sign_key, carried)
     code = exit_code(results.findings, args.fail_on)
     soft = args.soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
     if not args.quiet:
         sys.stderr.write(verdict_line(results, args.fail_on) + (" [--soft-fail: exit 0]" if soft else "") + "\n")
     return EXIT_OK if soft else code
 
-
-def input_files(inputs: list) -> dict[str, Path]:
-    """Each input document, as given, under ``inputs/NN-<name>`` (hashed in the manifest like every member)."""
-    return {f"inputs/{index:02d}-{item.path.name}": item.path for index, item in enumerate(inputs)}

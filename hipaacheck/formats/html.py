@@ -26,6 +26,7 @@ from .common import (SAFEGUARD_ORDER, STATUS_ORDER, ControlView, compact_json, c
 from .interface import OutputFormat
 from .people import people_view
 from .table import service_of, short_name
+from .targets import several_targets, target_views
 
 TEMPLATE = "report.html.j2"
 FLUSH_AT = 1 << 20  # characters of template output gathered before one write
@@ -239,6 +240,7 @@ class HtmlFormat(OutputFormat):
             expired=[w for w in extra.get("expired_waivers") or [] if isinstance(w, dict)],
             attestations=attestation_rows(results), version=tool_version(),
             data=Markup(data_json(findings_data(results, views))), people=people_view(results.findings),
+            targets=target_views(results) if several_targets(results) else [],
         )
         pending: list[str] = []
         size = 0

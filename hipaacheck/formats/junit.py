@@ -14,11 +14,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from datetime import timezone
-from typing import BinaryIO
+from typing import BinaryIO, Callable
 
+from ..model import Finding
 from ..results import Results, verdict_of
 from .common import ControlView, compact_json, control_views, parse_time, resource_label, run_time
 from .interface import OutputFormat
+from .targets import several_targets
 
 SKIPPED = {"skip": "not applicable", "waived": "waived", "manual": "needs manual attestation"}
 # Not allowed anywhere in an XML 1.0 document, not even as character references.
@@ -72,8 +74,9 @@ class JunitFormat(OutputFormat):
         target = results.run.get("target") or {}
         hostname = str(target.get("host") or target.get("account") or "localhost")
         verdict = verdict_of(results).line
+        label = _target_label if several_targets(results) else resource_label
         for view in views:
-            suite = _suite(view, counts[view.id], timestamp, hostname, verdict)
+            suite = _suite(view, counts[view.id], timestamp, hostname, verdict, label)
             ET.indent(suite, level=1)
             out.write(b"\n  " + ET.tostring(suite, encoding="unicode").encode("utf-8"))
         out.write(b"\n</testsuites>\n")
@@ -85,7 +88,13 @@ def _suite_counts(view: ControlView) -> dict[str, int]:
             "skipped": counts["skip"] + counts["waived"] + counts["manual"]}
 
 
-def _suite(view: ControlView, counts: dict[str, int], timestamp: str, hostname: str, verdict: str) -> ET.Element:
+def _target_label(finding: Finding) -> str:
+    """With several targets, a test case names its target too: ``aws-account:1234: id (region)``."""
+    return f"{finding.target}: {resource_label(finding)}" if finding.target else resource_label(finding)
+
+
+def _suite(view: ControlView, counts: dict[str, int], timestamp: str, hostname: str, verdict: str,
+           label: Callable[[Finding], str] = resource_label) -> ET.Element:
     attrs = {"name": view.id, "timestamp": timestamp, "hostname": hostname, "time": "0", **counts}
     suite = ET.Element("testsuite", {key: xml_safe(str(value)) for key, value in attrs.items()})
     props = _add(suite, "properties")
@@ -95,7 +104,7 @@ def _suite(view: ControlView, counts: dict[str, int], timestamp: str, hostname: 
     _add(props, "property", name="verdict", value=verdict)  # the run's, under its gate
     remediation = view.remediation
     for finding in view.findings:
-        case = _add(suite, "testcase", classname=view.id, name=resource_label(finding), time="0")
+        case = _add(suite, "testcase", classname=view.id, name=label(finding), time="0")
         text = _text(finding.message, finding.evidence, remediation)
         if finding.status == "fail":
             _add(case, "failure", text, message=finding.message, type=finding.severity)

@@ -1,5 +1,8 @@
 """OSCAL assessment results: one result with an observation per finding and a finding per control.
 
+Results of several targets (an Organization's accounts, hosts) define each target as an inventory item
+(``local-definitions``) and each observation names its target as its subject.
+
 UUIDs are uuid5 values of stable names (run start, control id, finding key), so
 the same results always give the same document. A control is ``satisfied`` only
 when evaluated resources passed (see :func:`control_satisfied`).
@@ -14,6 +17,7 @@ from .common import (ControlView, compact_json, control_satisfied, control_views
                      run_time, stable_uuid, tool_version)
 from .interface import OutputFormat
 from .json import Stream, write_json
+from .targets import TargetView, several_targets
 
 OSCAL_VERSION = "1.1.2"
 NS = "urn:hipaacheck"
@@ -31,9 +35,10 @@ def _props(**values: Any) -> list[dict[str, str]]:
     return props
 
 
-def _observation(finding: Finding, uuid: str, collected: str) -> dict[str, Any]:
+def _observation(finding: Finding, uuid: str, collected: str, subjects: dict[str, dict[str, Any]]
+                 ) -> dict[str, Any]:
     evidence = compact_json(finding.evidence) if finding.evidence else "no values recorded"
-    return {
+    observation = {
         "uuid": uuid,
         "title": f"{finding.control_id}: {resource_label(finding)}",
         "description": f"{finding.status.upper()}: {finding.message or '-'}",
@@ -44,6 +49,25 @@ def _observation(finding: Finding, uuid: str, collected: str) -> dict[str, Any]:
         "relevant-evidence": [{"description": f"Observed values: {evidence}"}],
         "collected": collected,
     }
+    if finding.target in subjects:
+        observation["subjects"] = [subjects[finding.target]]
+    return observation
+
+
+def _inventory_items(results: Results, run_id: str) -> tuple[list[dict[str, Any]], dict[str, dict[str, Any]]]:
+    """With several targets, one inventory item per target (account, host...) and, per target key, the
+    subject reference its observations carry."""
+    if not several_targets(results):
+        return [], {}
+    items, subjects = [], {}
+    for target in results.targets:
+        uuid = stable_uuid("target", run_id, target.key)
+        title = TargetView(target).title
+        description = f"{title}: {target.status}" + (f" ({target.reason})" if target.reason else "")
+        items.append({"uuid": uuid, "description": description,
+                      "props": _props(target_kind=target.kind, target_id=target.id, target_status=target.status.value)})
+        subjects[target.key] = {"subject-uuid": uuid, "type": "inventory-item", "title": title}
+    return items, subjects
 
 
 def _finding(view: ControlView, run_id: str, observation_ids: list[str]) -> dict[str, Any]:
@@ -89,8 +113,11 @@ class OscalFormat(OutputFormat):
             "reviewed-controls": {"control-selections": [
                 {"include-controls": [{"control-id": v.id} for v in views]} if views else {"include-all": {}}]},
         }
+        items, subjects = _inventory_items(results, run_id)
+        if items:
+            result["local-definitions"] = {"inventory-items": items}
         if any(view.findings for view in views):
-            result["observations"] = Stream(_observations(views, uuids, collected))
+            result["observations"] = Stream(_observations(views, uuids, collected, subjects))
         if findings:
             result["findings"] = findings
         document = {
@@ -104,7 +131,8 @@ class OscalFormat(OutputFormat):
         write_json({"assessment-results": document}, out, self.pretty)
 
 
-def _observations(views: list[ControlView], uuids: dict[str, list[str]], collected: str) -> Iterator[dict[str, Any]]:
+def _observations(views: list[ControlView], uuids: dict[str, list[str]], collected: str,
+                  subjects: dict[str, dict[str, Any]]) -> Iterator[dict[str, Any]]:
     for view in views:
         for finding, uuid in zip(view.findings, uuids[view.id], strict=True):
-            yield _observation(finding, uuid, collected)
+            yield _observation(finding, uuid, collected, subjects)

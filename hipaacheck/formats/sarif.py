@@ -14,7 +14,9 @@ carry the resource as a logical location plus a pseudo-path built from it
 RESOURCES), the way container scanners name an image, so code-scanning UIs that
 list only located results show cloud findings too. ``automationDetails.id``
 names the profile and target, so scans of several hosts or accounts uploaded to
-one repository keep separate alert sets. Both carry a stable ``primaryLocationLineHash``
+one repository keep separate alert sets; results of several targets (an Organization)
+are one run per target, each its own category (GitHub rejects two runs of one category).
+Both carry a stable ``primaryLocationLineHash``
 derived from the finding's identity, never from file contents.
 """
 from __future__ import annotations
@@ -23,10 +25,12 @@ import re
 from typing import Any, BinaryIO
 
 from ..model import Finding
-from ..results import Results, verdict_of
+from ..results import Results, Verdict, verdict_of
+from ..targets import Target
 from .common import (TOOL_URI, ControlView, control_views, designations_of, resource_label,
                      run_time, safeguards_of, short_hash, tool_version)
 from .interface import OutputFormat
+from .targets import several_targets, target_views
 from .json import Stream, write_json
 
 SARIF_SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
@@ -99,9 +103,16 @@ def _pseudo_path(resource: dict[str, Any], name: str) -> str:
     return "/".join(UNSAFE_IN_PATH.sub("_", str(p)) for p in parts if p)
 
 
-def _automation_id(results: Results) -> str:
-    target = results.run.get("target") or {}
-    who = target.get("account") or target.get("host") or "unknown"
+def _automation_id(results: Results, target: Target | None = None) -> str:
+    """``hipaacheck/<profile>/<account or host>/``: one category per target, so code-scanning UIs keep
+    a separate alert set for each (the run's own findings, of no target, under ``run``)."""
+    if target is not None:
+        who = target.slot
+    elif len(results.targets) > 1:
+        who = "run"
+    else:
+        scanned = results.run.get("target") or {}
+        who = scanned.get("account") or scanned.get("host") or "unknown"
     profile = (results.run.get("profile") or {}).get("id", "")
     return "/".join(UNSAFE_IN_PATH.sub("_", str(p)) for p in ("hipaacheck", profile, who)) + "/"
 
@@ -137,30 +148,45 @@ class SarifFormat(OutputFormat):
     filename = "hipaacheck.sarif"
 
     def write(self, results: Results, out: BinaryIO) -> None:
+        """One run; with several targets, one run per target (``automationDetails.id`` naming it)."""
         views = [v for v in control_views(results) if v.findings]
-        verdict = verdict_of(results)
-        index = {view.id: i for i, view in enumerate(views)}
         listed = [f for v in views for f in v.findings if f.status in KINDS]
-        notifications = [{"level": "error", "message": {"text": f"{f.control_id}: {f.message} ({resource_label(f)})"},
-                          "descriptor": {"id": f.control_id}} for f in listed if f.status == "error"]
-        run = {
-            "tool": {"driver": {"name": "hipaacheck", "version": tool_version(), "informationUri": TOOL_URI,
-                                "rules": [_rule(v) for v in views]}},
-            "invocations": [{
-                "executionSuccessful": True,
-                "exitCode": verdict.exit_code,
-                "startTimeUtc": run_time(results, "started_at"),
-                "endTimeUtc": run_time(results, "finished_at"),
-                "toolExecutionNotifications": notifications,
-            }],
-            "automationDetails": {"id": _automation_id(results)},
-            "originalUriBaseIds": {ROOT_ID: {"uri": _root_uri(results)},
-                                   RESOURCES_ID: {"uri": "hipaacheck-resource:/",
-                                                  "description": {"text": "Cloud resources and attestations "
-                                                                          "named by type, account, region, id"}}},
-            "results": Stream(_result(f, index[f.control_id]) for f in listed),
-            "properties": {"summary": results.summary()["by_status"],
-                           "profile": (results.run.get("profile") or {}).get("id", ""),
-                           "verdict": verdict.to_dict()},
-        }
-        write_json({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, out, self.pretty)
+        summary = results.summary()
+        verdict = verdict_of(results)
+        if several_targets(results):
+            runs = [_run(results, views, view.findings, view.target,
+                         summary["by_target"][view.key] if view.key else view.counts(), verdict)
+                    for view in target_views(results, listed)]
+        else:
+            runs = [_run(results, views, listed, None, summary["by_status"], verdict)]
+        write_json({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": runs}, out, self.pretty)
+
+
+def _run(results: Results, views: list[ControlView], listed: list[Finding], target: Target | None,
+         counts: dict[str, int], verdict: Verdict) -> dict[str, Any]:
+    """A SARIF run of ``listed``; ``target`` names the target it is of (None: the whole scan)."""
+    index = {view.id: i for i, view in enumerate(views)}
+    notifications = [{"level": "error", "message": {"text": f"{f.control_id}: {f.message} ({resource_label(f)})"},
+                      "descriptor": {"id": f.control_id}} for f in listed if f.status == "error"]
+    properties: dict[str, Any] = {"summary": counts, "profile": (results.run.get("profile") or {}).get("id", ""),
+                                  "verdict": verdict.to_dict()}
+    if target is not None:
+        properties["target"] = target.to_dict()
+    return {
+        "tool": {"driver": {"name": "hipaacheck", "version": tool_version(), "informationUri": TOOL_URI,
+                            "rules": [_rule(v) for v in views]}},
+        "invocations": [{
+            "executionSuccessful": True,
+            "exitCode": verdict.exit_code,
+            "startTimeUtc": run_time(results, "started_at"),
+            "endTimeUtc": run_time(results, "finished_at"),
+            "toolExecutionNotifications": notifications,
+        }],
+        "automationDetails": {"id": _automation_id(results, target)},
+        "originalUriBaseIds": {ROOT_ID: {"uri": _root_uri(results)},
+                               RESOURCES_ID: {"uri": "hipaacheck-resource:/",
+                                              "description": {"text": "Cloud resources and attestations "
+                                                                      "named by type, account, region, id"}}},
+        "results": Stream(_result(f, index[f.control_id]) for f in listed),
+        "properties": properties,
+    }

@@ -15,6 +15,7 @@ from ..results import Results, verdict_of
 from ..text import one_line
 from .common import safeguards_of
 from .interface import OutputFormat
+from .targets import TargetView, several_targets, target_views
 
 HEADERS = ("STATUS", "SEVERITY", "CONTROL", "RESOURCE", "REGION", "ACCOUNT", "DETAIL")
 OPTIONAL = ("REGION", "ACCOUNT")  # shown only when some finding has one
@@ -192,3 +193,14 @@ class TableFormat(OutputFormat):
                     yield BELOW + cell(row, detail).rstrip()
             yield ""
         yield from summary_lines(results, len(rows))
+        if several_targets(results):
+            yield ""
+            yield from (_target_line(view) for view in target_views(results))
+
+
+def _target_line(view: TargetView) -> str:
+    """``AWS account 1234 (clinic): scanned: 2 fail, 3 pass``: one target's status and counts."""
+    counts = ", ".join(f"{n} {status}" for status, n in view.counts().items() if n) or "no findings"
+    status = f": {view.target.status}" if view.target else ""
+    reason = f" ({cut_end(_flat(view.target.reason), 90)})" if view.target and view.target.reason else ""
+    return f"{_flat(view.title)}{status}{reason}: {counts}"

@@ -9,7 +9,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.backup.plans", service="backup")
+@aws_collector("aws.backup.plans", service="backup",
+               calls=("backup:GetBackupPlan", "backup:ListBackupPlans"))
 def plans(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """The region's backup plans with each rule's schedule and retention (DeleteAfterDays)."""
     client = ctx.client("backup", region)
@@ -30,7 +31,8 @@ def plans(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     return [resource]
 
 
-@aws_collector("aws.backup.vault", service="backup")
+@aws_collector("aws.backup.vault", service="backup",
+               calls=("backup:ListBackupVaults",))
 def vaults(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for vault in ctx.paginate("backup", region, "list_backup_vaults", "BackupVaultList"):
         name = vault["BackupVaultName"]

@@ -8,7 +8,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.cloudfront.distribution", service="cloudfront", is_global=True)
+@aws_collector("aws.cloudfront.distribution", service="cloudfront", is_global=True,
+               calls=("cloudfront:ListDistributions",))
 def distributions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for page in ctx.pages("cloudfront", "us-east-1", "list_distributions"):
         for dist in (page.get("DistributionList") or {}).get("Items") or []:

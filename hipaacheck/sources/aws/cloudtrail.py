@@ -116,7 +116,8 @@ def remote_trails(ctx: AwsContext) -> list[Resource]:
     return ctx.memo(("cloudtrail", "remote"), fetch)
 
 
-@aws_collector("aws.cloudtrail.trail", service="cloudtrail")
+@aws_collector("aws.cloudtrail.trail", service="cloudtrail",
+               calls=("cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus"))
 def trails(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     assert region is not None  # a regional collector
     yield from region_trails(ctx, region)
@@ -125,7 +126,8 @@ def trails(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
 
 
 @aws_collector("aws.cloudtrail.account", service="cloudtrail", is_global=True,
-               uses={"aws.cloudtrail.trail": ("is_logging", "management_events")})
+               uses={"aws.cloudtrail.trail": ("is_logging", "management_events")},
+               calls=("cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus"))
 def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.cloudtrail.account", ctx.arn("cloudtrail", None, "account"), None,
                             trails=[], unlisted_regions={})

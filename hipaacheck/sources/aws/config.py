@@ -18,7 +18,8 @@ def _recorder(recorder: dict) -> dict:
             "excluded_types": sorted((group.get("exclusionByResourceTypes") or {}).get("resourceTypes") or [])}
 
 
-@aws_collector("aws.config.recorder", service="config")
+@aws_collector("aws.config.recorder", service="config",
+               calls=("config:DescribeConfigurationRecorderStatus", "config:DescribeConfigurationRecorders"))
 def recorders(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     client = ctx.client("config", region)
     found = client.describe_configuration_recorders().get("ConfigurationRecorders", [])

@@ -8,7 +8,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.dynamodb.table", service="dynamodb")
+@aws_collector("aws.dynamodb.table", service="dynamodb",
+               calls=("dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:ListTables"))
 def tables(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("dynamodb", region)
     resources = [ctx.resource("aws.dynamodb.table", ctx.arn("dynamodb", region, f"table/{name}"), region, name=name)

@@ -12,7 +12,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.ec2.ebs_default_encryption", service="ec2")
+@aws_collector("aws.ec2.ebs_default_encryption", service="ec2",
+               calls=("ec2:GetEbsEncryptionByDefault",))
 def ebs_default_encryption(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """One account-setting resource per region: new EBS volumes encrypted by default."""
     client = ctx.client("ec2", region)
@@ -22,7 +23,8 @@ def ebs_default_encryption(ctx: AwsContext, region: str | None) -> Iterable[Reso
     return [resource]
 
 
-@aws_collector("aws.ec2.volume", service="ec2")
+@aws_collector("aws.ec2.volume", service="ec2",
+               calls=("ec2:DescribeVolumes",))
 def volumes(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for volume in ctx.paginate("ec2", region, "describe_volumes", "Volumes"):
         yield ctx.resource("aws.ec2.volume", ctx.arn("ec2", region, f"volume/{volume['VolumeId']}"), region,
@@ -32,7 +34,8 @@ def volumes(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                                                      if "InstanceId" in a))
 
 
-@aws_collector("aws.ec2.snapshot", service="ec2")
+@aws_collector("aws.ec2.snapshot", service="ec2",
+               calls=("ec2:DescribeSnapshotAttribute", "ec2:DescribeSnapshots"))
 def snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """Snapshots this account owns (the owner-id filter: some endpoints ignore OwnerIds=['self'])."""
     client = ctx.client("ec2", region)
@@ -56,7 +59,8 @@ def snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     return resources
 
 
-@aws_collector("aws.ec2.instance", service="ec2")
+@aws_collector("aws.ec2.instance", service="ec2",
+               calls=("ec2:DescribeInstances",))
 def instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """Instances that exist or can be started again (terminated ones linger in the listing for a while)."""
     live = [{"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}]
@@ -84,7 +88,8 @@ def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return rules
 
 
-@aws_collector("aws.ec2.security_group", service="ec2")
+@aws_collector("aws.ec2.security_group", service="ec2",
+               calls=("ec2:DescribeSecurityGroups",))
 def security_groups(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for group in ctx.paginate("ec2", region, "describe_security_groups", "SecurityGroups"):
         arn = ctx.arn("ec2", region, f"security-group/{group['GroupId']}")
@@ -94,7 +99,8 @@ def security_groups(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                            egress=_rules(group.get("IpPermissionsEgress") or []))
 
 
-@aws_collector("aws.ec2.vpc", service="ec2")
+@aws_collector("aws.ec2.vpc", service="ec2",
+               calls=("ec2:DescribeFlowLogs", "ec2:DescribeVpcs"))
 def vpcs(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """VPCs with the flow logs attached to each (one DescribeFlowLogs per region)."""
     def flow_logs() -> list[dict[str, Any]]:

@@ -8,7 +8,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.efs.file_system", service="efs")
+@aws_collector("aws.efs.file_system", service="efs",
+               calls=("efs:DescribeFileSystems",))
 def file_systems(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for fs in ctx.paginate("efs", region, "describe_file_systems", "FileSystems"):
         fs_id = fs["FileSystemId"]

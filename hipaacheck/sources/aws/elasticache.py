@@ -8,7 +8,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.elasticache.replication_group", service="elasticache")
+@aws_collector("aws.elasticache.replication_group", service="elasticache",
+               calls=("elasticache:DescribeReplicationGroups",))
 def replication_groups(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for group in ctx.paginate("elasticache", region, "describe_replication_groups", "ReplicationGroups"):
         group_id = group["ReplicationGroupId"]

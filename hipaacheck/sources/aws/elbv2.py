@@ -15,7 +15,9 @@ def _actions(actions: list[dict[str, Any]]) -> list[dict[str, Any]]:
             for a in actions or []]
 
 
-@aws_collector("aws.elbv2.listener", service="elbv2")
+@aws_collector("aws.elbv2.listener", service="elbv2",
+               calls=("elbv2:DescribeListeners", "elbv2:DescribeLoadBalancers", "elbv2:DescribeRules",
+                      "elbv2:DescribeSSLPolicies"))
 def listeners(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     def policies() -> dict[str, list[str]]:
         return ctx.memo(("elbv2", region, "ssl_policies"), lambda: {

@@ -8,7 +8,8 @@ from .registry import aws_collector
 from .context import AwsContext
 
 
-@aws_collector("aws.guardduty.detector", service="guardduty")
+@aws_collector("aws.guardduty.detector", service="guardduty",
+               calls=("guardduty:GetDetector", "guardduty:ListDetectors"))
 def detectors(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     client = ctx.client("guardduty", region)
     ids = ctx.paginate("guardduty", region, "list_detectors", "DetectorIds")

@@ -72,7 +72,8 @@ def _flag(text: str | None) -> bool:
     return text == "true"
 
 
-@aws_collector("aws.iam.password_policy", service="iam", is_global=True)
+@aws_collector("aws.iam.password_policy", service="iam", is_global=True,
+               calls=("iam:GetAccountPasswordPolicy",))
 def password_policy(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.iam.password_policy", ctx.arn("iam", None, "account-password-policy"), None)
     ctx.read(resource, "policy", lambda: ctx.client("iam").get_account_password_policy()["PasswordPolicy"],
@@ -80,7 +81,8 @@ def password_policy(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     yield resource
 
 
-@aws_collector("aws.iam.account", service="iam", is_global=True)
+@aws_collector("aws.iam.account", service="iam", is_global=True,
+               calls=("iam:GenerateCredentialReport", "iam:GetAccountSummary", "iam:GetCredentialReport"))
 def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.iam.account", ctx.arn("iam", None, "root"), None)
     keys = ("AccountMFAEnabled", "AccountAccessKeysPresent")
@@ -225,7 +227,12 @@ def _user(ctx: AwsContext, user: dict[str, Any], report: CredentialReport,
     return resource
 
 
-@aws_collector("aws.iam.user", service="iam", is_global=True)
+@aws_collector("aws.iam.user", service="iam", is_global=True,
+               calls=("iam:GenerateCredentialReport", "iam:GetAccessKeyLastUsed", "iam:GetCredentialReport",
+                      "iam:GetGroupPolicy", "iam:GetLoginProfile", "iam:GetPolicy", "iam:GetPolicyVersion",
+                      "iam:GetUserPolicy", "iam:ListAccessKeys", "iam:ListAttachedGroupPolicies",
+                      "iam:ListAttachedUserPolicies", "iam:ListGroupPolicies", "iam:ListGroupsForUser",
+                      "iam:ListMFADevices", "iam:ListPolicies", "iam:ListUserPolicies", "iam:ListUsers"))
 def users(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     report = credential_report(ctx)
     rows = {row["arn"]: row for row in report.rows if row.get("user") != ROOT_ROW and row.get("arn")}
@@ -233,7 +240,8 @@ def users(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     yield from ctx.map(lambda user: _user(ctx, user, report, rows), listed)
 
 
-@aws_collector("aws.iam.role", service="iam", is_global=True)
+@aws_collector("aws.iam.role", service="iam", is_global=True,
+               calls=("iam:ListRoles",))
 def roles(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     for role in ctx.paginate("iam", None, "list_roles", "Roles"):
         yield ctx.resource("aws.iam.role", role["Arn"], None, name=role["RoleName"], path=role.get("Path", "/"),

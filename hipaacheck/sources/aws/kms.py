@@ -27,7 +27,8 @@ def _key(ctx: AwsContext, region: str, key_id: str, arn: str) -> Resource:
     return resource
 
 
-@aws_collector("aws.kms.key", service="kms", derived_from={"rotation_enabled": ("metadata",)})
+@aws_collector("aws.kms.key", service="kms", derived_from={"rotation_enabled": ("metadata",)},
+               calls=("kms:DescribeKey", "kms:GetKeyRotationStatus", "kms:ListKeys"))
 def keys(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     assert region is not None  # a regional collector
     listed = ctx.paginate("kms", region, "list_keys", "Keys")

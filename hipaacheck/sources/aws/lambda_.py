@@ -9,7 +9,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.lambda.function", service="lambda")
+@aws_collector("aws.lambda.function", service="lambda",
+               calls=("lambda:ListFunctions",))
 def functions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for function in ctx.paginate("lambda", region, "list_functions", "Functions"):
         environment = function.get("Environment") or {}

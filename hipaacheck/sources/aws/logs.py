@@ -8,7 +8,8 @@ from .registry import aws_collector
 from .context import AwsContext
 
 
-@aws_collector("aws.logs.log_group", service="logs")
+@aws_collector("aws.logs.log_group", service="logs",
+               calls=("logs:DescribeLogGroups",))
 def log_groups(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     for group in ctx.paginate("logs", region, "describe_log_groups", "logGroups"):
         arn = group.get("arn", "").removesuffix(":*") or ctx.arn("logs", region, f"log-group:{group['logGroupName']}")

@@ -8,7 +8,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.sns.topic", service="sns")
+@aws_collector("aws.sns.topic", service="sns",
+               calls=("sns:GetTopicAttributes", "sns:ListTopics"))
 def topics(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("sns", region)
     resources = [ctx.resource("aws.sns.topic", t["TopicArn"], region, name=t["TopicArn"].rsplit(":", 1)[-1])
@@ -22,7 +23,8 @@ def topics(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     return resources
 
 
-@aws_collector("aws.sqs.queue", service="sqs")
+@aws_collector("aws.sqs.queue", service="sqs",
+               calls=("sqs:GetQueueAttributes", "sqs:ListQueues"))
 def queues(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("sqs", region)
     resources = []

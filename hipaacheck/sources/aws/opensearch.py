@@ -27,7 +27,8 @@ def _settings(status: dict[str, Any]) -> dict[str, Any]:
             "tls_security_policy": endpoint.get("TLSSecurityPolicy")}
 
 
-@aws_collector("aws.opensearch.domain", service="opensearch")
+@aws_collector("aws.opensearch.domain", service="opensearch",
+               calls=("opensearch:DescribeDomains", "opensearch:ListDomainNames"))
 def domains(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("opensearch", region)
     names = sorted(d["DomainName"] for d in client.list_domain_names().get("DomainNames") or [])

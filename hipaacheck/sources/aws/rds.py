@@ -32,7 +32,8 @@ def _read_restore_grants(ctx: AwsContext, resources: list[Resource],
     ctx.map(read, resources)
 
 
-@aws_collector("aws.rds.db_instance", service="rds")
+@aws_collector("aws.rds.db_instance", service="rds",
+               calls=("rds:DescribeDBInstances", "rds:DescribeDBParameters"))
 def db_instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for db in ctx.paginate("rds", region, "describe_db_instances", "DBInstances"):
         groups = [g["DBParameterGroupName"] for g in db.get("DBParameterGroups") or []]
@@ -55,7 +56,8 @@ def db_instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
         yield resource
 
 
-@aws_collector("aws.rds.db_cluster", service="rds")
+@aws_collector("aws.rds.db_cluster", service="rds",
+               calls=("rds:DescribeDBClusterParameters", "rds:DescribeDBClusters"))
 def db_clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """Aurora, Multi-AZ DB clusters (and DocumentDB/Neptune, which share the API): the settings
     that live on the cluster, and the TLS parameters of its cluster parameter group (read once
@@ -84,7 +86,8 @@ def db_clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
         yield resource
 
 
-@aws_collector("aws.rds.db_snapshot", service="rds")
+@aws_collector("aws.rds.db_snapshot", service="rds",
+               calls=("rds:DescribeDBSnapshotAttributes", "rds:DescribeDBSnapshots"))
 def db_snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("rds", region)
     resources = [
@@ -99,7 +102,8 @@ def db_snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     return resources
 
 
-@aws_collector("aws.rds.db_cluster_snapshot", service="rds")
+@aws_collector("aws.rds.db_cluster_snapshot", service="rds",
+               calls=("rds:DescribeDBClusterSnapshotAttributes", "rds:DescribeDBClusterSnapshots"))
 def db_cluster_snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("rds", region)
     resources = [

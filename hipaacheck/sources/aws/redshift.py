@@ -17,7 +17,8 @@ def _require_ssl(ctx: AwsContext, region: str | None, group: str) -> str | None:
     return str(value).strip().lower() if value is not None else None
 
 
-@aws_collector("aws.redshift.cluster", service="redshift")
+@aws_collector("aws.redshift.cluster", service="redshift",
+               calls=("redshift:DescribeClusterParameters", "redshift:DescribeClusters"))
 def clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for cluster in ctx.paginate("redshift", region, "describe_clusters", "Clusters"):
         name = cluster["ClusterIdentifier"]

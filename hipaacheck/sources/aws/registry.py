@@ -25,6 +25,8 @@ class AwsCollector:
     derived_from: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _NONE)
     # other resource type → attributes of those resources this collector copies into its own
     uses: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: _NONE)
+    # every API call it may make, "service:Operation" as botocore names them (``hipaacheck aws-policy``)
+    calls: tuple[str, ...] = ()
 
 
 AWS_COLLECTORS: Registry[AwsCollector] = Registry("AWS collector", same_function)
@@ -34,19 +36,21 @@ _LOADED: list[bool] = []
 
 def aws_collector(resource_type: str, *, service: str, is_global: bool = False,
                   derived_from: Mapping[str, tuple[str, ...]] = _NONE,
-                  uses: Mapping[str, tuple[str, ...]] = _NONE,
+                  uses: Mapping[str, tuple[str, ...]] = _NONE, calls: Iterable[str] = (),
                   ) -> Callable[[AwsCollectorFunction], AwsCollectorFunction]:
     """Register ``function(ctx, region)`` as the collector of ``resource_type``.
 
     ``region`` is None for global collectors (run once); otherwise the collector runs once per
     scanned region. It yields :class:`Resource` values and raises only when it cannot list at all.
     ``derived_from`` and ``uses`` declare what it computes from other attributes, so those are
-    read whenever what depends on them is wanted.
+    read whenever what depends on them is wanted. ``calls`` lists every API call it may make
+    (``"s3:GetBucketPolicy"``: botocore's service and operation names), from which the least-privilege
+    policy is derived (:mod:`.policy`).
     """
 
     def decorate(function: AwsCollectorFunction) -> AwsCollectorFunction:
         collector = AwsCollector(resource_type, function, service, is_global,
-                                 MappingProxyType(dict(derived_from)), MappingProxyType(dict(uses)))
+                                 MappingProxyType(dict(derived_from)), MappingProxyType(dict(uses)), tuple(calls))
         AWS_COLLECTORS.register(resource_type, collector, where=function_origin(function))
         return function
 

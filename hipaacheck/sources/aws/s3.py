@@ -122,7 +122,10 @@ def _mark_effective_pab(ctx: AwsContext, resources: list[Resource]) -> None:
 
 
 @aws_collector("aws.s3.bucket", service="s3", is_global=True,
-               derived_from={"is_log_target": ("logging",), "effective_public_access_block": ("public_access_block",)})
+               derived_from={"is_log_target": ("logging",), "effective_public_access_block": ("public_access_block",)},
+               calls=("s3:GetBucketEncryption", "s3:GetBucketLocation", "s3:GetBucketLogging", "s3:GetBucketPolicy",
+                      "s3:GetBucketVersioning", "s3:GetObjectLockConfiguration", "s3:GetPublicAccessBlock",
+                      "s3:ListBuckets", "s3control:GetPublicAccessBlock"))
 def buckets(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     # Any parameter (here the largest page) makes ListBuckets report each bucket's region.
     listed = ctx.paginate("s3", None, "list_buckets", "Buckets", PaginationConfig={"PageSize": LIST_PAGE})
@@ -157,7 +160,8 @@ def _mark_log_targets(resources: list[Resource]) -> None:
             resource.unreadable["is_log_target"] = f"logging settings of {len(unseen)} bucket(s) unread: {shown}"
 
 
-@aws_collector("aws.s3.account_public_access_block", service="s3control", is_global=True)
+@aws_collector("aws.s3.account_public_access_block", service="s3control", is_global=True,
+               calls=("s3control:GetPublicAccessBlock",))
 def account_public_access_block(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.s3.account_public_access_block", ctx.arn("s3", None, "account"), None)
     ctx.read(resource, "public_access_block", lambda: account_pab(ctx))

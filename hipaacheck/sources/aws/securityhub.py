@@ -11,7 +11,8 @@ from .context import AwsContext, iso
 NOT_ENABLED = ("InvalidAccessException", "ResourceNotFoundException")
 
 
-@aws_collector("aws.securityhub.hub", service="securityhub")
+@aws_collector("aws.securityhub.hub", service="securityhub",
+               calls=("securityhub:DescribeHub",))
 def hubs(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.securityhub.hub", ctx.arn("securityhub", region, "hub/default"), region)
 
