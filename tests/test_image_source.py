@@ -151,3 +151,12 @@ def test_scanning_images_gives_one_target_each_and_the_findings_of_a_root_scan(c
     old = dict(((c, s) for c, _, _, s, _ in findings(keys["app:0"])))
     assert old["host.sshd.permit_root_login"] == "fail"  # its drop-in was whited out
     assert dict(((c, s) for c, _, _, s, _ in findings(None)))["host.sshd.permit_root_login"] == "pass"
+
+
+def test_collect_writes_the_inventory_of_exactly_one_image(cli, tmp_path):
+    oci_layout(tmp_path / "oci", ImageSpec([(tree_layer(COMPLIANT), True)]))
+    one = cli("collect", "image", "--image", tmp_path / "oci", "-o", tmp_path / "inventory.json")
+    assert one.code == 0, one.err
+    assert json.loads((tmp_path / "inventory.json").read_text())["resources"]
+    two = cli("collect", "image", "--image", tmp_path / "oci", "--image", tmp_path / "oci", "-o", tmp_path / "x.json")
+    assert two.code == 2 and "--image: collect writes one inventory" in two.err

@@ -14,14 +14,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
+from ..errors import InputError
 from .host.files import FileRead, FileStat, HostContext
 
 if TYPE_CHECKING:
     from ..inventory import Inventory
+    from ..targets import Target
 
-__all__ = ["Asks", "Meta", "StagedContext", "StagedTree", "collect_staged"]
+__all__ = ["Asks", "Meta", "StagedContext", "StagedTree", "collect_staged", "only_inventory"]
 
 
 @dataclass(frozen=True)
@@ -120,4 +122,14 @@ def collect_staged(tree: StagedTree, resource_types: set[str], metadata: dict[st
     source.ctx = StagedContext(tree, asks)
     inventory = source.collect(resource_types)
     inventory.metadata = dict(metadata)
+    return inventory
+
+
+def only_inventory(targets: Iterator[tuple[Target, Inventory | None]], count: int, flag: str) -> Inventory:
+    """What ``collect`` writes for a source of several targets: one inventory, so exactly one target named."""
+    if count != 1:
+        raise InputError(flag, "collect writes one inventory: name exactly one (scan takes several)")
+    target, inventory = next(targets)
+    if inventory is None:
+        raise InputError(target.key, target.reason or "could not be scanned")
     return inventory
