@@ -1,10 +1,11 @@
 """Atomic file writes: a temporary file in the same folder, fsync, then rename.
 
 A crash or kill at any point leaves the previous file (or none) under the final
-name, never a partial one.
+name, never a partial one. :func:`locked` serialises read-modify-write cycles of one file.
 """
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from contextlib import contextmanager
@@ -46,3 +47,20 @@ def write_bytes_atomic(path: Path, data: bytes) -> None:
 
 def write_text_atomic(path: Path, text: str) -> None:
     write_bytes_atomic(path, text.encode("utf-8"))
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive lock for ``path`` while reading, changing and rewriting it.
+
+    The lock is on a ``.NAME.lock`` file beside it: the rename in :func:`atomic_writer` replaces the
+    file itself, so a lock on the file would not outlive the first write.
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_name(f".{path.name}.lock"), "a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

@@ -15,8 +15,9 @@ from .errors import InputError
 from .registry import CheckSpec, get_check
 from .resource_types import check_control as check_control_attributes
 from .security_rule import security_rule
-from .validation import FORMATS, schema_error, validate_document
-from .yamlio import line_of, load_yaml
+from .validation import FORMATS, schema_error, validate_shipped
+from .yamlio import line_of
+from .content_cache import load_shipped_yaml
 
 VARIABLE_REF = re.compile(r"^\$([a-z][a-z0-9_]*)$")  # a whole value: keeps the variable's type
 VARIABLE_IN_TEXT = re.compile(r"\$\{([a-z][a-z0-9_]*)\}")  # inside a string, e.g. a message
@@ -118,7 +119,7 @@ class ControlCatalog:
         for path, data in self.broken:
             if data is None:
                 raise InputError(str(path), "empty control file")
-            validate_document(data, "control", path)
+            validate_shipped(data, "control", path)
         self.sorted()
 
 
@@ -136,8 +137,8 @@ def _normalize_reference(value: Any) -> dict[str, str]:
 def load_variables(path: Path) -> dict[str, dict[str, Any]]:
     if not path.exists():
         return {}
-    data = load_yaml(path)
-    validate_document(data, "variables", path)
+    data = load_shipped_yaml(path)
+    validate_shipped(data, "variables", path)
     return {name: dict(spec) for name, spec in data["variables"].items()}
 
 
@@ -188,6 +189,14 @@ def check_params(spec: CheckSpec, params: Mapping[str, Any], source: Any, where_
 
     The compiled validator decides; jsonschema (slow to import) only words what is wrong.
     """
+    from .content_cache import validate_once
+
+    validate_once(("params", spec.params_schema, params),
+                  lambda: _validate_params(spec, params, source, where_data, prefix))
+
+
+def _validate_params(spec: CheckSpec, params: Mapping[str, Any], source: Any, where_data: Any,
+                     prefix: Iterable[Any]) -> None:
     import fastjsonschema
 
     try:
@@ -206,7 +215,7 @@ def check_params(spec: CheckSpec, params: Mapping[str, Any], source: Any, where_
 
 
 def parse_control(data: Any, path: Path, variables: Mapping[str, dict[str, Any]]) -> Control:
-    validate_document(data, "control", path)
+    validate_shipped(data, "control", path)
     where = f"{path}:{line_of(data, ['check'])}"
     spec = get_check(data["check"])
     if spec is None:
@@ -282,7 +291,7 @@ def load_controls(folders: Iterable[Path], variables_path: Path | None = None, v
     entries: dict[str, ControlEntry] = {}
     broken: list[tuple[Path, Any]] = []
     for path in control_files(folders):
-        data = load_yaml(path)
+        data = load_shipped_yaml(path)
         entry = _entry(data, path)
         if entry is None:
             broken.append((path, data))

@@ -12,7 +12,7 @@ from .inventory import Inventory
 from .memory import gc_paused
 from .model import Finding, Location, NotApplicable, Outcome, Resource, Unreadable, source_family
 from .profiles import ActiveControl
-from .registry import get_check
+from .registry import CheckSpec, get_check
 
 
 def make_finding(active: ActiveControl, resource: dict[str, Any], outcome: Outcome) -> Finding:
@@ -34,9 +34,9 @@ def make_finding(active: ActiveControl, resource: dict[str, Any], outcome: Outco
     )
 
 
-def run_check(active: ActiveControl, resource: Resource) -> list[Outcome]:
-    """Run one check on one resource; never raises."""
-    spec = get_check(active.control.check)
+def run_check(active: ActiveControl, resource: Resource, spec: CheckSpec | None = None) -> list[Outcome]:
+    """Run one check on one resource (``spec``: the control's check, if already looked up); never raises."""
+    spec = spec or get_check(active.control.check)
     if spec is None:  # guarded at load time; kept for plugins unloaded since
         return [Outcome("error", f"check {active.control.check!r} is not registered")]
     try:
@@ -90,9 +90,10 @@ def _evaluate(active_controls: Iterable[ActiveControl], inventory: Inventory) ->
         resources = by_type.get(rtype, [])
         if not resources and not errors_by_type.get(rtype):
             findings.append(make_finding(active, placeholder, Outcome("skip", f"no {rtype} resources found")))
+        spec = get_check(active.control.check)
         for resource in resources:
             ref = resource.ref()
-            for outcome in run_check(active, resource):
+            for outcome in run_check(active, resource, spec):
                 if outcome.location is None and resource.type.startswith("host.") and resource.id.startswith("/"):
                     outcome.location = Location(path=resource.id)
                 findings.append(make_finding(active, ref, outcome))

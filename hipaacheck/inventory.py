@@ -79,10 +79,12 @@ class Inventory:
 
     @classmethod
     def load(cls, path: Path) -> "Inventory":
-        from .memory import gc_paused
+        from .memory import gc_paused, keep_long_lived
 
         with gc_paused():  # a parsed inventory holds no cycles: spare the collector its millions of dicts
-            return cls.from_dict(load_versioned_json(path, "inventory", INVENTORY_SCHEMA_VERSION))
+            inventory = cls.from_dict(load_versioned_json(path, "inventory", INVENTORY_SCHEMA_VERSION))
+        keep_long_lived()  # it lives as long as the run: later collections need not walk it
+        return inventory
 
 
 def merge(inventories: Iterable[Inventory]) -> Inventory:

@@ -43,6 +43,15 @@ class Status(str, Enum):
 
 _ATTENTION = (Status.FAIL, Status.ERROR, Status.MANUAL, Status.WAIVED, Status.SKIP, Status.PASS)
 STATUSES = tuple(status.value for status in Status)  # the contract's order
+_STATUS_OF: dict[str, Status] = {status.value: status for status in Status}  # also finds a Status (equal str)
+
+
+def as_status(value: str) -> Status:
+    """``Status(value)`` without the enum machinery per call (it runs once per outcome); ValueError if unknown."""
+    try:
+        return _STATUS_OF[value]
+    except (KeyError, TypeError):
+        raise ValueError(f"{value!r} is not a valid Status") from None
 
 
 def worst_status(statuses: Iterable[str]) -> Status:
@@ -195,7 +204,7 @@ class Outcome:
     item: str | None = None  # sub-resource, e.g. a user name inside /etc/passwd
 
     def __post_init__(self) -> None:
-        self.status = Status(self.status)  # ValueError for an unknown status
+        self.status = as_status(self.status)  # ValueError for an unknown status
 
 
 def passed(message: str, location: Location | None = None, item: str | None = None, **evidence: Any) -> Outcome:

@@ -25,7 +25,8 @@ from .posture import PostureInputs
 from .profiles import ActiveControl, Profile, load_profile, select_controls
 from .registry import get_check, load_all
 from .request import CatalogSpec, ScanRequest
-from .results import Results, exit_code
+from .results import Results, record_verdict
+from .selection import narrow
 from .sources import Source, SourcePlan, SourceSpec, auxiliary_for, build_source, default_profile_for
 from .targets import stamp_findings, target_of
 
@@ -59,17 +60,29 @@ def load_catalog(spec: CatalogSpec, profile_name: str) -> tuple[Profile, Control
     load_all(spec.checks_dirs)
     catalog = builtin_controls(spec.controls_dirs)
     profile = load_profile(profile_name)
-    return profile, catalog, select_controls(profile, catalog)
+    active = narrow(spec.selection, select_controls(profile, catalog), lambda a: (a.control, a.severity))
+    return profile, catalog, active
+
+
+def joined(active: list[ActiveControl]) -> dict[str, frozenset[str]]:
+    """Resource type → attributes that the auxiliary sources of the selected controls join with."""
+    needs: dict[str, frozenset[str]] = {}
+    for info in auxiliary_for({source_family(a.control.resource_type) for a in active}):
+        for rtype, attributes in info.joins.items():
+            needs[rtype] = needs.get(rtype, frozenset()) | frozenset(attributes)
+    return needs
 
 
 def needed_types(active: list[ActiveControl], family: str) -> set[str]:
-    return {a.control.resource_type for a in active if source_family(a.control.resource_type) == family}
+    types = {a.control.resource_type for a in active if source_family(a.control.resource_type) == family}
+    return types | {rtype for rtype in joined(active) if source_family(rtype) == family}
 
 
 def needed_attributes(active: list[ActiveControl], family: str) -> dict[str, frozenset[str] | None]:
-    """Resource type → the top-level attributes its selected controls read; None when one of them
-    may read anything (its check declares no ``reads``)."""
-    needed: dict[str, frozenset[str] | None] = {}
+    """Resource type → the top-level attributes its selected controls (and joining auxiliary sources)
+    read; None when one of them may read anything (its check declares no ``reads``)."""
+    needed: dict[str, frozenset[str] | None] = {
+        rtype: attributes for rtype, attributes in joined(active).items() if source_family(rtype) == family}
     for control in active:
         rtype = control.control.resource_type
         if source_family(rtype) != family:
@@ -116,7 +129,12 @@ def plan_scan(request: ScanRequest) -> Plan:
 def collect_all(plan: Plan, progress: Progress | None = None) -> tuple[Inventory, Inventory]:
     """(what the main source collected, that plus every auxiliary inventory) for evaluation."""
     inventory = collect_source(plan.source, plan.active, progress)
-    extra = [collect_source(aux, plan.active, progress) for aux in plan.auxiliary]
+    extra = []
+    for aux in plan.auxiliary:
+        join = getattr(aux, "join", None)
+        if join is not None:  # a roster joins with the accounts the main source found
+            join(inventory)
+        extra.append(collect_source(aux, plan.active, progress))
     return inventory, merge([inventory, *extra]) if extra else inventory
 
 
@@ -161,7 +179,9 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Re
     from .coverage import coverage_rows
 
     results.extra["coverage"] = coverage_rows(plan.active, results.findings)
-    return results, exit_code(results.findings, request.gate.fail_on, request.gate.fail_on_new_only)
+    gate = request.gate
+    verdict = record_verdict(results, gate.fail_on, gate.soft_fail, gate.fail_on_new_only)
+    return results, verdict.exit_code
 
 
 def scan_several(plan: Plan, progress: Progress | None, started_at: str) -> tuple[Results, Inventory]:

@@ -1,8 +1,10 @@
 """Profiles: which controls run and with which parameter values.
 
-A profile may extend others; selections are unions (include by id, glob or
-``tag:NAME``; exclusions win), variables and params are overridden child-first.
-Controls marked ``optional`` are selected only by their exact id.
+Patterns are ids, globs or ``tag:NAME``. A profile without ``extends`` selects what its ``include``
+matches. A profile that extends others starts from the union of its parents' selections: its ``include``
+narrows that to what it matches (when the parents select no control, as ``hipaa-base``, it selects from the
+whole catalog), its ``add`` adds controls to it, and its ``exclude`` removes some. Variables and params are
+overridden child-first. Controls marked ``optional`` are selected only by their exact id.
 """
 from __future__ import annotations
 
@@ -14,8 +16,9 @@ from typing import Any
 from .controls import Control, ControlCatalog, ControlEntry, check_params, effective_params, resolve_params
 from .errors import InputError
 from .registry import get_check
-from .validation import validate_document
-from .yamlio import line_of, load_yaml
+from .validation import validate_shipped
+from .yamlio import line_of
+from .content_cache import load_shipped_yaml
 
 
 @dataclass
@@ -39,8 +42,10 @@ class Profile:
     path: Path
     chain: list[str]  # this profile and every ancestor, child first
     parents: list[str] = field(default_factory=list)  # as written under extends
-    include: list[str] = field(default_factory=list)
+    include: list[str] = field(default_factory=list)  # this profile's own patterns; the parents' are theirs
+    add: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    parent_profiles: list["Profile"] = field(default_factory=list, repr=False)
     variables: dict[str, Any] = field(default_factory=dict)
     params: dict[str, dict[str, Any]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
@@ -49,7 +54,7 @@ class Profile:
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id, "title": self.title, "description": self.description, "extends_chain": self.chain,
-            "include": self.include, "exclude": self.exclude, "variables": self.variables,
+            "controls": {"include": self.include, "add": self.add, "exclude": self.exclude}, "variables": self.variables,
             "params": self.params, "severity": self.severity, "waiver_max_days": self.waiver_max_days,
         }
 
@@ -79,10 +84,10 @@ def list_profiles() -> list[Profile]:
 
 def load_profile(name_or_path: str, _stack: tuple[str, ...] = ()) -> Profile:
     path = find_profile(name_or_path)
-    data = load_yaml(path)
+    data = load_shipped_yaml(path)
     if data is None:
         raise InputError(str(path), "empty profile")
-    validate_document(data, "profile", path)
+    validate_shipped(data, "profile", path)
     if data["id"] in _stack:
         cycle = " -> ".join((*_stack, data["id"]))
         raise InputError(f"{path}:{line_of(data, ['extends'])}", f"$.extends: profile extends itself ({cycle})")
@@ -98,16 +103,16 @@ def load_profile(name_or_path: str, _stack: tuple[str, ...] = ()) -> Profile:
                 raise InputError(f"{path}:{line_of(data, ['extends'])}", f"$.extends: {exc.problem}") from None
             raise
         profile.chain += [p for p in parent.chain if p not in profile.chain]
-        profile.include += parent.include
-        profile.exclude += parent.exclude
+        profile.parent_profiles.append(parent)
         profile.variables.update(parent.variables)
         for cid, values in parent.params.items():
             profile.params.setdefault(cid, {}).update(values)
         profile.severity.update(parent.severity)
         profile.waiver_max_days = parent.waiver_max_days
     selection = data.get("controls") or {}
-    profile.include += list(selection.get("include") or [])
-    profile.exclude += list(selection.get("exclude") or [])
+    profile.include = list(selection.get("include") or [])
+    profile.add = list(selection.get("add") or [])
+    profile.exclude = list(selection.get("exclude") or [])
     profile.variables.update(data.get("variables") or {})
     for cid, values in (data.get("params") or {}).items():
         profile.params.setdefault(cid, {}).update(values)
@@ -124,6 +129,24 @@ def _matches(control: Control | ControlEntry, pattern: str, explicit_only: bool)
     return fnmatch.fnmatchcase(control.id, pattern)
 
 
+def selected_ids(profile: Profile, entries: list[ControlEntry]) -> set[str]:
+    """The ids ``profile`` selects among ``entries`` (see the module docstring for the rule)."""
+    def matching(patterns: list[str], among: list[ControlEntry], explicit: bool) -> set[str]:
+        return {e.id for e in among if any(_matches(e, p, explicit and e.optional) for p in patterns)}
+
+    inherited: set[str] = set()
+    for parent in profile.parent_profiles:
+        inherited |= selected_ids(parent, entries)
+    if inherited and profile.include:  # narrow what the parents select
+        chosen = matching(profile.include, [e for e in entries if e.id in inherited], explicit=False)
+    elif profile.include:
+        chosen = matching(profile.include, entries, explicit=True)
+    else:
+        chosen = inherited
+    chosen |= matching(profile.add, entries, explicit=True)
+    return chosen - matching(profile.exclude, entries, explicit=False)
+
+
 def select_controls(profile: Profile, catalog: ControlCatalog) -> list[ActiveControl]:
     """Resolve the profile against the catalog: selected controls with final params."""
     unknown_vars = sorted(set(profile.variables) - set(catalog.variables))
@@ -135,10 +158,10 @@ def select_controls(profile: Profile, catalog: ControlCatalog) -> list[ActiveCon
     values = {name: spec["default"] for name, spec in catalog.variables.items()}
     values.update(profile.variables)
     active = []
-    for entry in catalog.sorted_entries():  # match before validating: only the selection is validated
-        included = any(_matches(entry, p, entry.optional) for p in profile.include)
-        excluded = any(_matches(entry, p, False) for p in profile.exclude)
-        if not included or excluded:
+    entries = catalog.sorted_entries()
+    chosen = selected_ids(profile, entries)  # match before validating: only the selection is validated
+    for entry in entries:
+        if entry.id not in chosen:
             continue
         control = catalog.controls[entry.id]
         spec = get_check(control.check)

@@ -14,6 +14,7 @@ declares neither may read anything, and everything is collected for it.
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -124,11 +125,35 @@ def load_checks_dir(folder: Path, package: str) -> None:
             raise InputError(str(path), f"check module failed to import: {type(exc).__name__}: {exc}") from None
 
 
+def _check_entry_points() -> list[Any]:
+    """The registered entry points, remembered while no folder on ``sys.path`` changes (installing or
+    removing a distribution changes its folder): scanning every installed distribution is slow."""
+    from importlib.metadata import EntryPoint, entry_points
+
+    from .content_cache import shared_cache
+
+    def scan() -> list[tuple[str, str]]:
+        return [(entry.name, entry.value) for entry in entry_points(group=ENTRY_POINT_GROUP)]
+
+    content_cache = shared_cache()
+    found = scan() if content_cache is None else content_cache.memo(
+        f"entry-points:{ENTRY_POINT_GROUP}", _path_token(), scan)
+    return [EntryPoint(name, value, ENTRY_POINT_GROUP) for name, value in found]
+
+
+def _path_token() -> tuple[tuple[str, int], ...]:
+    token = []
+    for folder in sys.path:
+        try:
+            token.append((folder, os.stat(folder or ".").st_mtime_ns))
+        except OSError:
+            token.append((folder, -1))
+    return tuple(token)
+
+
 def load_entry_points() -> None:
     """Import third-party check modules registered under ``hipaacheck.checks``."""
-    from importlib.metadata import entry_points
-
-    for entry in entry_points(group=ENTRY_POINT_GROUP):
+    for entry in _check_entry_points():
         try:
             entry.load()
         except Exception as exc:

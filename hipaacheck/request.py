@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .selection import Selection
 from .sources import SourceSpec
 
 
@@ -15,6 +16,7 @@ class CatalogSpec:
     profile: str | None = None  # name or path; None: the source's default profile
     checks_dirs: tuple[Path, ...] = ()
     controls_dirs: tuple[Path, ...] = ()
+    selection: Selection = field(default_factory=Selection)  # command-line filters narrowing the profile
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Iterator, Mapping
 
 from .errors import InputError
-from .yamlio import json_path, line_of, load_yaml
+from .yamlio import json_path, line_of
+from .content_cache import load_shipped_yaml
 
 from .sources import SOURCE_PACKAGES
 
@@ -181,7 +182,7 @@ def _check_node(node: Mapping[str, Any], parts: list[Any], data: Any, source: Pa
 
 def load_declarations(path: Path, validate: bool = True) -> dict[str, ResourceType]:
     """The types one file declares; with ``validate``, a bad file raises InputError naming file:line."""
-    data = load_yaml(path)
+    data = load_shipped_yaml(path)
     if validate:
         from .validation import validate_document
 

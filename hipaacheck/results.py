@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .model import SEVERITIES, SEVERITY_RANK, Finding, Status, count_by_status
+from .model import SEVERITIES, SEVERITY_RANK, STATUSES, Finding, Status, count_by_status
 from .targets import Target, counts_by_target, target_of
 
 if TYPE_CHECKING:
@@ -35,18 +35,24 @@ class Results:
     context: ScanContext | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
-        by_status = count_by_status(self.findings)
+        by_status = dict.fromkeys(STATUSES, 0)
         failing = dict.fromkeys(SEVERITIES, 0)
-        for finding in self.findings:
+        controls: set[str] = set()
+        resources: set[tuple[Any, Any]] = set()
+        for finding in self.findings:  # one pass: this runs over every finding of a 100k-resource scan
+            by_status[finding.status] += 1
             if finding.status == "fail":
                 failing[finding.severity] += 1
+            controls.add(finding.control_id)
+            resource = finding.resource
+            if resource.get("id") != "*":
+                resources.add((resource.get("type"), resource.get("id")))
         return {
             "total": len(self.findings),
             "by_status": by_status,
             "failing_by_severity": failing,
-            "controls": len({f.control_id for f in self.findings}),
-            "resources": len({(f.resource.get("type"), f.resource.get("id")) for f in self.findings
-                              if f.resource.get("id") != "*"}),
+            "controls": len(controls),
+            "resources": len(resources),
             "by_target": counts_by_target(self.findings, self.targets),
         }
 
@@ -138,7 +144,7 @@ def exit_code(findings: list[Finding], fail_on: str = "low", new_only: bool = Fa
 
 
 def verdict_line(results: Results, fail_on: str = "low", new_only: bool = False) -> str:
-    counts = results.summary()["by_status"]
+    counts = count_by_status(results.findings)
     code = exit_code(results.findings, fail_on, new_only)
     word = {EXIT_OK: "PASS", EXIT_FAIL: "FAIL", EXIT_INCOMPLETE: "INCOMPLETE"}[code]
     parts = ", ".join(f"{counts[s]} {s}" for s in VERDICT_ORDER if counts[s])
@@ -147,3 +153,48 @@ def verdict_line(results: Results, fail_on: str = "low", new_only: bool = False)
     detail = f"{blocking} {new}failing at or above {fail_on}" if code == EXIT_FAIL else (
         "some checks could not run" if code == EXIT_INCOMPLETE else f"nothing {new}failing at or above {fail_on}")
     return f"{word}: {detail} ({parts or 'no findings'})"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What the exit code expresses under a gate: recorded in the results, shown by every format."""
+
+    status: str  # PASS, FAIL or INCOMPLETE: what the findings say under the gate
+    exit_code: int  # what the scan exited with (0 for a --soft-fail run with failures)
+    line: str  # the one-line verdict printed at the end of a scan
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"status": self.status, "exit_code": self.exit_code, "line": self.line}
+
+
+def judge(results: Results, fail_on: str = "low", soft_fail: bool = False, new_only: bool = False) -> Verdict:
+    """The verdict of ``results`` under a gate (``--fail-on``, ``--soft-fail``, ``--fail-on-new-only``)."""
+    code = exit_code(results.findings, fail_on, new_only)
+    line = verdict_line(results, fail_on, new_only)
+    soft = soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
+    return Verdict(line.split(":", 1)[0], EXIT_OK if soft else code, line + (" [--soft-fail: exit 0]" if soft else ""))
+
+
+def record_verdict(results: Results, fail_on: str = "low", soft_fail: bool = False,
+                   new_only: bool = False) -> Verdict:
+    """Judge ``results`` and record the gate and verdict in them (``gate`` and ``verdict`` blocks)."""
+    verdict = judge(results, fail_on, soft_fail, new_only)
+    results.extra["gate"] = {"fail_on": fail_on, "soft_fail": soft_fail, "fail_on_new_only": new_only}
+    results.extra["verdict"] = verdict.to_dict()
+    return verdict
+
+
+def recorded_gate(results: Results) -> dict[str, Any]:
+    """The gate the results were judged under (the defaults for a file written before gates were recorded)."""
+    gate = results.extra.get("gate") or {}
+    return {"fail_on": gate.get("fail_on", "low"), "soft_fail": bool(gate.get("soft_fail", False)),
+            "fail_on_new_only": bool(gate.get("fail_on_new_only", False))}
+
+
+def verdict_of(results: Results) -> Verdict:
+    """The recorded verdict; for results that have none, the verdict under the default gate."""
+    data = results.extra.get("verdict")
+    if isinstance(data, dict) and {"status", "exit_code", "line"} <= set(data):
+        return Verdict(str(data["status"]), int(data["exit_code"]), str(data["line"]))
+    gate = recorded_gate(results)
+    return judge(results, gate["fail_on"], gate["soft_fail"], gate["fail_on_new_only"])

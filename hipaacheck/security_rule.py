@@ -1,18 +1,21 @@
-"""The 68 paragraphs of the HIPAA Security Rule (45 CFR 164.308-164.316), shipped as data."""
+"""The 68 paragraphs of the HIPAA Security Rule (45 CFR 164.308-164.316), shipped as data.
+
+The same file lists related rules outside the Security Rule (the Breach Notification Rule, 164.404-164.410)
+that controls may cite beside it: they resolve as citations but are not among the 68 paragraphs.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-
-import yaml
+from pathlib import Path
+from typing import Any
 
 
 @dataclass(frozen=True)
 class Paragraph:
     citation: str
     title: str
-    kind: str  # "standard" | "implementation_specification"
+    kind: str  # "standard" | "implementation_specification" | "related_rule"
     parent: str | None
     designation: str  # "required" | "addressable" | "n/a"
     safeguard: str
@@ -27,8 +30,9 @@ class Paragraph:
 
 @dataclass(frozen=True)
 class SecurityRule:
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: tuple[Paragraph, ...]  # the 68: what iterating and len() give
     _by_name: dict[str, Paragraph]
+    related: tuple[Paragraph, ...] = ()  # cited beside them, never counted as Security Rule coverage
 
     def resolve(self, citation: str) -> Paragraph | None:
         """Return the canonical paragraph for a citation or one of its aliases."""
@@ -49,14 +53,27 @@ def normalize(citation: str) -> str:
     return text
 
 
+def _parse_catalog(path: Path) -> Any:
+    import yaml
+
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return yaml.load(path.read_text("utf-8"), Loader=loader)  # noqa: S506 - safe loader
+
+
 @lru_cache(maxsize=1)
 def security_rule() -> SecurityRule:
-    text = resources.files("hipaacheck").joinpath("data").joinpath("hipaa_security_rule.yaml").read_text("utf-8")
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    doc = yaml.load(text, Loader=loader)  # noqa: S506 - safe loader
-    paragraphs = []
+    from .content_cache import load_shipped
+
+    doc = load_shipped(Path(__file__).resolve().parent / "data" / "hipaa_security_rule.yaml", _parse_catalog)
     by_name: dict[str, Paragraph] = {}
-    for entry in doc["entries"]:
+    paragraphs = _paragraphs(doc["entries"], by_name)
+    related = _paragraphs(doc.get("related_rules") or [], by_name)
+    return SecurityRule(tuple(paragraphs), by_name, tuple(related))
+
+
+def _paragraphs(entries: list[dict], by_name: dict[str, Paragraph]) -> list[Paragraph]:
+    paragraphs = []
+    for entry in entries:
         para = Paragraph(
             citation=entry["citation"],
             title=entry["title"],
@@ -71,4 +88,4 @@ def security_rule() -> SecurityRule:
         paragraphs.append(para)
         for name in (para.citation, *para.aliases):
             by_name.setdefault(normalize(name), para)
-    return SecurityRule(tuple(paragraphs), by_name)
+    return paragraphs

@@ -8,6 +8,7 @@ specific violation; the tool never re-validates what it has just built itself.
 from __future__ import annotations
 
 import datetime
+import hashlib
 import json
 import re
 from functools import cache
@@ -41,6 +42,20 @@ def is_date(value: str) -> bool:
 
 
 FORMATS: dict[str, Callable[[str], bool]] = {"date": is_date}
+
+
+@cache
+def schema_digest(name: str) -> str:
+    return hashlib.sha256(json.dumps(packaged_schema(name), sort_keys=True).encode()).hexdigest()
+
+
+def validate_shipped(data: Any, schema_name: str, source: Path | str) -> None:
+    """:func:`validate_document` for shipped content (a control, profile...): a document that
+    validated in an earlier run, unchanged and under the same schema, is not validated again."""
+    from .content_cache import validate_once
+
+    validate_once(("document", schema_digest(schema_name), data),
+                  lambda: validate_document(data, schema_name, source))
 
 
 @cache

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -20,6 +21,8 @@ os.environ.setdefault("AWS_SECRET_ACCESS_KEY", "testing")
 os.environ.setdefault("AWS_DEFAULT_REGION", "us-east-1")
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 os.environ.pop("AWS_PROFILE", None)
+# The parsed-content cache of this test run (in-process and subprocess runs share it), not the user's.
+os.environ.setdefault("HIPAACHECK_CACHE_DIR", tempfile.mkdtemp(prefix="hipaacheck-cache-"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

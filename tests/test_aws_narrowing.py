@@ -25,7 +25,7 @@ BUCKET = "aws.s3.bucket"
 def object_lock_profile(tmp_path):
     path = tmp_path / "object-lock.yaml"
     path.write_text(f"id: object-lock\ntitle: hipaa-aws and Object Lock\nextends: hipaa-aws\n"
-                    f"controls:\n  include: [{OBJECT_LOCK}]\n")
+                    f"controls:\n  add: [{OBJECT_LOCK}]\n")
     return path
 
 

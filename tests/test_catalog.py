@@ -154,7 +154,7 @@ def test_selection_by_glob_tag_exclusion_and_overrides(tmp_path):
     """)
     child = profile_file(tmp_path, "child", f"""
         extends: {base}
-        controls: {{include: ["tag:sample"], exclude: [test.sample.two]}}
+        controls: {{add: ["tag:sample"], exclude: [test.sample.two]}}
         severity: {{test.sample.ok: critical}}
     """)
     active = select_controls(load_profile(str(child)), catalog)

@@ -49,7 +49,12 @@ def test_streamed_json_is_byte_identical_to_json_dumps(make, pretty: bool, sort_
     assert written(make(Stream), pretty=pretty, sort_keys=sort_keys) == dumped(make(list), pretty, sort_keys)
 
 
-def test_stream_items_are_made_while_writing() -> None:
+@pytest.mark.parametrize("pretty", [False, True])
+def test_stream_items_are_made_while_writing(monkeypatch, pretty: bool) -> None:
+    """At most one batch of items (one item when indenting) is ever held unwritten."""
+    import hipaacheck.formats.json as json_format
+
+    monkeypatch.setattr(json_format, "BATCH", 2)
     made: list[int] = []
 
     class Probe(io.BytesIO):
@@ -58,12 +63,16 @@ def test_stream_items_are_made_while_writing() -> None:
             return super().write(data)
 
     def items():
-        for i in range(3):
+        for i in range(5):
             made.append(i)
             yield {"i": i}
 
-    write_json({"findings": Stream(items())}, Probe())
-    assert made.index(1) > made.index(0) + 1  # item 0 was written before item 1 was made
+    out = Probe()
+    write_json({"findings": Stream(items())}, out, pretty=pretty)
+    held = 1 if pretty else 2
+    for i in range(held, 5):
+        assert -1 in made[made.index(i - held):made.index(i)]  # item i-held was written before item i was made
+    assert json.loads(out.getvalue()) == {"findings": [{"i": i} for i in range(5)]}
 
 
 @pytest.mark.parametrize("name", JSON_FORMATS)
@@ -130,5 +139,7 @@ def test_table_is_laid_out_as_tabulate_simple() -> None:
     text = get_format("table").render(results)
     order = sorted(results.findings, key=attention_key)
     rows = [_row(f) for f in order]
-    assert text == tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True) + "\n"
+    table, verdict = text.rstrip("\n").rsplit("\n", 1)
+    assert table + "\n" == tabulate(rows, headers=HEADERS, tablefmt="simple", disable_numparse=True) + "\n"
+    assert verdict.startswith("FAIL: ")
     assert "spaced out message é" in text

@@ -186,10 +186,12 @@ def test_pam_bad_line_and_include_loop_mark_only_that_service(tmp_path):
     assert statuses(run("host.pam.no_nullok", pam)) == ["error"]
 
 
-def test_pam_secret_arguments_are_redacted(tmp_path):
-    root = tree(tmp_path, {"/etc/pam.d/sshd": "auth required pam_mysql.so user=pam passwd=hunter2 host=db\n"})
-    args = collect(root, "host.pam").attributes["services"]["sshd"][0]["args"]
-    assert args == ["user=pam", "passwd=<redacted>", "host=db"]
+def test_pam_arguments_keep_only_flags_and_known_policy_values(tmp_path):
+    root = tree(tmp_path, {"/etc/pam.d/sshd": "auth required pam_mysql.so user=pam passwd=hunter2 host=db\n"
+                                              "auth required pam_faillock.so preauth deny=4 dir=/run/faillock\n"})
+    first, second = collect(root, "host.pam").attributes["services"]["sshd"]
+    assert first["args"] == ["user=<redacted>", "passwd=<redacted>", "host=<redacted>"]
+    assert second["args"] == ["preauth", "deny=4", "dir=/run/faillock"]
 
 
 def test_faillock_pam_argument_overrides_file_and_unused_module_fails(tmp_path):
@@ -372,7 +374,9 @@ def test_file_modes_group_exception_for_ssh_keys(tmp_path):
 
 
 def test_pwquality_credit_arguments_are_policy_not_secrets():
-    from hipaacheck.sources.host.pam import redact_arg
+    from hipaacheck.sources.host.redaction import pam_arg
 
-    assert redact_arg("dcredit=-1") == "dcredit=-1" and redact_arg("ocredit=-2") == "ocredit=-2"
-    assert redact_arg("bindpw=hunter2") == "bindpw=<redacted>" and redact_arg("credentials=x") == "credentials=<redacted>"
+    assert pam_arg("dcredit=-1") == "dcredit=-1" and pam_arg("ocredit=-2") == "ocredit=-2"
+    assert pam_arg("bindpw=hunter2") == "bindpw=<redacted>" and pam_arg("credentials=x") == "credentials=<redacted>"
+    assert pam_arg("nullok") == "nullok" and pam_arg("/usr/local/bin/hook") == "<redacted>"
+    assert pam_arg("uri=ldaps://u:pw@ldap") == "uri=<redacted>" and pam_arg("dir=/var/run/faillock") == "dir=/var/run/faillock"

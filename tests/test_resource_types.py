@@ -6,7 +6,6 @@ from __future__ import annotations
 import hashlib
 import io
 import json
-import shutil
 import textwrap
 import zipfile
 from pathlib import Path
@@ -414,8 +413,8 @@ def test_host_resources_marked_unreadable_name_declared_attributes(tmp_path):
     (root / "etc/shadow").mkdir()  # a folder where a file is expected: unreadable, even as root
     (root / "etc/pam.d/sudo").unlink()
     (root / "etc/pam.d/sudo").mkdir()
-    shutil.rmtree(root / "etc/ssh")
-    (root / "etc/ssh").write_text("")  # stat(/etc/ssh/sshd_config) fails: not a folder
+    (root / "etc/sudoers").unlink()
+    (root / "etc/sudoers").symlink_to("sudoers")  # a link to itself: stat(/etc/sudoers) cannot resolve it
     source = HostSource(root)
     resources = source.collect(source.supported_types()).resources
     keys = {key.split(".")[0] for r in resources for key in r.unreadable if key != "*"}

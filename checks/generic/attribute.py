@@ -8,6 +8,7 @@ not there cannot be shown compliant.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any, Iterator
 
 from hipaacheck.model import Outcome, Resource
@@ -119,19 +120,43 @@ def describe(node: dict[str, Any]) -> str:
     return f"{node['path']} {node['op']}{value}"
 
 
+_DESCRIBED: dict[int, tuple[dict[str, Any], str]] = {}  # id(condition) -> (condition, description)
+
+
+def described(condition: dict[str, Any]) -> str:
+    """:func:`describe`, once per condition object: a control's condition is the same dict for every
+    resource it evaluates. The condition itself is kept in the entry, so its id cannot be reused."""
+    entry = _DESCRIBED.get(id(condition))
+    if entry is None or entry[0] is not condition:
+        if len(_DESCRIBED) > 4096:
+            _DESCRIBED.clear()
+        entry = _DESCRIBED[id(condition)] = (condition, describe(condition))
+    return entry[1]
+
+
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
+
+
+@lru_cache(maxsize=4096)
+def _pieces(template: str) -> tuple[str, ...]:
+    """``template`` split into literal text (even indexes) and placeholder paths (odd indexes)."""
+    return tuple(PLACEHOLDER.split(template))
 
 
 def render(template: str, observed: dict[str, Any]) -> str:
     """Fill ``{path}`` placeholders with the observed values (``unset`` when absent)."""
-
-    def value(match: re.Match) -> str:
-        path = match.group(1)
-        if path not in observed:
-            return match.group(0)
-        return "unset" if observed[path] is None else str(observed[path])
-
-    return PLACEHOLDER.sub(value, template)
+    pieces = _pieces(template)
+    if len(pieces) == 1:
+        return template
+    out = []
+    for index, piece in enumerate(pieces):
+        if index % 2 == 0:
+            out.append(piece)
+        elif piece not in observed:
+            out.append("{" + piece + "}")
+        else:
+            out.append("unset" if observed[piece] is None else str(observed[piece]))
+    return "".join(out)
 
 
 def referenced_paths(params: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], str]]:
@@ -166,7 +191,7 @@ def attribute(resource: Resource, params: dict[str, Any]) -> Outcome:
     observed: dict[str, Any] = {}
     condition = params["condition"]
     ok = evaluate(condition, resource, observed)
-    expected = describe(condition)
+    expected = described(condition)
     evidence = {"observed": observed, "expected": expected}
     if ok:
         return Outcome("pass", render(params.get("pass_message") or f"{expected} holds", observed), evidence)

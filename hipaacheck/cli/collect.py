@@ -22,8 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..pipeline import collect_source, plan_collection
-    from .request import catalog_spec, source_spec
+    from .request import catalog_spec, resolve_source, source_spec
 
+    resolve_source(vars(args), args.source)  # an option of the other source is refused, not ignored
     source, _, _, active = plan_collection(source_spec(args), catalog_spec(args))
     inventory = collect_source(source, active)
     inventory.write(args.output)

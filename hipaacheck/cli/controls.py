@@ -5,6 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from .options import add_selection_options
+
 
 def register(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser("controls", help="list, show or validate controls")
@@ -12,6 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls = actions.add_parser("list", help="list controls")
     ls.add_argument("--profile", help="only the controls this profile selects")
     ls.add_argument("--format", choices=("table", "json"), default="table")
+    add_selection_options(ls)
     show = actions.add_parser("show", help="show one control in full")
     show.add_argument("control_id")
     validate = actions.add_parser("validate", help="validate control files (default: the built-in ones)")
@@ -31,6 +34,8 @@ def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..profiles import load_profile, select_controls
     from ..registry import load_all
+    from ..selection import narrow
+    from .request import selection
 
     load_all(args.checks_dir)
     if args.action == "validate":
@@ -47,10 +52,11 @@ def run(args: argparse.Namespace) -> int:
         data["path"] = str(control.path)
         sys.stdout.write(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100))
         return 0
-    controls = catalog.sorted()
     if args.profile:
-        selected = {a.id for a in select_controls(load_profile(args.profile), catalog)}
-        controls = [c for c in controls if c.id in selected]
+        pairs = [(a.control, a.severity) for a in select_controls(load_profile(args.profile), catalog)]
+    else:
+        pairs = [(c, c.severity) for c in catalog.sorted()]
+    controls = [c for c, _ in narrow(selection(args), pairs, lambda pair: pair)]
     if args.format == "json":
         print(json.dumps([c.to_dict() for c in controls], indent=2))
         return 0

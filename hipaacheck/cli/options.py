@@ -15,20 +15,22 @@ def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True
     group = parser.add_argument_group("source")
     if with_source:
         choices = [name for name, info in registry.items() if not info.auxiliary]
-        group.add_argument("--source", choices=choices, default="host", help="what to scan (default: host)")
-    seen: set[str] = set()  # sources may share an option (--deadline): declared once, read by each
+        group.add_argument("--source", choices=choices,
+                           help="what to scan (default: the source whose options are given, else host)")
+    declared: dict[str, list] = {}  # flag -> the options declaring it: one flag serves several sources
     for _, info in registry.items():
         if info.auxiliary or not (with_source or info.collectable):  # `collect host|aws` offers no --inventory
             continue
         for option in info.options:
-            if option.flag in seen:
-                continue
-            seen.add(option.flag)
-            if option.action == "store_true":
-                group.add_argument(option.flag, action="store_true", help=option.help)
-                continue
-            group.add_argument(option.flag, type=option.type, default=option.default, metavar=option.metavar,
-                               help=option.help, action=option.action or "store")
+            declared.setdefault(option.flag, []).append(option)
+    for flag, options in declared.items():
+        first = options[0]
+        help_text = "; ".join(option.help for option in options)
+        if first.action == "store_true":
+            group.add_argument(flag, action="store_true", help=help_text)
+            continue
+        group.add_argument(flag, type=first.type, default=first.default, metavar=first.metavar,
+                           help=help_text, action=first.action or "store")
 
 
 def add_catalog_options(parser: argparse.ArgumentParser) -> None:
@@ -36,14 +38,29 @@ def add_catalog_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--profile", help="profile name or YAML path (default: hipaa-host, or hipaa-aws for --source aws)")
     group.add_argument("--checks-dir", type=Path, action="append", default=[], help="load extra checks from DIR")
     group.add_argument("--controls-dir", type=Path, action="append", default=[], help="load extra controls from DIR")
+    add_selection_options(parser)
+
+
+def comma_list(value: str) -> tuple[str, ...]:
+    """``a,b, c`` → ``("a", "b", "c")``; a list option from the command line, environment or config file."""
+    return tuple(part.strip() for part in value.split(",") if part.strip())
+
+
+def add_selection_options(parser: argparse.ArgumentParser) -> None:
+    """Filters that narrow the profile's selection for one run (``hipaacheck.selection``)."""
+    group = parser.add_argument_group("selection (narrows the profile's controls for this run)")
+    group.add_argument("--controls", type=comma_list, metavar="GLOB,...", help="only controls whose id matches")
+    group.add_argument("--skip-controls", type=comma_list, metavar="GLOB,...", help="not controls whose id matches")
+    group.add_argument("--min-severity", choices=SEVERITIES, help="only controls of this severity or above")
+    group.add_argument("--services", type=comma_list, metavar="NAME,...",
+                       help="only controls on these services (s3,iam,... or sshd,pam,...: the resource type's second part)")
+    group.add_argument("--tags", type=comma_list, metavar="TAG,...", help="only controls with one of these tags")
 
 
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("output")
     add_format_option(group)
     group.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
-    group.add_argument("--fail-on", choices=SEVERITIES, default="low",
-                       help="lowest severity whose failure exits 1 (default: low)")
     group.add_argument("--quiet", "-q", action="store_true", help="print nothing but results")
 
 
@@ -65,13 +82,22 @@ def add_posture_options(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--waivers", type=Path, metavar="FILE", help="YAML waivers: accepted failures with expiry")
     group.add_argument("--baseline", type=Path, metavar="RESULTS.json",
                        help="earlier results JSON: mark findings new/unchanged/resolved")
-    group.add_argument("--fail-on-new-only", action="store_true",
-                       help="exit 1 only for failures the baseline did not have (needs --baseline)")
-    group.add_argument("--soft-fail", action="store_true",
-                       help="exit 0 even with failures or errors (still reported); bad input still exits 2")
+    add_gate_options(group)
     group.add_argument("--history", type=Path, metavar="DB", help="append this run to an SQLite history database")
     group.add_argument("--config", type=Path, metavar="FILE",
                        help="YAML file of scan options (default: .hipaacheck.yaml in this folder if present)")
+
+
+def add_gate_options(group: argparse.ArgumentParser | argparse._ArgumentGroup, recorded: bool = False) -> None:
+    """``--fail-on``, ``--fail-on-new-only``, ``--soft-fail``: the gate the exit code expresses. With
+    ``recorded`` (``report``), an option not given leaves the gate recorded in the results as it was."""
+    default = "the gate recorded in the results" if recorded else None
+    group.add_argument("--fail-on", choices=SEVERITIES, default=None if recorded else "low",
+                       help=f"lowest severity whose failure exits 1 (default: {default or 'low'})")
+    group.add_argument("--fail-on-new-only", action="store_true", default=None if recorded else False,
+                       help="exit 1 only for failures the baseline did not have (needs --baseline)")
+    group.add_argument("--soft-fail", action="store_true", default=None if recorded else False,
+                       help="exit 0 even with failures or errors (still reported); bad input still exits 2")
 
 
 def add_logging_options(parser: argparse.ArgumentParser) -> None:

@@ -3,8 +3,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .options import add_format_option
+from .options import add_format_option, add_gate_options
+
+if TYPE_CHECKING:
+    from ..results import Results
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -12,6 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("results", type=Path)
     add_format_option(parser)
     parser.add_argument("--output-dir", type=Path, help="write each format to a file in DIR")
+    add_gate_options(parser.add_argument_group("gate (the verdict every format shows)"), recorded=True)
     parser.set_defaults(handler=run)
 
 
@@ -24,5 +29,22 @@ def run(args: argparse.Namespace) -> int:
     formats = parse_formats(args.format)
     if len(formats) > 1 and not args.output_dir:
         raise InputError("--format", "several formats need --output-dir")
-    write_outputs(Results.load(args.results), formats, args.output_dir, pretty=args.pretty)
+    results = Results.load(args.results)
+    regate(results, args.fail_on, args.soft_fail, args.fail_on_new_only)
+    write_outputs(results, formats, args.output_dir, pretty=args.pretty)
     return 0
+
+
+def regate(results: Results, fail_on: str | None, soft_fail: bool | None, new_only: bool | None) -> None:
+    """Record the verdict under the gate the results were judged under, with any option given replacing
+    its part of that gate (results written before gates were recorded are judged under the defaults)."""
+    from ..errors import InputError
+    from ..results import record_verdict, recorded_gate
+
+    gate = recorded_gate(results)
+    if new_only and "drift" not in results.extra:
+        raise InputError("--fail-on-new-only", "these results were not compared with a baseline (scan --baseline)")
+    if fail_on is None and soft_fail is None and new_only is None and "verdict" in results.extra:
+        return
+    record_verdict(results, fail_on or gate["fail_on"], gate["soft_fail"] if soft_fail is None else soft_fail,
+                   gate["fail_on_new_only"] if new_only is None else new_only)

@@ -30,10 +30,13 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..pipeline import run_scan, write_outputs
     from ..progress import make_progress
-    from ..results import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK, verdict_line
-    from .request import scan_request
+    from ..results import verdict_of
+    from .request import scan_request, scan_source
 
-    request = scan_request(args)
+    source, note = scan_source(args)
+    if note and not args.quiet:
+        sys.stderr.write(f"hipaacheck: {note}\n")
+    request = scan_request(args, source)
     sign_key = load_sign_key(request.output)
     progress = make_progress(args.quiet)
     try:
@@ -41,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
     finally:
         if progress:
             progress.done()
-    output, gate = request.output, request.gate
+    output = request.output
     reports: dict[str, object] = {}  # filename -> where its bytes are, for the evidence bundle
     write_outputs(results, output.formats, output.output_dir, reports if output.evidence_bundle else None,
                   pretty=output.pretty)
@@ -51,12 +54,10 @@ def run(args: argparse.Namespace) -> int:
         write_evidence_bundle(output.evidence_bundle, results, reports, sign_key)
     if output.securityhub is not None:
         import_to_securityhub(output.securityhub, results, args.quiet)
-    stream = sys.stdout if output.output_dir is None and output.formats == ("table",) else sys.stderr
-    soft = gate.soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
-    if not args.quiet:
-        stream.write(verdict_line(results, gate.fail_on, gate.fail_on_new_only)
-                     + (" [--soft-fail: exit 0]" if soft else "") + "\n")
-    return EXIT_OK if soft else code
+    table_shown = output.output_dir is None and "table" in output.formats  # the table ends with the verdict
+    if not args.quiet and not table_shown:
+        sys.stderr.write(verdict_of(results).line + "\n")
+    return code
 
 
 def load_sign_key(output: OutputSpec) -> object | None:

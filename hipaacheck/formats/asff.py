@@ -10,7 +10,7 @@ from datetime import timezone
 from typing import Any, BinaryIO, Iterator
 
 from ..model import Finding
-from ..results import Results
+from ..results import Results, verdict_of
 from .common import control_views, parse_time, run_time, short_hash
 from .interface import OutputFormat
 from .json import Stream, write_json
@@ -73,8 +73,9 @@ def _partition(arn: str) -> str:
 
 
 def asff_finding(finding: Finding, remediation: str, target: dict[str, Any], account: str, region: str,
-                 when: str) -> dict[str, Any]:
-    """One ASFF finding; ``target`` is the run's target, ``when`` its end as an ASFF timestamp."""
+                 when: str, verdict: str) -> dict[str, Any]:
+    """One ASFF finding; ``target`` is the run's target, ``when`` its end as an ASFF timestamp, ``verdict``
+    the run's verdict line."""
     r = finding.resource
     resource_id = str(r.get("id", ""))
     if resource_id == "*":
@@ -98,7 +99,7 @@ def asff_finding(finding: Finding, remediation: str, target: dict[str, Any], acc
         "Description": _clip(finding.message, LIMITS["Description"]),
         "ProductFields": {key: _clip(value, LIMITS["ProductFieldValue"]) for key, value in (
             ("hipaacheck/ControlId", finding.control_id), ("hipaacheck/CheckId", finding.check_id),
-            ("hipaacheck/Status", finding.status))},
+            ("hipaacheck/Status", finding.status), ("hipaacheck/RunVerdict", verdict))},
         "Resources": [{"Type": RESOURCE_TYPES.get(str(r.get("type")), "Other"), "Id": _clip(resource_id, LIMITS["ResourceId"]),
                        "Partition": _partition(resource_id), "Region": str(r.get("region") or region)}],
         "Compliance": {"Status": COMPLIANCE[finding.status],
@@ -119,10 +120,11 @@ def iter_asff(results: Results, account: str | None = None, region: str | None =
     regions = target.get("regions") or []
     region = region or (regions[0] if regions else None) or DEFAULT_REGION
     when = _timestamp(run_time(results, "finished_at"))
+    verdict = verdict_of(results).line
     for view in control_views(results):
         remediation = view.remediation
         for finding in view.findings:
-            yield asff_finding(finding, remediation, target, account, region, when)
+            yield asff_finding(finding, remediation, target, account, region, when, verdict)
 
 
 def to_asff(results: Results, account: str | None = None, region: str | None = None) -> list[dict[str, Any]]:

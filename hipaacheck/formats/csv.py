@@ -10,13 +10,13 @@ from __future__ import annotations
 import csv
 from typing import BinaryIO, Iterator
 
-from ..results import Results
+from ..results import Results, verdict_of
 from .common import compact_json, control_views, designations_of, safeguards_of
 from .interface import OutputFormat
 
 COLUMNS = ("status", "severity", "control_id", "control_title", "citations", "safeguard", "designation",
            "resource_type", "resource_id", "item", "region", "account", "location", "message", "evidence",
-           "remediation", "run_started_at")
+           "remediation", "run_started_at", "run_verdict")
 FORMULA_LEADS = ("=", "+", "-", "@", "\t", "\r")
 
 
@@ -47,6 +47,7 @@ class _Utf8:
 
 def _rows(results: Results) -> Iterator[list[str]]:
     started = results.run.get("started_at", "")
+    verdict = verdict_of(results).line
     for view in control_views(results):
         remediation = view.remediation
         for f in view.findings:
@@ -57,5 +58,5 @@ def _rows(results: Results) -> Iterator[list[str]]:
             row = (f.status, f.severity, f.control_id, f.title or view.title, "; ".join(f.citations),
                    "; ".join(safeguards_of(f.citations)), "; ".join(designations_of(f.citations)),
                    r.get("type"), r.get("id"), r.get("item"), r.get("region"), r.get("account"), location,
-                   f.message, compact_json(f.evidence) if f.evidence else "", remediation, started)
+                   f.message, compact_json(f.evidence) if f.evidence else "", remediation, started, verdict)
             yield [safe_cell(cell) for cell in row]

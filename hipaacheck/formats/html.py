@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from ..model import SEVERITIES
-from ..results import Results, verdict_line
+from ..results import Results, verdict_of
 from ..security_rule import security_rule
 from .common import (SAFEGUARD_ORDER, STATUS_ORDER, ControlView, compact_json, control_views, paragraph,
                      resource_label, tool_version)
@@ -135,7 +135,7 @@ class HtmlFormat(OutputFormat):
         uses = Counter(c.id for group in safeguards for para in group.paragraphs for c in para.controls)
         chunks = env.get_template(TEMPLATE).generate(
             run=results.run, target=results.run.get("target") or {}, summary=results.summary(), statuses=STATUS_ORDER,
-            severities=SEVERITIES, control_status=control_status, verdict=verdict_line(results), safeguards=safeguards,
+            severities=SEVERITIES, control_status=control_status, verdict=verdict_of(results).line, safeguards=safeguards,
             coverage=coverage_rows(results.extra.get("coverage")), trend=trend_chart(results.extra.get("trend") or []),
             version=tool_version(), waiver_of=lambda f: f.extra.get("waiver") or {}, once=Once(uses),
         )

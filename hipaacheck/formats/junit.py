@@ -16,7 +16,7 @@ import xml.etree.ElementTree as ET
 from datetime import timezone
 from typing import BinaryIO
 
-from ..results import Results
+from ..results import Results, verdict_of
 from .common import ControlView, compact_json, control_views, parse_time, resource_label, run_time
 from .interface import OutputFormat
 
@@ -71,8 +71,9 @@ class JunitFormat(OutputFormat):
         timestamp = _timestamp(results)
         target = results.run.get("target") or {}
         hostname = str(target.get("host") or target.get("account") or "localhost")
+        verdict = verdict_of(results).line
         for view in views:
-            suite = _suite(view, counts[view.id], timestamp, hostname)
+            suite = _suite(view, counts[view.id], timestamp, hostname, verdict)
             ET.indent(suite, level=1)
             out.write(b"\n  " + ET.tostring(suite, encoding="unicode").encode("utf-8"))
         out.write(b"\n</testsuites>\n")
@@ -84,13 +85,14 @@ def _suite_counts(view: ControlView) -> dict[str, int]:
             "skipped": counts["skip"] + counts["waived"] + counts["manual"]}
 
 
-def _suite(view: ControlView, counts: dict[str, int], timestamp: str, hostname: str) -> ET.Element:
+def _suite(view: ControlView, counts: dict[str, int], timestamp: str, hostname: str, verdict: str) -> ET.Element:
     attrs = {"name": view.id, "timestamp": timestamp, "hostname": hostname, "time": "0", **counts}
     suite = ET.Element("testsuite", {key: xml_safe(str(value)) for key, value in attrs.items()})
     props = _add(suite, "properties")
     _add(props, "property", name="title", value=view.title)
     _add(props, "property", name="severity", value=view.severity)
     _add(props, "property", name="citations", value=", ".join(view.citations))
+    _add(props, "property", name="verdict", value=verdict)  # the run's, under its gate
     remediation = view.remediation
     for finding in view.findings:
         case = _add(suite, "testcase", classname=view.id, name=resource_label(finding), time="0")

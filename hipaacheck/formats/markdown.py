@@ -4,7 +4,7 @@ from __future__ import annotations
 import html
 
 from ..model import Finding
-from ..results import Results, verdict_line
+from ..results import Results, verdict_of
 from .common import STATUS_ORDER, control_views, resource_label, sort_findings
 from .interface import WholeFormat
 
@@ -38,7 +38,7 @@ class MarkdownFormat(WholeFormat):
         counts = summary["by_status"]
         run = results.run
         profile = (run.get("profile") or {}).get("id", "")
-        lines = [f"## hipaacheck: {cell(verdict_line(results))}", ""]
+        lines = [f"## hipaacheck: {cell(verdict_of(results).line)}", ""]
         lines.append(f"Profile `{cell(profile)}`, source `{cell(run.get('source', ''))}`, "
                      f"finished {cell(run.get('finished_at', ''))}.")
         lines.append("")

@@ -5,7 +5,7 @@ from functools import cache
 from typing import Any, BinaryIO, Iterator
 
 from ..model import Finding
-from ..results import Results
+from ..results import Results, verdict_of
 from .common import (STANDARD_NAME, TOOL_URI, control_views, epoch_ms, is_cloud, run_time,
                      stable_uuid, tool_version)
 from .interface import OutputFormat
@@ -44,8 +44,8 @@ def _resource(finding: Finding) -> dict[str, Any]:
     return out
 
 
-def event(finding: Finding, remediation: str, when: int) -> dict[str, Any]:
-    """One Compliance Finding event; ``when`` is the run's end in epoch milliseconds."""
+def event(finding: Finding, remediation: str, when: int, verdict: str) -> dict[str, Any]:
+    """One Compliance Finding event; ``when`` is the run's end in epoch milliseconds, ``verdict`` the run's."""
     identity = finding.identity
     status_id, status = COMPLIANCE_STATUS[finding.status]
     finding_status_id, finding_status = FINDING_STATUS.get(finding.status, (1, "New"))
@@ -86,7 +86,7 @@ def event(finding: Finding, remediation: str, when: int) -> dict[str, Any]:
             "status_detail": finding.status,
         },
         "resources": [_resource(finding)],
-        "unmapped": {"check_id": finding.check_id, "evidence": finding.evidence},
+        "unmapped": {"check_id": finding.check_id, "evidence": finding.evidence, "run_verdict": verdict},
     }
     if remediation:
         data["remediation"] = {"desc": remediation}
@@ -111,7 +111,8 @@ class OcsfFormat(OutputFormat):
 def events(results: Results) -> Iterator[dict[str, Any]]:
     """Every finding's event, in report order, made one at a time."""
     when = epoch_ms(run_time(results, "finished_at"))
+    verdict = verdict_of(results).line
     for view in control_views(results):
         remediation = view.remediation
         for finding in view.findings:
-            yield event(finding, remediation, when)
+            yield event(finding, remediation, when, verdict)

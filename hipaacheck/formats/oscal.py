@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any, BinaryIO, Iterator
 
 from ..model import Finding
-from ..results import Results
+from ..results import Results, verdict_of
 from .common import (ControlView, compact_json, control_satisfied, control_views, resource_label,
                      run_time, stable_uuid, tool_version)
 from .interface import OutputFormat
@@ -74,6 +74,7 @@ class OscalFormat(OutputFormat):
         started, finished = run_time(results, "started_at"), run_time(results, "finished_at")
         collected = str(results.run.get("collected_at") or started)
         profile = (results.run.get("profile") or {}).get("id", "")
+        verdict = verdict_of(results)
         run_id = f"{started}|{profile}"
         views = control_views(results)  # a selected control with no findings is reviewed and not satisfied
         uuids = {view.id: [stable_uuid("observation", run_id, f.identity) for f in view.findings] for view in views}
@@ -84,6 +85,7 @@ class OscalFormat(OutputFormat):
             "description": f"Automated HIPAA Security Rule checks ({results.run.get('source', '-')} source).",
             "start": started,
             "end": finished,
+            "props": _props(verdict=verdict.status, exit_code=verdict.exit_code, verdict_line=verdict.line),
             "reviewed-controls": {"control-selections": [
                 {"include-controls": [{"control-id": v.id} for v in views]} if views else {"include-all": {}}]},
         }

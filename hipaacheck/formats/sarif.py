@@ -23,7 +23,7 @@ import re
 from typing import Any, BinaryIO
 
 from ..model import Finding
-from ..results import Results
+from ..results import Results, verdict_of
 from .common import (TOOL_URI, ControlView, control_views, designations_of, resource_label,
                      run_time, safeguards_of, short_hash, tool_version)
 from .interface import OutputFormat
@@ -138,6 +138,7 @@ class SarifFormat(OutputFormat):
 
     def write(self, results: Results, out: BinaryIO) -> None:
         views = [v for v in control_views(results) if v.findings]
+        verdict = verdict_of(results)
         index = {view.id: i for i, view in enumerate(views)}
         listed = [f for v in views for f in v.findings if f.status in KINDS]
         notifications = [{"level": "error", "message": {"text": f"{f.control_id}: {f.message} ({resource_label(f)})"},
@@ -147,6 +148,7 @@ class SarifFormat(OutputFormat):
                                 "rules": [_rule(v) for v in views]}},
             "invocations": [{
                 "executionSuccessful": True,
+                "exitCode": verdict.exit_code,
                 "startTimeUtc": run_time(results, "started_at"),
                 "endTimeUtc": run_time(results, "finished_at"),
                 "toolExecutionNotifications": notifications,
@@ -158,6 +160,7 @@ class SarifFormat(OutputFormat):
                                                                           "named by type, account, region, id"}}},
             "results": Stream(_result(f, index[f.control_id]) for f in listed),
             "properties": {"summary": results.summary()["by_status"],
-                           "profile": (results.run.get("profile") or {}).get("id", "")},
+                           "profile": (results.run.get("profile") or {}).get("id", ""),
+                           "verdict": verdict.to_dict()},
         }
         write_json({"$schema": SARIF_SCHEMA, "version": "2.1.0", "runs": [run]}, out, self.pretty)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import BinaryIO
 
 from ..model import Finding, attention_key, resource_label
-from ..results import Results
+from ..results import Results, verdict_of
 from .interface import OutputFormat
 
 MAX_MESSAGE = 90
@@ -45,3 +45,4 @@ class TableFormat(OutputFormat):
         out.write((GAP.join("-" * width for width in widths) + "\n").encode("utf-8"))
         for row in rows:
             out.write(line(row))
+        out.write((verdict_of(results).line + "\n").encode("utf-8"))

@@ -5,6 +5,11 @@ Every source is one folder here whose ``__init__.py`` declares a :class:`SourceI
 lives), plus one entry in :data:`SOURCE_PACKAGES`. The CLI builds its ``--source`` choices and
 options from these declarations, the pipeline picks default profiles from them, and auxiliary sources
 (attestations, rosters...) are collected beside any main source. Only sources do I/O.
+
+An auxiliary source that joins its data with what the main source found (a roster with the accounts on
+the scanned targets) declares those resource types and attributes in ``joins``: the main source then
+collects them, and the pipeline hands the main inventory to the source's ``join(inventory)`` before it
+collects.
 """
 from __future__ import annotations
 
@@ -26,7 +31,7 @@ ProgressCallback = Callable[[str], None]
 Wanted = Mapping[str, "frozenset[str] | None"]  # resource type -> attributes the selected controls read
 
 # Adding a source: a folder below this package, and its name here.
-SOURCE_PACKAGES = ("host", "aws", "snapshot", "manual", "ssh", "image")
+SOURCE_PACKAGES = ("host", "aws", "snapshot", "manual", "workforce", "incidents", "ssh", "image")
 
 __all__ = ["SOURCES", "MultiTargetSource", "Source", "SourceInfo", "SourceOption", "SourcePlan", "SourceSpec", "build_source",
            "Wanted", "source_family", "sources"]
@@ -93,6 +98,8 @@ class SourceInfo:
     options: tuple[SourceOption, ...] = ()
     auxiliary: bool = False  # collected beside the main source whenever its families are selected
     collectable: bool = True  # offered by ``hipaacheck collect``
+    # resource type of the main source -> attributes this auxiliary source reads from it (see module doc)
+    joins: Mapping[str, tuple[str, ...]] = field(default_factory=lambda: MappingProxyType({}))
 
     def build(self, values: Mapping[str, Any], plan: SourcePlan | None = None) -> Source:
         module_name, _, function_name = self.factory.partition(":")

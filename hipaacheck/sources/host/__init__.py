@@ -17,5 +17,9 @@ SOURCE = SourceInfo(
     factory="hipaacheck.sources.host.source:build",
     families=("host",),
     default_profile="hipaa-host",
-    options=(SourceOption("--root", "host: root folder to scan (default: /)", type=Path, default=Path("/")),),
+    options=(
+        SourceOption("--root", "host: root folder to scan (default: /)", type=Path, default=Path("/")),
+        SourceOption("--deadline", "host: read no file after this many seconds; what was not collected is "
+                                   "reported as error findings", type=float, metavar="SECONDS"),
+    ),
 )

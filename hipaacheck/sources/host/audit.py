@@ -48,7 +48,7 @@ def _rule(tokens: list[str], where: str) -> dict[str, Any]:
             rule[option.lstrip("-")] = True
             index += 1
         else:
-            raise ValueError(f"{where}: unexpected {option!r} (audit rules are auditctl options)")
+            raise ValueError(f"{where}: expected an auditctl option (audit rules are auditctl options)")
     return rule
 
 

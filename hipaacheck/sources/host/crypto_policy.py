@@ -17,7 +17,7 @@ def parse_policy(text: str) -> dict[str, Any]:
         raise ValueError(f"expected one policy line, found {len(lines)}")
     number, value = lines[0]
     if " " in value:
-        raise ValueError(f"line {number}: a policy name has no spaces: {value!r}")
+        raise ValueError(f"line {number}: a policy name has no spaces")
     base, *modules = value.split(":")
     return {"policy": base.upper(), "modules": [m.upper() for m in modules], "line": number}
 

@@ -1,17 +1,39 @@
 """Reading files under a host root (``/``, a mounted image or an extracted container).
 
-Paths are always given as they appear on the host (``/etc/ssh/sshd_config``)
-and resolved inside the root, so symlinks in an image cannot escape it.
+Paths are always given as they appear on the host (``/etc/ssh/sshd_config``) and resolved
+inside the root component by component: an absolute link restarts at the root, ``..`` stops
+there, and past :data:`MAX_LINKS` links the path is an error, never handed to the OS to follow.
+Only regular files are opened (a FIFO, device or socket is an error, not a hang), reads stop
+after :data:`MAX_FILE_BYTES` actually read, and a file with NUL bytes is not text. A folder that
+exists but cannot be listed raises :class:`HostFileError`: a file in it could change the outcome.
 """
 from __future__ import annotations
 
-import glob as _glob
+import errno
+import fnmatch
 import os
 import stat
+import time
+from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_LINKS = 40  # as Linux's path resolution
+MAX_DIR_ENTRIES = 10_000
+_OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC
+_MISSING = (errno.ENOENT, errno.ENOTDIR)
+_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
+          stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
+
+
+class HostFileError(ValueError):
+    """A host path that cannot be resolved, listed or read safely. A ValueError, so collectors that turn
+    parse errors into unreadable resources do the same with it: the checks on it report ``error``."""
+
+
+class DeadlineExceeded(Exception):
+    """``--deadline`` passed: no more files are read, and what was not collected becomes error findings."""
 
 
 @dataclass(frozen=True)
@@ -21,7 +43,7 @@ class FileRead:
     path: str  # host path, e.g. /etc/ssh/sshd_config
     text: str | None = None
     exists: bool = True
-    error: str | None = None  # "permission denied", "not UTF-8", ...
+    error: str | None = None  # "permission denied", "not a regular file (a FIFO)", ...
 
     @property
     def ok(self) -> bool:
@@ -39,48 +61,98 @@ class FileStat:
     error: str | None = None
 
 
+def _reason(exc: OSError) -> str:
+    return "permission denied" if isinstance(exc, PermissionError) else (exc.strerror or type(exc).__name__)
+
+
+def read_capped(fd: int, limit: int) -> bytes:
+    """Up to ``limit`` bytes from ``fd``, counted as read (a file's stat size may be 0 or lie)."""
+    chunks: list[bytes] = []
+    total = 0
+    while total < limit:
+        chunk = os.read(fd, min(65536, limit - total))
+        if not chunk:
+            break
+        chunks.append(chunk)
+        total += len(chunk)
+    return b"".join(chunks)
+
+
 class HostContext:
-    def __init__(self, root: Path | str) -> None:
+    def __init__(self, root: Path | str, deadline: float | None = None) -> None:
         self.root = Path(root).resolve()
+        self.deadline = deadline
+        self._deadline_at = time.monotonic() + deadline if deadline else None
+
+    def check_deadline(self) -> None:
+        """Raise :class:`DeadlineExceeded` once ``--deadline`` has passed."""
+        if self._deadline_at is not None and time.monotonic() > self._deadline_at:
+            raise DeadlineExceeded(f"--deadline of {self.deadline:g} s passed")
 
     def real(self, host_path: str) -> Path:
-        """Map a host path to a path under the root, resolving links inside the root."""
-        parts = PurePosixPath(host_path).parts
-        current = self.root
+        """Map a host path to a path under the root with no symlink in it; HostFileError if it cannot be."""
+        self.check_deadline()
+        queue = deque(PurePosixPath(host_path).parts)
+        resolved: list[str] = []
         hops = 0
-        queue = list(parts[1:] if parts and parts[0] == "/" else parts)
         while queue:
-            part = queue.pop(0)
-            if part in ("", "."):
+            part = queue.popleft()
+            if part in ("/", "", "."):
                 continue
             if part == "..":
-                current = current.parent if current != self.root else current
+                if resolved:
+                    resolved.pop()
                 continue
-            candidate = current / part
-            if candidate.is_symlink() and hops < 40:
-                hops += 1
-                target = os.readlink(candidate)
-                if target.startswith("/"):
-                    current = self.root
-                queue = list(PurePosixPath(target).parts[1 if target.startswith("/") else 0:]) + queue
+            candidate = self.root.joinpath(*resolved, part)
+            try:
+                mode = os.lstat(candidate).st_mode
+            except OSError as exc:
+                if exc.errno not in _MISSING:
+                    raise HostFileError(f"{host_path}: {_reason(exc)}") from None
+                resolved.append(part)  # nothing below exists either: reads will say so
                 continue
-            current = candidate
-        return current
+            if not stat.S_ISLNK(mode):
+                resolved.append(part)
+                continue
+            hops += 1
+            if hops > MAX_LINKS:
+                raise HostFileError(f"{host_path}: more than {MAX_LINKS} symbolic links")
+            target = os.readlink(candidate)
+            if target.startswith("/"):
+                resolved = []
+            queue.extendleft(reversed(PurePosixPath(target).parts))
+        return self.root.joinpath(*resolved)
 
     def read(self, host_path: str) -> FileRead:
-        path = self.real(host_path)
+        """The text of a regular file, or why there is none (never raises but for the deadline)."""
         try:
-            if path.stat().st_size > MAX_FILE_BYTES:
-                return FileRead(host_path, error=f"larger than {MAX_FILE_BYTES} bytes")
-            data = path.read_bytes()
-        except FileNotFoundError:
-            return FileRead(host_path, exists=False)
-        except IsADirectoryError:
-            return FileRead(host_path, error="is a directory")
-        except PermissionError:
-            return FileRead(host_path, error="permission denied")
+            path = self.real(host_path)
+            before = os.lstat(path)
+        except HostFileError as exc:
+            return FileRead(host_path, error=str(exc).removeprefix(f"{host_path}: "))
         except OSError as exc:
-            return FileRead(host_path, error=exc.strerror or type(exc).__name__)
+            if exc.errno in _MISSING:
+                return FileRead(host_path, exists=False)
+            return FileRead(host_path, error=_reason(exc))
+        if not stat.S_ISREG(before.st_mode):
+            return FileRead(host_path, error=f"not a regular file ({_KINDS.get(stat.S_IFMT(before.st_mode), 'special')})")
+        try:
+            fd = os.open(path, _OPEN_FLAGS)
+        except OSError as exc:
+            return FileRead(host_path, error=_reason(exc))
+        try:
+            opened = os.fstat(fd)
+            if (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino) or not stat.S_ISREG(opened.st_mode):
+                return FileRead(host_path, error="changed while being opened")
+            data = read_capped(fd, MAX_FILE_BYTES + 1)
+        except OSError as exc:
+            return FileRead(host_path, error=_reason(exc))
+        finally:
+            os.close(fd)
+        if len(data) > MAX_FILE_BYTES:
+            return FileRead(host_path, error=f"larger than {MAX_FILE_BYTES} bytes")
+        if b"\0" in data:
+            return FileRead(host_path, error="binary content (NUL bytes), not a text file")
         try:
             return FileRead(host_path, text=data.decode("utf-8"))
         except UnicodeDecodeError:
@@ -88,19 +160,48 @@ class HostContext:
 
     def stat(self, host_path: str) -> FileStat:
         try:
-            st = self.real(host_path).stat()
-        except FileNotFoundError:
-            return FileStat(host_path, exists=False)
+            st = os.lstat(self.real(host_path))
+        except HostFileError as exc:
+            return FileStat(host_path, exists=True, error=str(exc).removeprefix(f"{host_path}: "))
         except OSError as exc:
-            return FileStat(host_path, exists=True, error=exc.strerror or type(exc).__name__)
+            if exc.errno in _MISSING:
+                return FileStat(host_path, exists=False)
+            return FileStat(host_path, exists=True, error=_reason(exc))
         return FileStat(host_path, True, stat.S_IMODE(st.st_mode), st.st_uid, st.st_gid, stat.S_ISDIR(st.st_mode))
 
-    def glob(self, pattern: str) -> list[str]:
-        """Host paths matching ``pattern`` (an absolute host glob), sorted."""
-        head, tail = os.path.split(pattern)
-        base = self.real(head)
-        matches = sorted(_glob.glob(str(base / tail)))
-        return [str(PurePosixPath(head) / Path(m).name) for m in matches]
-
     def exists(self, host_path: str) -> bool:
-        return self.real(host_path).exists()
+        """Whether the path exists; HostFileError when that cannot be told (a folder on the way is closed)."""
+        found = self.stat(host_path)
+        if found.error:
+            raise HostFileError(f"{host_path}: {found.error}")
+        return found.exists
+
+    def listdir(self, host_path: str) -> list[str]:
+        """Names in a host folder, sorted; [] if it is missing or not a folder; HostFileError if unlistable."""
+        try:
+            with os.scandir(self.real(host_path)) as entries:
+                names = []
+                for entry in entries:
+                    names.append(entry.name)
+                    if len(names) > MAX_DIR_ENTRIES:
+                        raise HostFileError(f"{host_path}: more than {MAX_DIR_ENTRIES} entries in the folder")
+        except OSError as exc:
+            if exc.errno in _MISSING:
+                return []
+            raise HostFileError(f"{host_path}: cannot list the folder: {_reason(exc)}") from None
+        return sorted(names)
+
+    def glob(self, pattern: str) -> list[str]:
+        """Host paths matching ``pattern`` (an absolute host glob, ``*?[`` in any component), sorted.
+
+        Each folder is listed through the root (links stay inside it); a folder that exists but
+        cannot be listed raises HostFileError instead of matching nothing.
+        """
+        candidates = [PurePosixPath("/")]
+        for part in PurePosixPath(pattern).parts[1:]:
+            if not any(ch in part for ch in "*?["):
+                candidates = [c / part for c in candidates]
+                continue
+            candidates = [folder / name for folder in candidates for name in self.listdir(str(folder))
+                          if fnmatch.fnmatchcase(name, part) and (part.startswith(".") or not name.startswith("."))]
+        return sorted(str(c) for c in candidates if self.exists(str(c)))

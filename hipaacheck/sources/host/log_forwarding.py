@@ -8,11 +8,13 @@ from ...model import Resource
 from .registry import host_collector
 from .files import FileRead, HostContext
 from .parsing import files_resource, parse_conf_settings, read_paths
+from .redaction import strip_userinfo
 
 RSYSLOG = ["/etc/rsyslog.conf", "/etc/rsyslog.d/*.conf"]
 AUDISP_PLUGIN = ["/etc/audit/plugins.d/au-remote.conf", "/etc/audisp/plugins.d/au-remote.conf"]
 AUDISP_REMOTE = ["/etc/audit/audisp-remote.conf", "/etc/audisp/audisp-remote.conf"]
-_LEGACY = re.compile(r"^\S+\s+(@@|@)(?:\([^)]*\))?(\[[^\]]+\]|[^\s:;]+)(?::(\d+))?")
+# A "user:password@" before the host is matched apart, so it is never kept as the target.
+_LEGACY = re.compile(r"^\S+\s+(@@|@)(?:\([^)]*\))?(?:[^\s@;]*@)?(\[[^\]]+\]|[^\s:;]+)(?::(\d+))?")
 _ACTION = re.compile(r"action\s*\((.*?)\)", re.DOTALL | re.IGNORECASE)
 _PARAM = re.compile(r'([A-Za-z.]+)\s*=\s*"([^"]*)"')
 
@@ -37,7 +39,7 @@ def parse_rsyslog(reads: list[FileRead]) -> list[dict[str, Any]]:
                 continue
             if "target" not in params:
                 raise ValueError(f"{read.path}:{text.count(chr(10), 0, match.start()) + 1}: omfwd action without target")
-            forwards.append({"target": params["target"], "protocol": params.get("protocol", "udp").lower(),
+            forwards.append({"target": strip_userinfo(params["target"]), "protocol": params.get("protocol", "udp").lower(),
                              "tls": params.get("streamdrivermode") == "1", "path": read.path,
                              "line": text.count("\n", 0, match.start()) + 1})
     return forwards
@@ -48,7 +50,7 @@ def parse_audisp(plugin: list[FileRead], remote: list[FileRead]) -> list[dict[st
     server = parse_conf_settings(remote).get("remote_server")
     if not (active and server and server["value"]):
         return []
-    return [{"target": server["value"], "protocol": "audisp-remote", "tls": None,
+    return [{"target": strip_userinfo(server["value"]), "protocol": "audisp-remote", "tls": None,
              "path": server["path"], "line": server["line"]}]
 
 

@@ -9,6 +9,7 @@ import shlex
 from typing import Any
 
 from ...model import Resource
+from .expansion import ExpansionBudget
 from .registry import host_collector
 from .files import HostContext
 from .parsing import files_resource, fill_resource
@@ -49,6 +50,7 @@ class LogrotateConfig:
         self.globals: dict[str, Any] = {}
         self.blocks: list[dict[str, Any]] = []
         self.files: list[str] = []
+        self.budget = ExpansionBudget("logrotate include", MAX_INCLUDE_DEPTH)
 
     def _directive(self, target: dict[str, Any], words: list[str], where: str) -> None:
         keyword = words[0].lower()
@@ -65,6 +67,7 @@ class LogrotateConfig:
             target[keyword] = (-1 if value < 0 else value) if keyword == "rotate" else value
 
     def read_file(self, path: str, depth: int = 0) -> None:
+        self.budget.enter(path, depth)
         read = self.ctx.read(path)
         if read.error or not read.exists:
             raise ValueError(f"{path}: {read.error or 'missing'}")
@@ -115,8 +118,8 @@ class LogrotateConfig:
             raise ValueError(f"{path}:{block['line'] if block else start}: block not closed")
 
     def include(self, args: list[str], depth: int, where: str) -> None:
-        if not args or depth >= MAX_INCLUDE_DEPTH:
-            raise ValueError(f"{where}: bad include")
+        if not args:
+            raise ValueError(f"{where}: include needs a file or folder")
         target = args[0]
         if self.ctx.stat(target).is_dir:
             for path in self.ctx.glob(f"{target.rstrip('/')}/*"):

@@ -6,29 +6,20 @@ libpam actually runs, and each entry records the file and line it came from.
 """
 from __future__ import annotations
 
-import re
 from pathlib import PurePosixPath
 from typing import Any, Callable
 
 from ...model import Resource
 from .registry import host_collector
+from .expansion import ExpansionBudget
 from .files import FileRead, HostContext
 from .parsing import continued_lines
+from .redaction import pam_arg, quoted
 
 PAM_DIR = "/etc/pam.d"
 TYPES = {"auth", "account", "password", "session"}
 MAX_DEPTH = 10
-
-
-# pam_pwquality's dcredit/ucredit/lcredit/ocredit are policy numbers, not credentials: "cred" must not
-# match inside "credit", or one such argument made every pwquality setting unreadable.
-SECRET_ARG = re.compile(r"pass|pw$|secret|key|token|cred(?!it)", re.IGNORECASE)
-
-
-def redact_arg(arg: str) -> str:
-    """Module arguments may carry credentials (pam_mysql ``passwd=``): keep the name, drop the value."""
-    name, eq, _ = arg.partition("=")
-    return f"{name}=<redacted>" if eq and SECRET_ARG.search(name) else arg
+MAX_EXPANSIONS = 5000
 
 
 def _split_control(rest: str, where: str) -> tuple[str, str]:
@@ -59,7 +50,7 @@ def parse_pam(text: str, path: str) -> list[dict[str, Any]]:
         rest = tail[0] if tail else ""
         pam_type = first.lstrip("-").lower()
         if pam_type not in TYPES:
-            raise ValueError(f"{where}: unknown PAM type {first!r}")
+            raise ValueError(f"{where}: unknown PAM type{quoted(first)}")
         control, rest = _split_control(rest.strip(), where)
         words = rest.split()
         if not control or not words:
@@ -68,7 +59,7 @@ def parse_pam(text: str, path: str) -> list[dict[str, Any]]:
             entries.append({"include": words[0], "type": pam_type, "control": control, "path": path, "line": number})
             continue
         entries.append({"type": pam_type, "control": control, "module": PurePosixPath(words[0]).name,
-                        "args": [redact_arg(arg) for arg in words[1:]], "path": path, "line": number})
+                        "args": [pam_arg(arg) for arg in words[1:]], "path": path, "line": number})
     return entries
 
 
@@ -78,6 +69,8 @@ class PamStacks:
     def __init__(self, read: Callable[[str], FileRead]) -> None:
         self._read = read
         self._raw: dict[str, list[dict[str, Any]] | str] = {}  # service → entries, or an error reason
+        # One budget for every stack this reader expands: a service runs a few includes, a host has ~100 services.
+        self.budget = ExpansionBudget("PAM include", MAX_DEPTH, max_files=MAX_EXPANSIONS)
 
     def raw(self, service: str) -> list[dict[str, Any]]:
         if service not in self._raw:
@@ -98,8 +91,7 @@ class PamStacks:
 
     def stack(self, service: str, only_type: str | None = None, depth: int = 0) -> list[dict[str, Any]]:
         """The expanded entries of ``service`` (of ``only_type`` if given); ValueError if unreadable."""
-        if depth > MAX_DEPTH:
-            raise ValueError(f"{PAM_DIR}/{service}: includes nested deeper than {MAX_DEPTH} (a loop?)")
+        self.budget.enter(f"{PAM_DIR}/{service}", depth)
         out: list[dict[str, Any]] = []
         for entry in self.raw(service):
             if only_type and entry["type"] not in (None, only_type):

@@ -7,6 +7,7 @@ from typing import Any, Callable, Collection
 
 from ...model import Resource
 from .files import FileRead, HostContext
+from .redaction import keyword, quoted
 
 
 def logical_lines(text: str, comment: str | tuple[str, ...] = "#") -> list[tuple[int, str]]:
@@ -136,13 +137,13 @@ def parse_ini_section(reads: list[FileRead], section: str) -> dict[str, dict[str
         for number, line in logical_lines(read.text or "", comment=("#", ";")):
             if line.startswith("["):
                 if not line.endswith("]"):
-                    raise ValueError(f"{read.path}:{number}: malformed section header {line!r}")
+                    raise ValueError(f"{read.path}:{number}: malformed section header")
                 current = line[1:-1].strip()
                 continue
             if current != section:
                 continue
             if "=" not in line:
-                raise ValueError(f"{read.path}:{number}: expected Key=value, got {line!r}")
+                raise ValueError(f"{read.path}:{number}: expected Key=value")
             key, value = (part.strip() for part in line.split("=", 1))
             if value == "":
                 settings.pop(key, None)  # an empty assignment resets to the default
@@ -169,14 +170,14 @@ def parse_time_span(text: str) -> int | None:
     position = 0
     for match in _SPAN.finditer(text):
         if text[position:match.start()].strip():
-            raise ValueError(f"invalid time span {text!r}")
+            raise ValueError("invalid time span")
         unit = match.group(2)
         if unit not in TIME_UNITS:
-            raise ValueError(f"invalid time unit {unit!r} in {text!r}")
+            raise ValueError(f"invalid time unit{quoted(unit)} in a time span")
         total += float(match.group(1)) * TIME_UNITS[unit]
         position = match.end()
     if position == 0 or text[position:].strip():
-        raise ValueError(f"invalid time span {text!r}")
+        raise ValueError("invalid time span")
     return int(total)
 
 
@@ -185,7 +186,7 @@ def parse_int(value: str, where: str, expected: str = "a number") -> int:
     try:
         return int(value)
     except ValueError:
-        raise ValueError(f"{where}: expected {expected}, got {value!r}") from None
+        raise ValueError(f"{where}: expected {expected}") from None
 
 
 def parse_conf_settings(reads: list[FileRead], integers: Collection[str] = frozenset(), lower_values: bool = False
@@ -200,14 +201,14 @@ def parse_conf_settings(reads: list[FileRead], integers: Collection[str] = froze
         for number, line in logical_lines(read.text or ""):
             key, eq, value = line.partition("=")
             key = key.strip().lower()
-            if not key or " " in key:
-                raise ValueError(f"{read.path}:{number}: expected 'key = value', got {line!r}")
+            if not keyword(key):  # not a setting name: a line of some other file, or garbage
+                raise ValueError(f"{read.path}:{number}: expected 'key = value'")
             parsed: Any = value.strip() if eq else True
             if key in integers:
                 try:
                     parsed = int(parsed)
                 except (TypeError, ValueError):
-                    raise ValueError(f"{read.path}:{number}: {key} needs a whole number, got {value.strip()!r}") from None
+                    raise ValueError(f"{read.path}:{number}: {key} needs a whole number") from None
             elif lower_values and isinstance(parsed, str):
                 parsed = parsed.lower()
             settings[key] = {"value": parsed, "path": read.path, "line": number}

@@ -9,7 +9,7 @@ from .files import HostContext
 
 HostCollector = Callable[[HostContext], Iterable[Resource]]
 HOST_COLLECTORS: Registry[HostCollector] = Registry("host collector", same_function)
-_NOT_COLLECTORS = {"files", "parsing", "registry", "source"}
+_NOT_COLLECTORS = {"expansion", "files", "parsing", "redaction", "registry", "source"}
 _LOADED: list[bool] = []
 
 

@@ -1,6 +1,7 @@
 """The host source: parses a Linux host's configuration files under a root folder."""
 from __future__ import annotations
 
+import re
 import socket
 from pathlib import Path
 from typing import Any, Mapping
@@ -10,26 +11,32 @@ from ...errors import InputError
 from ...inventory import Inventory
 from ...model import CollectionError
 from .. import ProgressCallback, SourcePlan, Wanted
-from .files import HostContext
+from .files import DeadlineExceeded, HostContext, HostFileError
 from .registry import load_collectors
+
+_HOSTNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}")
 
 
 def _hostname(ctx: HostContext) -> str:
+    """The host's name; an image's /etc/hostname only if it holds a valid one (it may be a link to anything)."""
     if ctx.root == Path("/"):
         return socket.gethostname()
     read = ctx.read("/etc/hostname")
-    return (read.text or "").strip() or ctx.root.name
+    name = (read.text or "").strip()
+    return name if _HOSTNAME.fullmatch(name) else ctx.root.name
 
 
 class HostSource:
     name = "host"
     family = "host"
 
-    def __init__(self, root: Path | str = "/") -> None:
+    def __init__(self, root: Path | str = "/", deadline: float | None = None) -> None:
         root = Path(root)
         if not root.is_dir():
             raise InputError("--root", f"{root}: no such folder")
-        self.ctx = HostContext(root)
+        if deadline is not None and deadline <= 0:
+            raise InputError("--deadline", "must be a positive number of seconds")
+        self.ctx = HostContext(root, deadline)
 
     def supported_types(self) -> set[str]:
         return set(load_collectors())
@@ -44,7 +51,12 @@ class HostSource:
             if progress:
                 progress(f"host {resource_type}")
             try:
+                self.ctx.check_deadline()
                 inventory.resources.extend(collectors[resource_type](self.ctx))
+            except DeadlineExceeded as exc:
+                inventory.errors.append(CollectionError(resource_type, f"{exc} before it was collected"))
+            except HostFileError as exc:  # a folder that cannot be listed, an expansion past its budget
+                inventory.errors.append(CollectionError(resource_type, str(exc)))
             except Exception as exc:  # a parser bug must not become a pass
                 inventory.errors.append(CollectionError(resource_type, f"collector failed: {type(exc).__name__}: {exc}"))
         inventory.finished_at = now_utc()
@@ -53,4 +65,4 @@ class HostSource:
 
 
 def build(values: Mapping[str, Any], plan: SourcePlan | None = None) -> HostSource:
-    return HostSource(values.get("root") or Path("/"))
+    return HostSource(values.get("root") or Path("/"), values.get("deadline"))

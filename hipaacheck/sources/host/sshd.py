@@ -12,10 +12,12 @@ import shlex
 from typing import Any
 
 from ...model import Resource
+from .expansion import ExpansionBudget
 from .registry import host_collector
 from .files import HostContext
 from .pam import PamStacks
 from .parsing import fill_resource
+from .redaction import REDACTED, quoted
 
 MAIN = "/etc/ssh/sshd_config"
 SSHD_BINARIES = ("/usr/sbin/sshd", "/usr/bin/sshd")
@@ -30,6 +32,37 @@ CASE_FOLDED = {"permitrootlogin", "passwordauthentication", "kbdinteractiveauthe
                "hostbasedauthentication", "ignorerhosts", "gssapiauthentication", "x11forwarding"}
 # Old spellings sshd still accepts as the same option: whichever appears first wins.
 ALIASES = {"challengeresponseauthentication": "kbdinteractiveauthentication"}
+# Every keyword sshd accepts (OpenSSH 9.x servconf.c, with its deprecated and unsupported ones, which it
+# ignores, and common vendor patches): any other word makes sshd refuse to start, so such a file is no
+# configuration to read defaults from.
+KEYWORDS = frozenset("""
+acceptenv addressfamily afstokenpassing allowagentforwarding allowgroups allowstreamlocalforwarding
+allowtcpforwarding allowusers authenticationmethods authorizedkeyscommand authorizedkeyscommanduser
+authorizedkeysfile authorizedkeysfile2 authorizedprincipalscommand authorizedprincipalscommanduser
+authorizedprincipalsfile banner casignaturealgorithms challengeresponseauthentication channeltimeout checkmail
+chrootdirectory ciphers clientalivecountmax clientaliveinterval compression debianbanner denygroups denyusers
+disableforwarding dsaauthentication exposeauthinfo fingerprinthash forcecommand gatewayports
+gssapiauthentication gssapicleanupcredentials gssapienablek5users gssapikexalgorithms gssapikeyexchange
+gssapistorecredentialsonrekey gssapistrictacceptorcheck hostbasedacceptedalgorithms hostbasedacceptedkeytypes
+hostbasedauthentication hostbasedusesnamefrompacketonly hostcertificate hostdsakey hostkey hostkeyagent
+hostkeyalgorithms ignorerhosts ignoreuserknownhosts include ipqos kbdinteractiveauthentication
+kerberosauthentication kerberosgetafstoken kerberosorlocalpasswd kerberosticketcleanup kerberostgtpassing
+kerberosusekuserok keepalive kexalgorithms keyregenerationinterval listenaddress logingracetime loglevel
+logverbose macs match maxauthtries maxsessions maxstartups modulifile pamauthenticationviakbdint
+pamservicename passwordauthentication permitemptypasswords permitlisten permitopen permitrootlogin
+permittty permittunnel permituserenvironment permituserrc persourcemaxstartups persourcenetblocksize
+persourcepenalties persourcepenaltyexemptlist pidfile port printlastlog printmotd protocol
+pubkeyacceptedalgorithms pubkeyacceptedkeytypes pubkeyauthentication pubkeyauthoptions rdomain rekeylimit
+refuseconnection requiredrsasize revokedkeys rhostsauthentication rhostsrsaauthentication rsaauthentication
+securitykeyprovider serverkeybits setenv showpatchlevel skeyauthentication sshdauthpath sshdsessionpath
+streamlocalbindmask streamlocalbindunlink strictmodes subsystem syslogfacility tcpkeepalive
+trustedusercakeys unusedconnectiontimeout usedns useblacklist useblocklist uselogin usepam
+useprivilegeseparation verifyreversemapping reversemappingcheck versionaddendum x11displayoffset
+x11forwarding x11maxdisplays x11uselocalhost xauthlocation
+""".split())
+# Free-text values that may carry credentials: SetEnv keeps variable names, commands their program only.
+NAMES_ONLY = {"setenv"}
+PROGRAM_ONLY = {"authorizedkeyscommand", "authorizedprincipalscommand", "forcecommand"}
 _TIME = re.compile(r"(\d+)([sSmMhHdDwW]?)")
 _TIME_UNITS = {"": 1, "s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 
@@ -43,14 +76,18 @@ def convtime(text: str) -> int:
         total += int(match.group(1)) * _TIME_UNITS[match.group(2).lower()]
         position = match.end()
     if position == 0 or position != len(text):
-        raise ValueError(f"invalid time value {text!r}")
+        raise ValueError("invalid time value")
     return total
 
 
 def _words(line: str, where: str) -> tuple[str, list[str]]:
+    """(keyword, arguments) of one line; a ValueError naming at most a sanitised keyword, never the line."""
+    word = re.match(r"[^\s=]*", line).group(0)  # type: ignore[union-attr]  # always matches
+    if word.lower() not in KEYWORDS:
+        raise ValueError(f"{where}: unknown keyword{quoted(word)}: sshd would refuse this file")
     match = re.match(r"^([A-Za-z0-9]+)\s*(?:=\s*|\s+)(.*)$", line)
     if not match:
-        raise ValueError(f"{where}: missing argument in {line.split()[0]!r}")
+        raise ValueError(f"{where}: missing argument for{quoted(word)}")
     try:
         args = shlex.split(match.group(2), comments=False, posix=True)
     except ValueError as exc:
@@ -58,7 +95,7 @@ def _words(line: str, where: str) -> tuple[str, list[str]]:
     # Since OpenSSH 8.7 a word starting with '#' ends the line: "ClientAliveInterval 300 # five minutes".
     args = next((args[:i] for i, arg in enumerate(args) if arg.startswith("#")), args)
     if not args:
-        raise ValueError(f"{where}: missing argument for {match.group(1)!r}")
+        raise ValueError(f"{where}: missing argument for{quoted(word)}")
     keyword = match.group(1).lower()
     return ALIASES.get(keyword, keyword), args
 
@@ -71,7 +108,11 @@ def _value(keyword: str, args: list[str], where: str) -> Any:
         if keyword in TIMES:
             return convtime(text)
     except ValueError:
-        raise ValueError(f"{where}: {keyword} needs a number, got {text!r}") from None
+        raise ValueError(f"{where}: {keyword} needs a number") from None
+    if keyword in NAMES_ONLY:
+        return " ".join(f"{arg.partition('=')[0]}={REDACTED}" for arg in args)
+    if keyword in PROGRAM_ONLY:
+        return args[0] if len(args) == 1 else f"{args[0]} {REDACTED}"
     return text.lower() if keyword in CASE_FOLDED else text
 
 
@@ -84,6 +125,7 @@ class SshdConfig:
         self.locations: dict[str, dict[str, Any]] = {}
         self.match_blocks: list[dict[str, Any]] = []
         self.files: list[str] = []
+        self.budget = ExpansionBudget("sshd_config Include", MAX_INCLUDE_DEPTH)
 
     def _set(self, target: dict[str, Any], keyword: str, value: Any, location: dict[str, Any] | None) -> None:
         if keyword in MULTI:
@@ -94,6 +136,7 @@ class SshdConfig:
                 self.locations[keyword] = location
 
     def read_file(self, path: str, match: dict[str, Any] | None = None, depth: int = 0) -> None:
+        self.budget.enter(path, depth)
         read = self.ctx.read(path)
         if read.error:
             raise ValueError(f"{path}: {read.error}")
@@ -120,8 +163,6 @@ class SshdConfig:
                 self._set(match["settings"], keyword, value, None)
 
     def include(self, patterns: list[str], match: dict[str, Any] | None, depth: int, where: str) -> None:
-        if depth >= MAX_INCLUDE_DEPTH:
-            raise ValueError(f"{where}: Include nested deeper than {MAX_INCLUDE_DEPTH}")
         for pattern in patterns:
             if not pattern.startswith("/"):
                 pattern = f"/etc/ssh/{pattern}"

@@ -16,11 +16,17 @@ from ...model import Resource
 from .registry import host_collector
 from .files import FileRead, HostContext
 from .parsing import files_resource, logical_lines
+from .redaction import REDACTED, strip_userinfo
 
 FSTAB = "/etc/fstab"
 CRYPTTAB = "/etc/crypttab"
 RAW_DEVICE = re.compile(r"^/dev/(sd[a-z]+|vd[a-z]+|xvd[a-z]+|hd[a-z]+|nvme\d+n\d+|mmcblk\d+)(p?\d+)?$")
 SPEC_LINKS = {"UUID": "by-uuid", "LABEL": "by-label", "PARTUUID": "by-partuuid", "PARTLABEL": "by-partlabel"}
+
+
+def option_names(field: str) -> list[str]:
+    """Mount or crypttab options without their values: ``password=``, ``credentials=`` and such are secrets."""
+    return [option.partition("=")[0] for option in field.split(",")]
 
 
 def parse_fstab(text: str, path: str) -> list[dict[str, Any]]:
@@ -29,8 +35,8 @@ def parse_fstab(text: str, path: str) -> list[dict[str, Any]]:
         fields = line.split()
         if len(fields) < 3:
             raise ValueError(f"{path}:{number}: expected 'device mountpoint type [options]'")
-        entries.append({"device": fields[0], "mountpoint": fields[1], "fstype": fields[2],
-                        "options": fields[3].split(",") if len(fields) > 3 else [], "line": number})
+        entries.append({"device": strip_userinfo(fields[0]), "mountpoint": fields[1], "fstype": fields[2],
+                        "options": option_names(fields[3]) if len(fields) > 3 else [], "line": number})
     return entries
 
 
@@ -41,9 +47,12 @@ def parse_crypttab(text: str, path: str) -> list[dict[str, Any]]:
         if len(fields) < 2:
             raise ValueError(f"{path}:{number}: expected 'name device [keyfile [options]]'")
         keyfile = fields[2] if len(fields) > 2 else "none"
-        entries.append({"name": fields[0], "device": fields[1],
-                        "keyfile": "none" if keyfile in ("-", "none") else keyfile,
-                        "options": fields[3].split(",") if len(fields) > 3 else [], "line": number})
+        if keyfile in ("-", "none"):
+            keyfile = "none"
+        elif not keyfile.startswith("/"):  # not a path: a key written in place is no file name to keep
+            keyfile = REDACTED
+        entries.append({"name": fields[0], "device": strip_userinfo(fields[1]), "keyfile": keyfile,
+                        "options": option_names(fields[3]) if len(fields) > 3 else [], "line": number})
     return entries
 
 

@@ -1,7 +1,8 @@
 """sudoers and its includes: NOPASSWD tags, ``!authenticate`` and ``timestamp_timeout`` Defaults.
 
 Only where each was found is kept (file, line, the rule's user list), never
-the rule text itself.
+the rule text itself; a Defaults entry keeps its value only for settings in
+:data:`VALUE_DEFAULTS` (others, such as ``mailto`` or ``env_keep``, are free text).
 """
 from __future__ import annotations
 
@@ -10,12 +11,16 @@ from pathlib import PurePosixPath
 from typing import Any
 
 from ...model import Resource
+from .expansion import ExpansionBudget
 from .registry import host_collector
 from .files import HostContext
 from .parsing import continued_lines, fill_resource
+from .redaction import keyword
 
 MAIN = "/etc/sudoers"
 MAX_DEPTH = 8
+VALUE_DEFAULTS = {"timestamp_timeout", "passwd_timeout", "passwd_tries", "timestamp_type", "umask", "use_pty",
+                  "log_input", "log_output", "authenticate", "requiretty"}
 _INCLUDE = re.compile(r"^[#@](include|includedir)\s+(\S+)\s*$")
 _DEFAULTS = re.compile(r"^Defaults([:@>!]\S+)?\s+(.*)$")
 
@@ -26,10 +31,10 @@ class Sudoers:
         self.files: list[str] = []
         self.nopasswd: list[dict[str, Any]] = []
         self.defaults: list[dict[str, Any]] = []
+        self.budget = ExpansionBudget("sudoers include", MAX_DEPTH)
 
     def read_file(self, path: str, depth: int = 0) -> None:
-        if depth > MAX_DEPTH:
-            raise ValueError(f"{path}: includes nested deeper than {MAX_DEPTH}")
+        self.budget.enter(path, depth)
         read = self.ctx.read(path)
         if read.error or not read.exists:
             raise ValueError(f"{path}: {read.error or 'missing'}")
@@ -55,8 +60,11 @@ class Sudoers:
             item = item.strip()
             name, eq, value = item.partition("=")
             negated = name.startswith("!")
-            entry = {"name": name.lstrip("!").strip().rstrip("+-"), "negated": negated, "scope": scope, **location}
-            if eq:
+            name = keyword(name.lstrip("!").strip().rstrip("+-"))
+            if not name:
+                continue  # sudo rejects it; nothing of it is a setting worth keeping
+            entry = {"name": name, "negated": negated, "scope": scope, **location}
+            if eq and name in VALUE_DEFAULTS:
                 entry["value"] = value.strip().strip('"')
             self.defaults.append(entry)
 
