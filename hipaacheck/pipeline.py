@@ -227,9 +227,9 @@ def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output
     return written
 
 
-def evidence_files(context: ScanContext | None) -> dict[str, Path]:
+def evidence_files(context: ScanContext | None) -> dict[str, Path | bytes]:
     """Files the sources hand to the evidence bundle (the attestations file and its evidence...)."""
-    files: dict[str, Path] = {}
+    files: dict[str, Path | bytes] = {}
     if context is not None:
         for source in (context.plan.source, *context.plan.auxiliary):
             provide = getattr(source, "evidence_files", None)
@@ -239,7 +239,7 @@ def evidence_files(context: ScanContext | None) -> dict[str, Path]:
 
 
 def write_evidence_bundle(path: Path, results: Results, reports: dict[str, Any],
-                          sign_key: Any | None = None, extra_files: dict[str, Path] | None = None) -> None:
+                          sign_key: Any | None = None, extra_files: dict[str, Path | bytes] | None = None) -> None:
     """Write the evidence bundle after the outputs, from the bytes they wrote (``reports``, as filled by
     :func:`write_outputs`): results, reports, inventory, controls, profile, run."""
     from .evidence.bundle import scan_contents, write_bundle

@@ -11,6 +11,8 @@ Layout::
     profile.json         the resolved profile and each control's active params and severity
     run.json             tool and Python versions, start/end, target, regions, redacted command
     attestations/<name>  evidence files handed over by the attestation feature
+    workforce/roster.json  the roster as ids, roles, dates and accounts, with the original file's SHA-256
+    incidents/<name>     the incident register
 
 Entries are sorted and dated 1980-01-01, so the same inputs give the same bytes.
 A document is stored once: the JSON report is the same bytes as ``results.json``,
@@ -107,8 +109,12 @@ class BundleContents:
             raise ValueError(f"alias {arcname} names no member {same_as}")
         self.aliases[arcname] = same_as
 
-    def add_files(self, files: dict[str, Path], prefix: str) -> None:
+    def add_files(self, files: dict[str, Path | bytes], prefix: str) -> None:
+        """Files by path, or documents a source built (a roster without its personal fields) as bytes."""
         for arcname, path in sorted(files.items()):
+            if isinstance(path, bytes):
+                self.add(f"{prefix}{arcname}", path)
+                continue
             try:
                 data = Path(path).read_bytes()
             except OSError as exc:
@@ -209,7 +215,7 @@ def run_info(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def scan_contents(results: Any, reports: dict[str, Source], inventory: Any | None, plan: Any | None,
-                  extra_files: dict[str, Path] | None = None) -> BundleContents:
+                  extra_files: dict[str, Path | bytes] | None = None) -> BundleContents:
     """Assemble a scan's bundle members from the reports already written (filename → where their bytes are).
 
     The JSON report becomes ``results.json`` (stored once, listed as an alias); without

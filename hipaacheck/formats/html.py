@@ -17,6 +17,7 @@ from ..security_rule import security_rule
 from .common import (SAFEGUARD_ORDER, STATUS_ORDER, ControlView, compact_json, control_views, paragraph,
                      resource_label, tool_version)
 from .interface import OutputFormat
+from .people import people_view
 
 TEMPLATE = "report.html.j2"
 FLUSH_AT = 1 << 20  # characters of template output gathered before one write
@@ -138,6 +139,7 @@ class HtmlFormat(OutputFormat):
             severities=SEVERITIES, control_status=control_status, verdict=verdict_of(results).line, safeguards=safeguards,
             coverage=coverage_rows(results.extra.get("coverage")), trend=trend_chart(results.extra.get("trend") or []),
             version=tool_version(), waiver_of=lambda f: f.extra.get("waiver") or {}, once=Once(uses),
+            people=people_view(results.findings),
         )
         pending: list[str] = []
         size = 0
