@@ -12,7 +12,7 @@ import sys
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 from .clock import now_utc
 from .controls import ControlCatalog, builtin_controls
@@ -239,7 +239,7 @@ def evidence_files(context: ScanContext | None) -> dict[str, Path | bytes]:
 
 
 def write_evidence_bundle(path: Path, results: Results, reports: dict[str, Any],
-                          sign_key: Any | None = None, extra_files: dict[str, Path | bytes] | None = None) -> None:
+                          sign_key: Any | None = None, extra_files: Mapping[str, Path | bytes] | None = None) -> None:
     """Write the evidence bundle after the outputs, from the bytes they wrote (``reports``, as filled by
     :func:`write_outputs`): results, reports, inventory, controls, profile, run."""
     from .evidence.bundle import scan_contents, write_bundle

@@ -19,7 +19,8 @@ from pathlib import Path
 import pytest
 
 from hipaacheck.formats import FORMATS
-from hipaacheck.sources.host.files import MAX_FILE_BYTES, MAX_LINKS, HostContext, read_capped
+from hipaacheck.sources.host import files as host_files
+from hipaacheck.sources.host.files import MAX_FILE_BYTES, MAX_LINE_BYTES, MAX_LINKS, HostContext, read_capped
 from test_host_parsers import collect, run, statuses, tree
 from test_host_trees import IS_ROOT, SECRET_MARKER, host_tree, write
 
@@ -135,7 +136,7 @@ def test_fifo_socket_folder_and_device_are_errors_not_hangs(tmp_path, monkeypatc
         ctx = HostContext(root)
         assert ctx.read("/etc/fifo").error == "not a regular file (a FIFO)"
         assert ctx.read("/etc/sock").error == "not a regular file (a socket)"
-        assert ctx.read("/etc/folder").error == "not a regular file (a folder)"
+        assert ctx.read("/etc/folder").error == "is a directory"
     if IS_ROOT:  # /dev/zero's node: stat size 0, endless content
         os.mknod(root / "etc" / "zero", stat.S_IFCHR | 0o666, os.makedev(1, 5))
         assert ctx.read("/etc/zero").error == "not a regular file (a character device)"
@@ -165,6 +166,21 @@ def test_reads_are_capped_by_bytes_read_not_by_stat(tmp_path):
     with big.open("wb") as handle:
         handle.truncate(MAX_FILE_BYTES + 1)  # sparse: costs no disk
     assert HostContext(tmp_path).read("/etc/login.defs").error == f"larger than {MAX_FILE_BYTES} bytes"
+
+
+def test_a_line_no_config_has_is_an_error_not_minutes_of_parsing(tmp_path):
+    root = tree(tmp_path, {"/etc/ssh/sshd_config": "PermitRootLogin no\nBanner " + "x" * (4 * 1024 * 1024 - 64) + "\n",
+                           "/usr/sbin/sshd": ""})  # one 4 MiB line: shlex took minutes over it
+    sshd = collect(root, "host.sshd")
+    assert sshd.unreadable["*"] == f"/etc/ssh/sshd_config: line 2 is longer than {MAX_LINE_BYTES} bytes"
+
+
+def test_a_scan_stops_reading_past_its_total_byte_budget(tmp_path, monkeypatch):
+    monkeypatch.setattr(host_files, "MAX_SCAN_BYTES", 100)
+    root = tree(tmp_path, {"/etc/a": "x" * 80 + "\n", "/etc/b": "y" * 80 + "\n", "/etc/c": "z\n"})
+    ctx = HostContext(root)
+    assert ctx.read("/etc/a").ok and ctx.read("/etc/b").ok
+    assert ctx.read("/etc/c").error == "not read: this scan has read more than 100 bytes"
 
 
 # --- include budget ------------------------------------------------------------------------------------
@@ -302,6 +318,9 @@ def _scan_json(root: Path, as_nobody: bool) -> tuple[int, dict]:
     ("etc/sudoers.d", "host.sudo.no_nopasswd", "fail"),  # its drop-in has NOPASSWD
     ("etc/pam.d", "host.pam.no_nullok", "fail"),  # system-auth has nullok
     ("etc/audit/rules.d", "host.audit.identity_files", "pass"),  # its rules are the watches
+    ("etc/profile.d", "host.shell.tmout", "pass"),  # TMOUT is set there
+    ("etc/security/pwquality.conf.d", "host.pwquality.minlen", "pass"),
+    ("etc/systemd/logind.conf.d", "host.logind.stop_idle_session", "pass"),
 ])
 def test_a_folder_that_cannot_be_listed_makes_its_controls_error_never_pass(folder, control, when_open):
     root = _world_readable_tree()
@@ -398,3 +417,16 @@ def test_secrets_in_free_text_reach_no_byte_written(cli, tmp_path):
     assert {f["status"] for f in by_control["host.logs.forwarded"]} == {"pass"}  # what checks need survives
     assert {f["status"] for f in by_control["host.sudo.timestamp_timeout"]} == {"pass"}
     assert {f["status"] for f in by_control["host.pam.no_nullok"]} == {"pass"}
+
+
+def test_a_collector_bug_names_its_place_not_the_text_it_choked_on(tmp_path, monkeypatch):
+    from hipaacheck.sources.host import login_defs
+    from hipaacheck.sources.host.source import HostSource
+
+    def choke(text: str, **_):
+        return {}[text.split()[1]]  # KeyError: '<the content>'
+
+    monkeypatch.setattr(login_defs, "parse_key_value", choke)
+    root = tree(tmp_path, {"/etc/login.defs": f"SITE_KEY {SECRET}\n"})
+    (error,) = HostSource(root).collect({"host.login_defs"}).errors
+    assert SECRET not in error.message and "KeyError at test_host_hostile.py:" in error.message

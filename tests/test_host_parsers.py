@@ -374,9 +374,10 @@ def test_file_modes_group_exception_for_ssh_keys(tmp_path):
 
 
 def test_pwquality_credit_arguments_are_policy_not_secrets():
-    from hipaacheck.sources.host.redaction import pam_arg
+    from hipaacheck.sources.host.redaction import pam_arg, pam_args
 
     assert pam_arg("dcredit=-1") == "dcredit=-1" and pam_arg("ocredit=-2") == "ocredit=-2"
     assert pam_arg("bindpw=hunter2") == "bindpw=<redacted>" and pam_arg("credentials=x") == "credentials=<redacted>"
     assert pam_arg("nullok") == "nullok" and pam_arg("/usr/local/bin/hook") == "<redacted>"
     assert pam_arg("uri=ldaps://u:pw@ldap") == "uri=<redacted>" and pam_arg("dir=/var/run/faillock") == "dir=/var/run/faillock"
+    assert pam_args(["quiet", "/usr/bin/hook", "lowercasetoken", "debug"]) == ["quiet"] + ["<redacted>"] * 3

@@ -31,7 +31,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-from typing import Any, BinaryIO, Callable, Union
+from typing import Any, BinaryIO, Callable, Mapping, Union
 
 from ..atomic import atomic_writer
 from ..errors import InputError
@@ -109,7 +109,7 @@ class BundleContents:
             raise ValueError(f"alias {arcname} names no member {same_as}")
         self.aliases[arcname] = same_as
 
-    def add_files(self, files: dict[str, Path | bytes], prefix: str) -> None:
+    def add_files(self, files: Mapping[str, Path | bytes], prefix: str) -> None:
         """Files by path, or documents a source built (a roster without its personal fields) as bytes."""
         for arcname, path in sorted(files.items()):
             if isinstance(path, bytes):
@@ -215,7 +215,7 @@ def run_info(run: dict[str, Any]) -> dict[str, Any]:
 
 
 def scan_contents(results: Any, reports: dict[str, Source], inventory: Any | None, plan: Any | None,
-                  extra_files: dict[str, Path | bytes] | None = None) -> BundleContents:
+                  extra_files: Mapping[str, Path | bytes] | None = None) -> BundleContents:
     """Assemble a scan's bundle members from the reports already written (filename → where their bytes are).
 
     The JSON report becomes ``results.json`` (stored once, listed as an alias); without

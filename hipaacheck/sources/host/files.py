@@ -4,7 +4,8 @@ Paths are always given as they appear on the host (``/etc/ssh/sshd_config``) and
 inside the root component by component: an absolute link restarts at the root, ``..`` stops
 there, and past :data:`MAX_LINKS` links the path is an error, never handed to the OS to follow.
 Only regular files are opened (a FIFO, device or socket is an error, not a hang), reads stop
-after :data:`MAX_FILE_BYTES` actually read, and a file with NUL bytes is not text. A folder that
+after :data:`MAX_FILE_BYTES` actually read, and a file with NUL bytes or a line longer than
+:data:`MAX_LINE_BYTES` is not a configuration file. A folder that
 exists but cannot be listed raises :class:`HostFileError`: a file in it could change the outcome.
 """
 from __future__ import annotations
@@ -19,11 +20,13 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
+MAX_LINE_BYTES = 16 * 1024  # no configuration line is this long; parsers (shlex) slow down badly on longer ones
+MAX_SCAN_BYTES = 256 * 1024 * 1024  # a whole host's configuration is a few MiB; 10,000 files of 4 MiB are not
 MAX_LINKS = 40  # as Linux's path resolution
 MAX_DIR_ENTRIES = 10_000
 _OPEN_FLAGS = os.O_RDONLY | os.O_NONBLOCK | os.O_NOFOLLOW | os.O_NOCTTY | os.O_CLOEXEC
 _MISSING = (errno.ENOENT, errno.ENOTDIR)
-_KINDS = {stat.S_IFDIR: "a folder", stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
+_KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
           stat.S_IFBLK: "a block device", stat.S_IFSOCK: "a socket"}
 
 
@@ -83,6 +86,7 @@ class HostContext:
         self.root = Path(root).resolve()
         self.deadline = deadline
         self._deadline_at = time.monotonic() + deadline if deadline else None
+        self.bytes_read = 0
 
     def check_deadline(self) -> None:
         """Raise :class:`DeadlineExceeded` once ``--deadline`` has passed."""
@@ -127,36 +131,49 @@ class HostContext:
         """The text of a regular file, or why there is none (never raises but for the deadline)."""
         try:
             path = self.real(host_path)
-            before = os.lstat(path)
+            found = os.lstat(path)
         except HostFileError as exc:
             return FileRead(host_path, error=str(exc).removeprefix(f"{host_path}: "))
         except OSError as exc:
             if exc.errno in _MISSING:
                 return FileRead(host_path, exists=False)
             return FileRead(host_path, error=_reason(exc))
-        if not stat.S_ISREG(before.st_mode):
-            return FileRead(host_path, error=f"not a regular file ({_KINDS.get(stat.S_IFMT(before.st_mode), 'special')})")
+        if stat.S_ISDIR(found.st_mode):
+            return FileRead(host_path, error="is a directory")
+        if not stat.S_ISREG(found.st_mode):  # checked before opening: opening a device can have effects
+            return FileRead(host_path, error=f"not a regular file ({_KINDS.get(stat.S_IFMT(found.st_mode), 'special')})")
+        if self.bytes_read > MAX_SCAN_BYTES:
+            return FileRead(host_path, error=f"not read: this scan has read more than {MAX_SCAN_BYTES} bytes")
         try:
-            fd = os.open(path, _OPEN_FLAGS)
+            data = self._read_opened(path, found)
         except OSError as exc:
             return FileRead(host_path, error=_reason(exc))
-        try:
-            opened = os.fstat(fd)
-            if (opened.st_dev, opened.st_ino) != (before.st_dev, before.st_ino) or not stat.S_ISREG(opened.st_mode):
-                return FileRead(host_path, error="changed while being opened")
-            data = read_capped(fd, MAX_FILE_BYTES + 1)
-        except OSError as exc:
-            return FileRead(host_path, error=_reason(exc))
-        finally:
-            os.close(fd)
-        if len(data) > MAX_FILE_BYTES:
-            return FileRead(host_path, error=f"larger than {MAX_FILE_BYTES} bytes")
-        if b"\0" in data:
-            return FileRead(host_path, error="binary content (NUL bytes), not a text file")
+        except HostFileError as exc:
+            return FileRead(host_path, error=str(exc))
         try:
             return FileRead(host_path, text=data.decode("utf-8"))
         except UnicodeDecodeError:
             return FileRead(host_path, text=data.decode("latin-1"))
+
+    def _read_opened(self, path: Path, found: os.stat_result) -> bytes:
+        """The bytes of ``path``, the regular file ``found`` was; HostFileError if they are no config file."""
+        fd = os.open(path, _OPEN_FLAGS)
+        try:
+            opened = os.fstat(fd)
+            if (opened.st_dev, opened.st_ino) != (found.st_dev, found.st_ino) or not stat.S_ISREG(opened.st_mode):
+                raise HostFileError("changed while being opened")
+            data = read_capped(fd, MAX_FILE_BYTES + 1)
+        finally:
+            os.close(fd)
+        self.bytes_read += len(data)
+        if len(data) > MAX_FILE_BYTES:
+            raise HostFileError(f"larger than {MAX_FILE_BYTES} bytes")
+        if b"\0" in data:
+            raise HostFileError("binary content (NUL bytes), not a text file")
+        long_line = next((n for n, line in enumerate(data.split(b"\n"), start=1) if len(line) > MAX_LINE_BYTES), None)
+        if long_line:
+            raise HostFileError(f"line {long_line} is longer than {MAX_LINE_BYTES} bytes")
+        return data
 
     def stat(self, host_path: str) -> FileStat:
         try:

@@ -14,7 +14,7 @@ from .registry import host_collector
 from .expansion import ExpansionBudget
 from .files import FileRead, HostContext
 from .parsing import continued_lines
-from .redaction import pam_arg, quoted
+from .redaction import pam_args, quoted
 
 PAM_DIR = "/etc/pam.d"
 TYPES = {"auth", "account", "password", "session"}
@@ -59,7 +59,7 @@ def parse_pam(text: str, path: str) -> list[dict[str, Any]]:
             entries.append({"include": words[0], "type": pam_type, "control": control, "path": path, "line": number})
             continue
         entries.append({"type": pam_type, "control": control, "module": PurePosixPath(words[0]).name,
-                        "args": [pam_arg(arg) for arg in words[1:]], "path": path, "line": number})
+                        "args": pam_args(words[1:]), "path": path, "line": number})
     return entries
 
 

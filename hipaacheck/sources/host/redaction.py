@@ -57,3 +57,15 @@ def pam_arg(arg: str) -> str:
     if not _FLAG.fullmatch(name):
         return REDACTED
     return arg if name in PAM_VALUE_ARGS and _VALUE.fullmatch(value) else f"{name}={REDACTED}"
+
+
+
+def pam_args(args: list[str]) -> list[str]:
+    """A PAM line's arguments as kept (:func:`pam_arg`); from a command on (``pam_exec.so /usr/bin/hook``),
+    every word is that command's, so each is ``<redacted>`` whatever it looks like."""
+    kept: list[str] = []
+    for index, arg in enumerate(args):
+        if arg.startswith("/"):
+            return kept + [REDACTED] * (len(args) - index)
+        kept.append(pam_arg(arg))
+    return kept

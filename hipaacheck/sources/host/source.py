@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 import socket
+import traceback
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -24,6 +25,12 @@ def _hostname(ctx: HostContext) -> str:
     read = ctx.read("/etc/hostname")
     name = (read.text or "").strip()
     return name if _HOSTNAME.fullmatch(name) else ctx.root.name
+
+
+def _where(exc: BaseException) -> str:
+    """``KeyError at sshd.py:120``: an exception's text may quote the file being parsed, its place does not."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{type(exc).__name__} at {Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else type(exc).__name__
 
 
 class HostSource:
@@ -58,7 +65,7 @@ class HostSource:
             except HostFileError as exc:  # a folder that cannot be listed, an expansion past its budget
                 inventory.errors.append(CollectionError(resource_type, str(exc)))
             except Exception as exc:  # a parser bug must not become a pass
-                inventory.errors.append(CollectionError(resource_type, f"collector failed: {type(exc).__name__}: {exc}"))
+                inventory.errors.append(CollectionError(resource_type, f"collector failed: {_where(exc)}"))
         inventory.finished_at = now_utc()
         inventory.sort()
         return inventory
