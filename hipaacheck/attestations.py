@@ -4,8 +4,11 @@ The file is YAML (schema ``attestations``), one entry per sign-off, appended by
 ``hipaacheck attest``. The latest entry (by date, then file order) for a control
 counts; for the documented-alternatives control, the latest per specification.
 Evidence files are named relative to the attestations file and carry the SHA-256
-taken when attesting. The collector is the ``manual`` source (:mod:`hipaacheck.sources.manual`): it
-reads the clock and re-hashes evidence, so the checks in ``checks/manual`` stay pure.
+taken when attesting; each must resolve (links followed) inside the evidence root, the
+attestations file's folder unless ``--evidence-root`` names another, so a file someone
+else wrote cannot pull the scanning machine's files into a bundle. The collector is the
+``manual`` source (:mod:`hipaacheck.sources.manual`): it reads the clock and re-hashes
+evidence, so the checks in ``checks/manual`` stay pure.
 """
 from __future__ import annotations
 
@@ -75,10 +78,21 @@ class Attestation:
 class AttestationsFile:
     path: Path
     entries: list[Attestation] = field(default_factory=list)
+    evidence_root: Path | None = None  # default: the attestations file's folder
 
     @property
     def base(self) -> Path:
         return self.path.parent
+
+    @property
+    def root(self) -> Path:
+        """The folder every evidence file must resolve inside, itself resolved."""
+        return (self.evidence_root or self.base).resolve()
+
+    def locate(self, evidence: Evidence) -> Path | None:
+        """The evidence file with links followed, or None when that lands outside :attr:`root`."""
+        target = self.resolve(evidence).resolve()
+        return target if target.is_relative_to(self.root) else None
 
     def latest(self) -> dict[tuple[str, str], Attestation]:
         """The entry in force per key: latest date wins, ties go to the later entry in the file."""
@@ -94,8 +108,15 @@ class AttestationsFile:
 
 
 def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
+    """SHA-256 of a regular file; anything else (a FIFO, a device, a folder) is an OSError, never read."""
+    import os
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens at once instead of waiting for a writer
+    with os.fdopen(fd, "rb") as handle:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise OSError(0, "not a regular file", str(path))
+        digest = hashlib.sha256()
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
@@ -123,15 +144,26 @@ def _check_entry(entry: Attestation, where: str, index: int, controls: Mapping[s
         raise InputError(where, f"{prefix}.kind: control {entry.control!r} takes kind {wants!r}, not {entry.kind!r}")
 
 
-def load_attestations(path: Path | str, controls: Mapping[str, Any] | None = None) -> AttestationsFile:
-    """Load and validate an attestations file; with ``controls``, also check each entry's control."""
+def _check_evidence(attestations: AttestationsFile, entry: Attestation, where: str, index: int) -> None:
+    for number, evidence in enumerate(entry.evidence):
+        if evidence.path is not None and attestations.locate(evidence) is None:
+            raise InputError(where, f"$.attestations[{index}].evidence[{number}].path: {evidence.path!r} is outside "
+                                    f"the evidence root {attestations.root} (name another with --evidence-root)")
+
+
+def load_attestations(path: Path | str, controls: Mapping[str, Any] | None = None,
+                      evidence_root: Path | None = None) -> AttestationsFile:
+    """Load and validate an attestations file; with ``controls``, also check each entry's control.
+
+    Every evidence path must resolve inside the evidence root (see :attr:`AttestationsFile.root`).
+    """
     path = Path(path)
     data = load_yaml(path)  # an impossible date (2026-13-40) is an InputError with its line
     if data is None:
         raise InputError(str(path), "empty attestations file (expected 'version: 1' and an 'attestations:' list)")
     dates_to_text(data, "attestations", ("date",))
     validate_document(data, "attestations", path)
-    result = AttestationsFile(path)
+    result = AttestationsFile(path, evidence_root=evidence_root)
     for index, raw in enumerate(data["attestations"]):
         line = line_of(data, ["attestations", index])
         specification = raw.get("specification")
@@ -147,6 +179,7 @@ def load_attestations(path: Path | str, controls: Mapping[str, Any] | None = Non
                            for e in raw.get("evidence") or []),
             line=line)
         _check_entry(entry, f"{path}:{line}", index, controls)
+        _check_evidence(result, entry, f"{path}:{line}", index)
         result.entries.append(entry)
     return result
 
@@ -189,8 +222,8 @@ def append_attestation(path: Path, entry: Attestation) -> None:
     write_text_atomic(path, yaml.safe_dump(expected, sort_keys=False, allow_unicode=True, width=100))
 
 
-def _evidence_item(value: str, base: Path) -> Evidence:
-    """A URL as given, or a file hashed now and named relative to the attestations file."""
+def _evidence_item(value: str, base: Path, root: Path) -> Evidence:
+    """A URL as given, or a file inside ``root`` hashed now and named relative to the attestations file."""
     import os
 
     if value.startswith(("http://", "https://")):
@@ -198,6 +231,8 @@ def _evidence_item(value: str, base: Path) -> Evidence:
     target = Path(value)
     if not target.is_file():
         raise InputError(f"--evidence {value}", "no such file")
+    if not target.resolve().is_relative_to(root):
+        raise InputError(f"--evidence {value}", f"outside the evidence root {root} (name another with --evidence-root)")
     try:
         digest = sha256_file(target)
     except OSError as exc:
@@ -208,8 +243,10 @@ def _evidence_item(value: str, base: Path) -> Evidence:
 
 def build_attestation(controls: Mapping[str, Any], control_id: str, file: Path, *, by: str, role: str,
                       statement: str | None = None, evidence: Iterable[str] = (), valid_days: int | None = None,
-                      specification: str | None = None, on: str | None = None) -> Attestation:
-    """A validated new entry for ``control_id``; evidence files are hashed here, at attest time."""
+                      specification: str | None = None, on: str | None = None,
+                      evidence_root: Path | None = None) -> Attestation:
+    """A validated new entry for ``control_id``; evidence files (inside ``evidence_root``, by default the
+    attestations file's folder) are hashed here, at attest time."""
     from datetime import datetime, timezone
 
     control = controls.get(control_id)
@@ -242,4 +279,5 @@ def build_attestation(controls: Mapping[str, Any], control_id: str, file: Path, 
     return Attestation(control=control_id, by=by.strip(), role=role.strip(), date=when, kind=kind,
                        specification=specification, valid_days=valid_days,
                        statement=(statement or "").strip() or None,
-                       evidence=tuple(_evidence_item(v, file.parent) for v in evidence))
+                       evidence=tuple(_evidence_item(v, file.parent, AttestationsFile(file, evidence_root=evidence_root).root)
+                                      for v in evidence))

@@ -121,7 +121,11 @@ def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
         yield
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        if conn.in_transaction:  # SQLite may have rolled back itself (a full disk): the real error goes on
+            try:
+                conn.execute("ROLLBACK")
+            except sqlite3.Error:
+                pass
         raise
 
 
@@ -154,6 +158,19 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
     Without ``new_failures`` (no ``--baseline``), new failures are counted
     against the previous run of the same scope (all failures for the first).
     """
+    try:
+        return _record(conn, run, findings, tool_version, new_failures)
+    except sqlite3.Error as exc:
+        raise InputError(_db_name(conn), f"--history: cannot record the run ({exc})") from None
+
+
+def _db_name(conn: sqlite3.Connection) -> str:
+    row = conn.execute("PRAGMA database_list").fetchone()
+    return str(row[2]) if row and row[2] else "history database"
+
+
+def _record(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Finding], tool_version: str,
+            new_failures: int | None) -> int:
     counts = count_by_status(findings)
     scope = scope_of(run)
     with _transaction(conn):
@@ -179,10 +196,21 @@ def record_run(conn: sqlite3.Connection, run: dict[str, Any], findings: list[Fin
     return run_id
 
 
-def _row(row: sqlite3.Row) -> RunRow:
+def _row(conn: sqlite3.Connection, row: sqlite3.Row) -> RunRow:
     counts = {s: row[s] for s in STATUSES}
-    return RunRow(row["id"], row["run_at"], row["scope"], row["source"], json.loads(row["target"]),
+    target = _json_cell(conn, row["target"], f"runs row {row['id']}: target", dict)
+    return RunRow(row["id"], row["run_at"], row["scope"], row["source"], target,
                   row["profile"], counts, row["pass_rate"], row["new_failures"])
+
+
+def _json_cell(conn: sqlite3.Connection, text: Any, where: str, kind: type) -> Any:
+    """A JSON column as the history wrote it; anything else (a hand edit, a broken copy) names the row."""
+    from .yamlio import parse_json
+
+    value = parse_json(text, f"{_db_name(conn)}: {where}") if isinstance(text, (str, bytes)) else None
+    if not isinstance(value, kind):
+        raise InputError(_db_name(conn), f"--history: {where} is not a JSON {kind.__name__}")
+    return value
 
 
 def runs(conn: sqlite3.Connection, since: str | None = None, scope: str | None = None) -> list[RunRow]:
@@ -195,13 +223,23 @@ def runs(conn: sqlite3.Connection, since: str | None = None, scope: str | None =
     if scope:
         sql += " AND scope = ?"
         params.append(scope)
-    return [_row(r) for r in conn.execute(sql + " ORDER BY run_at, id", params)]
+    return [_row(conn, r) for r in conn.execute(sql + " ORDER BY run_at, id", params)]
 
 
 def trend(conn: sqlite3.Connection, run: dict[str, Any], last: int = TREND_RUNS) -> list[dict[str, Any]]:
     """The last ``last`` runs of this run's scope, oldest first: ``{run_at, pass_rate, new_failures}``."""
-    rows = runs(conn, scope=scope_of(run))[-last:]
+    with reading(conn):
+        rows = runs(conn, scope=scope_of(run))[-last:]
     return [{"run_at": r.run_at, "pass_rate": r.pass_rate, "new_failures": r.new_failures} for r in rows]
+
+
+@contextmanager
+def reading(conn: sqlite3.Connection) -> Iterator[None]:
+    """Reads from the database: an SQLite failure (a damaged file) is one line naming it."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        raise InputError(_db_name(conn), f"--history: cannot read ({exc})") from None
 
 
 def _finding_rows(conn: sqlite3.Connection, columns: str, run_ids: Iterable[int]) -> list[tuple]:
@@ -229,6 +267,9 @@ def citation_matrix(conn: sqlite3.Connection, run_ids: Iterable[int]) -> dict[st
     """Per citation, per run: counts by status (a finding counts once for each citation it carries)."""
     out: dict[str, dict[int, dict[str, int]]] = {}
     for citations, run_id, status in _finding_rows(conn, "citations, run_id, status", run_ids):
-        for citation in json.loads(citations):
+        for citation in _json_cell(conn, citations, f"a finding of run {run_id}: citations", list):
+            if not isinstance(citation, str):
+                raise InputError(_db_name(conn), f"--history: a finding of run {run_id} has a citation that is "
+                                                 "not text")
             _add(out, citation, run_id, status)
     return out

@@ -11,6 +11,8 @@ import re
 import sys
 from pathlib import Path
 
+from .text import one_line
+
 REDACTED = "<redacted>"
 _SECRET_FLAG = re.compile(r"(--(?:external-id|sign-key|sign-key-passphrase)(?:=|\s+))(\S+)")
 _KEY_VALUE = re.compile(
@@ -22,6 +24,11 @@ _ACCESS_KEY_ID = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 _BARE_SECRET = re.compile(r"(?<![A-Za-z0-9/+=])[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=])")
 _PEM = re.compile(r"-----BEGIN [A-Z ]*PRIVATE KEY-----.*?(?:-----END [A-Z ]*PRIVATE KEY-----|$)", re.DOTALL)
 _HANDLER_MARK = "_hipaacheck_handler"
+# Loggers whose debug records carry request or response bodies (Lambda environment values, policy
+# documents, signed headers): held at INFO whatever --log-level says, since redaction by pattern
+# cannot know every secret a body may hold.
+BODY_LOGGERS = ("botocore.parsers", "botocore.endpoint", "botocore.auth", "botocore.httpsession",
+                "boto3.resources.action", "urllib3.connectionpool")
 
 
 def _looks_like_secret_key(token: str) -> bool:
@@ -40,8 +47,10 @@ def redact(text: str) -> str:
 
 
 class RedactingFormatter(logging.Formatter):
+    """Redacted, and one line: control characters (a newline in a waiver id, ESC from a file name) escaped."""
+
     def format(self, record: logging.LogRecord) -> str:
-        return redact(super().format(record))
+        return one_line(redact(super().format(record)))
 
 
 class ConsoleFormatter(RedactingFormatter):
@@ -51,7 +60,25 @@ class ConsoleFormatter(RedactingFormatter):
         super().__init__("%(message)s")
 
     def format(self, record: logging.LogRecord) -> str:
-        return redact(f"hipaacheck: {record.levelname.lower()}: {logging.Formatter.format(self, record)}")
+        return one_line(redact(f"hipaacheck: {record.levelname.lower()}: {logging.Formatter.format(self, record)}"))
+
+
+class LogFileHandler(logging.FileHandler):
+    """The ``--log-file`` handler: a write that fails (a full disk) is remembered for the run's end,
+    where it becomes one error line and exit 2, instead of logging's traceback on stderr per record."""
+
+    failure: str | None = None
+
+    def handleError(self, record: logging.LogRecord) -> None:  # noqa: N802 - logging's name
+        if self.failure is None:
+            exc = sys.exc_info()[1]
+            self.failure = (getattr(exc, "strerror", None) or str(exc)) if exc else "write failed"
+
+    def close(self) -> None:
+        try:
+            super().close()
+        except OSError as exc:  # the last flush of a full disk
+            self.failure = self.failure or exc.strerror or str(exc)
 
 
 def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: bool = False) -> None:
@@ -69,7 +96,7 @@ def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: b
     handlers: list[logging.Handler] = [console]
     if log_file:
         try:
-            file_handler = logging.FileHandler(log_file, encoding="utf-8")
+            file_handler = LogFileHandler(log_file, encoding="utf-8")
         except OSError as exc:
             from .errors import InputError
 
@@ -81,11 +108,23 @@ def setup_logging(level: str = "warning", log_file: Path | None = None, quiet: b
         setattr(handler, _HANDLER_MARK, True)
         root.addHandler(handler)
     root.setLevel(wanted)
+    for name in BODY_LOGGERS:
+        logging.getLogger(name).setLevel(max(wanted, logging.INFO))
 
 
-def teardown_logging() -> None:
-    """Remove (and close) the handlers :func:`setup_logging` installed."""
+def log_file_failure() -> str | None:
+    """Why the log file could not be written so far, if it could not."""
+    handlers = [h for h in logging.getLogger().handlers if getattr(h, _HANDLER_MARK, False)]
+    return next((h.failure for h in handlers if isinstance(h, LogFileHandler) and h.failure), None)
+
+
+def teardown_logging() -> str | None:
+    """Remove (and close) the handlers :func:`setup_logging` installed; returns why the log file could
+    not be written, if it could not."""
     root = logging.getLogger()
+    failure = None
     for handler in [h for h in root.handlers if getattr(h, _HANDLER_MARK, False)]:
         root.removeHandler(handler)
         handler.close()
+        failure = failure or getattr(handler, "failure", None)
+    return failure

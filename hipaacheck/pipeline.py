@@ -216,14 +216,21 @@ def write_outputs(results: Results, formats: list[str] | tuple[str, ...], output
             if keep is not None:
                 keep[fmt.filename] = path
             continue
-        sys.stdout.flush()
-        if keep is None:
-            fmt.write(results, sys.stdout.buffer)
-        else:
-            copy = keep[fmt.filename] = spooled(partial(fmt.write, results))
-            shutil.copyfileobj(copy, sys.stdout.buffer)
-            copy.seek(0)
-        sys.stdout.flush()
+        try:
+            sys.stdout.flush()
+            if keep is None:
+                fmt.write(results, sys.stdout.buffer)
+            else:
+                copy = keep[fmt.filename] = spooled(partial(fmt.write, results))
+                shutil.copyfileobj(copy, sys.stdout.buffer)
+                copy.seek(0)
+            sys.stdout.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            from .atomic import write_error
+
+            raise write_error("<stdout>", exc) from None
     return written
 
 

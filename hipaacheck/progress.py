@@ -12,6 +12,8 @@ import threading
 import time
 from typing import TextIO
 
+from .text import one_line
+
 CLEAR_LINE = "\r\x1b[K"
 
 
@@ -29,7 +31,7 @@ class Progress:
         with self._lock:
             self.steps += 1
             width = max(20, shutil.get_terminal_size((80, 24)).columns - 1)
-            line = f"[{self.steps}] {self.clock() - self.started:5.1f}s {message}"
+            line = f"[{self.steps}] {self.clock() - self.started:5.1f}s {one_line(message)}"
             self.stream.write(CLEAR_LINE + line[:width])
             self.stream.flush()
 

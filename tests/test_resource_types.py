@@ -8,12 +8,13 @@ import io
 import json
 import textwrap
 import zipfile
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator
 
 import pytest
 import yaml
-from aws_helpers import ACCOUNT, _Http, collect, hook_events
+from aws_helpers import ACCOUNT, _Http, answer, collect, fill_answer, hook_events
 from test_aws_iam_groups import edit_report
 from test_host_trees import host_tree, write
 
@@ -342,6 +343,14 @@ def shape_answers(monkeypatch) -> None:
         return None
 
     hook_events(monkeypatch, "before-call", locked_group)
+    # moto implements no GetEnabledStandards and leaves the CloudWatch Logs delivery out of GetTrailStatus
+    hook_events(monkeypatch, "before-call", answer("GetEnabledStandards", {"StandardsSubscriptions": [
+        {"StandardsArn": "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
+         "StandardsSubscriptionArn": f"arn:aws:securityhub:us-east-1:{ACCOUNT}:subscription/fsbp/v/1.0.0",
+         "StandardsStatus": "READY", "StandardsInput": {}}]}))
+    hook_events(monkeypatch, "after-call", fill_answer(
+        "GetTrailStatus", LatestCloudWatchLogsDeliveryTime=datetime(2026, 1, 2, tzinfo=timezone.utc),
+        LatestCloudWatchLogsDeliveryError="AccessDeniedException"))
 
 
 def test_every_aws_collector_produces_what_its_type_declares(aws, monkeypatch):
@@ -607,7 +616,7 @@ def test_resources_list_shows_every_type_with_its_family_count_and_meaning(cli):
     assert result.code == 0, result.err
     rows = {line.split()[0]: line.split() for line in result.out.splitlines()[2:]}
     assert set(rows) == set(rt.builtin_types())
-    assert rows["aws.s3.bucket"][1:3] == ["aws", "9"] and rows["host.sshd"][1] == "host"
+    assert rows["aws.s3.bucket"][1:3] == ["aws", "10"] and rows["host.sshd"][1] == "host"
     assert rows["manual.*"][1] == "manual"
     assert "An S3 bucket" in next(line for line in result.out.splitlines() if line.startswith("aws.s3.bucket "))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hipaacheck.model import NotApplicable, Outcome, Resource, failed, passed
+from hipaacheck.model import NotApplicable, Outcome, Resource, errored, failed, passed
 from hipaacheck.registry import check
 
 KMS_ALGORITHMS = ("aws:kms", "aws:kms:dsse")
@@ -94,3 +94,27 @@ def log_bucket_object_lock(resource: Resource, params: dict[str, Any]) -> Outcom
     if lock.get("enabled"):
         return passed("Object Lock is enabled on this log bucket", object_lock=lock)
     return failed("log bucket without Object Lock", object_lock=lock)
+
+
+PAB_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
+
+
+@check("aws.s3.effective_public_access_block", resource_type="aws.s3.bucket",
+       reads=("effective_public_access_block",))
+def effective_public_access_block(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """All four Block Public Access settings are in effect for the bucket: each on at the account or the
+    bucket level (S3 enforces the stricter); the message names the level that holds each."""
+    effective = resource.get("effective_public_access_block")
+    held = {flag: " and ".join(effective[flag]["set_by"]) or "neither level" for flag in PAB_FLAGS}
+    off = [flag for flag in PAB_FLAGS if effective[flag]["enabled"] is False]
+    unknown = {flag: effective[flag]["unread"] for flag in PAB_FLAGS if effective[flag]["enabled"] is None}
+    if off:
+        return failed(f"Block Public Access is off at both the account and the bucket level for {', '.join(off)}",
+                      off=off, set_by=held, unknown=unknown)
+    if unknown:
+        return errored(f"Block Public Access unknown for {', '.join(unknown)}: {next(iter(unknown.values()))}",
+                       set_by=held, unknown=unknown)
+    levels = set(held.values())
+    where = (f"at the {levels.pop()} level" if len(levels) == 1 else
+             "(" + ", ".join(f"{flag}: {level}" for flag, level in held.items()) + ")")
+    return passed(f"all four Block Public Access settings are in effect {where}", set_by=held)

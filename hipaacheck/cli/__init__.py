@@ -12,6 +12,7 @@ from typing import Sequence
 
 from .. import __version__
 from ..errors import InputError
+from ..text import one_line
 
 SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "resources", "diff", "history", "evidence", "attest",
                "coverage", "incident", "merge")
@@ -22,7 +23,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse, but bad flags exit 2 with one line (its default prints usage too)."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"hipaacheck: error: {message}\n")
+        sys.stderr.write(f"hipaacheck: error: {one_line(message)}\n")
         raise SystemExit(EXIT_INPUT)
 
 
@@ -49,28 +50,16 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         apply_config(parser, argv)  # .hipaacheck.yaml / --config become defaults: the command line wins
     except InputError as exc:
-        sys.stderr.write(f"hipaacheck: error: {exc}\n")
+        sys.stderr.write(f"hipaacheck: error: {one_line(exc)}\n")
         return EXIT_INPUT
     args = parser.parse_args(argv)
     if not getattr(args, "handler", None):
         parser.print_help()
         return EXIT_INPUT
     args.argv = argv
+    log_failure = None
     try:
-        if hasattr(args, "log_level"):
-            from ..logsetup import setup_logging
-
-            setup_logging(args.log_level, args.log_file, getattr(args, "quiet", False))
-            logging.getLogger("hipaacheck").debug("command line: hipaacheck %s", " ".join(argv))  # redacted
-        return int(args.handler(args) or 0)
-    except InputError as exc:
-        sys.stderr.write(f"hipaacheck: error: {exc}\n")
-        return EXIT_INPUT
-    except KeyboardInterrupt:
-        sys.stderr.write("hipaacheck: interrupted\n")
-        return 130
-    except BrokenPipeError:
-        return 0
+        code = _dispatch(args, argv)
     finally:
         from ..memory import release_long_lived
 
@@ -78,8 +67,61 @@ def main(argv: Sequence[str] | None = None) -> int:
         if hasattr(args, "log_level"):
             from ..logsetup import teardown_logging
 
-            teardown_logging()
+            log_failure = teardown_logging()
+    if log_failure and code != EXIT_INPUT:  # the log is evidence of the run too: an incomplete one is no success
+        sys.stderr.write(f"hipaacheck: error: {one_line(_log_error(args.log_file, log_failure))}\n")
+        return EXIT_INPUT
+    return code
+
+
+def _log_error(path: object, failure: str) -> InputError:
+    return InputError(str(path), f"--log-file: cannot write ({failure})")
+
+
+def _dispatch(args: argparse.Namespace, argv: list[str]) -> int:
+    """Run the subcommand; every failure it can meet becomes one line on stderr and an exit code."""
+    try:
+        if hasattr(args, "log_level"):
+            from ..logsetup import log_file_failure, setup_logging
+
+            setup_logging(args.log_level, args.log_file, getattr(args, "quiet", False))
+            logging.getLogger("hipaacheck").debug("command line: hipaacheck %s", " ".join(argv))  # redacted
+            if failure := log_file_failure():  # found before scanning, when the first record is written
+                raise _log_error(args.log_file, failure)
+        code = int(args.handler(args) or 0)
+        flush_stdout()
+        return code
+    except InputError as exc:
+        sys.stderr.write(f"hipaacheck: error: {one_line(exc)}\n")
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        sys.stderr.write("hipaacheck: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        return 0
+    except OSError as exc:  # the backstop: stdout and atomic writes already name their file
+        where = f"{exc.filename}: " if exc.filename else ""
+        sys.stderr.write(f"hipaacheck: error: {one_line(where)}{one_line(exc.strerror or exc)}\n")
+        return EXIT_INPUT
+
+
+def flush_stdout() -> None:
+    """Flush stdout now, so a full disk or a closed pipe under it is an error of this run, not of exit."""
+    try:
+        sys.stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise InputError("<stdout>", f"cannot write ({exc.strerror or exc})") from None
 
 
 def run() -> None:
-    raise SystemExit(main())
+    code = main()
+    try:
+        sys.stdout.flush()
+    except OSError:  # already reported: what stdout could not take goes nowhere, so exit adds no traceback
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = code or EXIT_INPUT
+    raise SystemExit(code)

@@ -5,10 +5,13 @@ Keys are the scan command's long option names, with dashes or underscores
 parser's defaults before parsing, so the command line always wins. Relative
 paths are taken relative to the config file's folder.
 
-A ``.hipaacheck.yaml`` found in the working folder may not set ``checks-dir``:
-that option imports Python, and a scan of an untrusted checkout (a pull request
-in CI) must not run code the checkout brought along. Name it on the command line
-or in a file passed explicitly with ``--config``.
+A ``.hipaacheck.yaml`` found in the working folder is the checkout's, not the
+operator's: a scan of an untrusted checkout (a pull request in CI) must not run
+its code, write outside it or read the scanning machine's files. So a found file
+(unlike one named with ``--config``) may not set ``checks-dir`` (imports Python),
+``log-file`` (appends to a file of its choosing) or ``endpoint-url`` (decides
+which server answers for AWS), every path it names must resolve inside its own
+folder, and it must itself be a file of that folder, not a link out of it.
 """
 from __future__ import annotations
 
@@ -21,7 +24,10 @@ from ..errors import InputError
 CONFIG_NAME = ".hipaacheck.yaml"
 COMMANDS = ("scan",)
 NOT_IN_FILE = {"help", "config"}
-RUNS_CODE = {"checks_dir"}  # refused from a config file that was found, not named
+# Refused from a config file that was found, not named: why each would let a checkout reach past itself.
+NOT_FROM_FOUND = {"checks_dir": "loads Python code",
+                  "log_file": "appends to a file anywhere",
+                  "endpoint_url": "decides which server answers for AWS"}
 
 
 def subparser(parser: argparse.ArgumentParser, name: str) -> argparse.ArgumentParser | None:
@@ -116,11 +122,28 @@ def load_config(path: Path, parser: argparse.ArgumentParser, discovered: bool = 
         action = options.get(str(key).replace("-", "_"))
         if action is None:
             raise InputError(where, f"unknown option {key!r} (keys are scan's long options, e.g. fail-on)")
-        if discovered and action.dest in RUNS_CODE:
-            raise InputError(where, f"{key} loads Python code, so a {CONFIG_NAME} found in the working folder may "
-                                    "not set it: pass it on the command line or name this file with --config")
-        defaults[action.dest] = _convert(action, value, path.parent.resolve(), where, str(key))
+        if discovered and action.dest in NOT_FROM_FOUND:
+            raise InputError(where, f"{key} {NOT_FROM_FOUND[action.dest]}, so a {CONFIG_NAME} found in the working "
+                                    "folder may not set it: pass it on the command line or name this file with "
+                                    "--config")
+        converted = _convert(action, value, path.parent.resolve(), where, str(key))
+        if discovered:
+            _inside_folder(action, converted, path.parent.resolve(), where, str(key))
+        defaults[action.dest] = converted
     return defaults
+
+
+def _inside_folder(action: argparse.Action, value: Any, folder: Path, where: str, key: str) -> None:
+    """A found config names paths inside its folder only, links followed (``~``, ``..``, absolute paths
+    and links out of the checkout are refused). ``profile`` is a path when it looks like one."""
+    values = value if isinstance(value, list) else [value]
+    for item in values:
+        if action.dest == "profile" and isinstance(item, str) and (item.endswith((".yaml", ".yml")) or "/" in item):
+            item = folder / item
+        if isinstance(item, Path) and not item.resolve().is_relative_to(folder):
+            raise InputError(where, f"{key}: {str(item)!r} is outside this file's folder {folder}, so a "
+                                    f"{CONFIG_NAME} found in the working folder may not name it: pass it on the "
+                                    "command line or name this file with --config")
 
 
 def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str], cwd: Path | None = None) -> Path | None:
@@ -135,5 +158,8 @@ def apply_config(parser: argparse.ArgumentParser, argv: Sequence[str], cwd: Path
     if not path.is_file():
         raise InputError(str(path), "--config: file not found")
     named = any(token == "--config" or token.startswith("--config=") for token in argv)
+    if not named and not path.resolve().is_relative_to(path.parent.resolve()):
+        raise InputError(str(path), f"a {CONFIG_NAME} found in the working folder must be a file of that folder, "
+                                    "not a link out of it: name the file it leads to with --config")
     sub.set_defaults(**load_config(path, sub, discovered=not named))
     return path

@@ -31,15 +31,22 @@ def _rows(items: list[dict[str, Any]], last: str) -> list[list[str]]:
     for item in items:
         label = resource_label(Finding(item["control_id"], "", item["status"], item["severity"], item["resource"],
                                        item["citations"], item["message"]))
-        rows.append([item["severity"], item["control_id"], label, item[last]])
+        rows.append([_cell(value) for value in (item["severity"], item["control_id"], label, item[last])])
     return rows
+
+
+def _cell(value: Any) -> str:
+    """One line of printable text: the files compared may come from anywhere."""
+    from ..text import one_line
+
+    return one_line(" ".join(str(value).split()))
 
 
 def _headline(summary: dict[str, Any]) -> str:
     counts = summary["counts"]
-    return (f"{counts['new_failures']} new failures ({counts['new']} new incl. waived), "
-            f"{counts['resolved']} resolved, {counts['unchanged']} unchanged "
-            f"({summary['old_run']} -> {summary['new_run']})")
+    return _cell(f"{counts['new_failures']} new failures ({counts['new']} new incl. waived), "
+                 f"{counts['resolved']} resolved, {counts['unchanged']} unchanged "
+                 f"({summary['old_run']} -> {summary['new_run']})")
 
 
 def render_table(summary: dict[str, Any]) -> str:

@@ -4,6 +4,10 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..evidence.verify import Verification
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -16,21 +20,38 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..evidence.signing import load_public_key
+    from ..evidence.signing import fingerprint, load_public_key
     from ..evidence.verify import verify_bundle
+    from ..text import one_line
 
     key = load_public_key(args.public_key) if args.public_key else None
     report = verify_bundle(args.bundle, key)
+    name = one_line(args.bundle)
     for line in report.lines():
-        sys.stdout.write(f"{args.bundle}: {line}\n")
-    if not report.ok:
-        sys.stdout.write(f"TAMPERED: {args.bundle} does not match its manifest\n")
+        sys.stdout.write(f"{name}: {one_line(line)}\n")
+    signer = signer_text(report, fingerprint(key) if key is not None else None)
+    if report.tampered:
+        sys.stdout.write(f"TAMPERED: {name} does not match its manifest; {signer}\n")
         return 1
-    if report.signature_verified:
-        how = f"signature verified (key {report.key_fingerprint})"
-    elif report.signed:
-        how = "signed, but the signature was not checked (pass --public-key)"
-    else:
-        how = "not signed"
-    sys.stdout.write(f"OK: {args.bundle}: {report.files} files match the manifest; {how}\n")
+    if report.other_signer:
+        sys.stdout.write(f"NOT VERIFIED: {name}: {report.files} files match the manifest, but {signer}\n")
+        return 1
+    sys.stdout.write(f"OK: {name}: {report.files} files match the manifest; {signer}\n")
     return 0
+
+
+def signer_text(report: Verification, pinned: str | None) -> str:
+    """Who signed, always with the key's fingerprint: the one thing an auditor compares."""
+    from ..text import one_line
+
+    found = one_line(report.key_fingerprint or "unknown")
+    if not report.signed:
+        return "not signed"
+    if report.other_signer:
+        return f"signed by a different key (fingerprint {found}), not the --public-key given ({pinned})"
+    if report.pinned and report.signature_verified:
+        return f"signature verified with the --public-key given (fingerprint {found})"
+    if report.signature_verified:
+        return (f"signed by key {found} (signature valid against the key the bundle carries; "
+                "pass --public-key to pin who signed)")
+    return f"signed by key {found} as the manifest says, not checked (pass --public-key)"

@@ -48,16 +48,17 @@ def _trend_word(first: float | None, last: float | None, higher_is_better: bool)
 
 def collect_history(db: Path, since: str | None) -> dict[str, Any]:
     from ..errors import InputError
-    from ..history import citation_matrix, connect, pass_rate, runs, status_matrix
+    from ..history import citation_matrix, connect, pass_rate, reading, runs, status_matrix
 
     if not db.is_file():
         raise InputError(str(db), "--db: no such history database")
     conn = connect(db)
     try:
-        rows = runs(conn, since=since)
-        ids = [r.id for r in rows]
-        controls = status_matrix(conn, ids)
-        citations = citation_matrix(conn, ids)
+        with reading(conn):
+            rows = runs(conn, since=since)
+            ids = [r.id for r in rows]
+            controls = status_matrix(conn, ids)
+            citations = citation_matrix(conn, ids)
     finally:
         conn.close()
     return {
@@ -73,12 +74,15 @@ def collect_history(db: Path, since: str | None) -> dict[str, Any]:
 def render_table(data: dict[str, Any], last: int) -> str:
     from tabulate import tabulate
 
+    from ..text import one_line
+
     runs = data["runs"]
     if not runs:
         return "No runs recorded.\n"
     shown = [r["id"] for r in runs[-last:]]
     run_rows = [[r["id"], r["run_at"], r["source"], _target(r["target"]), r["profile"], _percent(r["pass_rate"]),
                  r["counts"]["fail"], r["counts"]["error"], r["new_failures"]] for r in runs]
+    run_rows = [[one_line(cell) for cell in row] for row in run_rows]  # names from scanned images
     parts = ["Runs\n" + tabulate(run_rows, headers=["RUN", "RUN AT", "SOURCE", "TARGET", "PROFILE", "PASS RATE",
                                                     "FAIL", "ERROR", "NEW FAIL"])]
     heads = [f"#{rid}" for rid in shown]
@@ -87,7 +91,7 @@ def render_table(data: dict[str, Any], last: int) -> str:
         by_run = {c["run_id"]: c["counts"].get("fail", 0) for c in cells}
         values = [by_run.get(rid) for rid in shown]
         known = [v for v in values if v is not None]
-        rows.append([cid, *("-" if v is None else v for v in values),
+        rows.append([one_line(cid), *("-" if v is None else v for v in values),
                      _trend_word(known[0], known[-1], False) if known else "same"])
     parts.append("Failures per control (oldest run first)\n" + tabulate(rows, headers=["CONTROL", *heads, "TREND"]))
     rows = []
@@ -95,7 +99,7 @@ def render_table(data: dict[str, Any], last: int) -> str:
         by_run = {c["run_id"]: c["pass_rate"] for c in cells}
         rates = [by_run.get(rid) for rid in shown]
         known = [v for v in rates if v is not None]
-        rows.append([citation, *map(_percent, rates), _trend_word(known[0], known[-1], True) if known else "same"])
+        rows.append([one_line(citation), *map(_percent, rates), _trend_word(known[0], known[-1], True) if known else "same"])
     parts.append("Pass rate per citation (oldest run first)\n" + tabulate(rows, headers=["CITATION", *heads, "TREND"]))
     return "\n\n".join(parts) + "\n"
 

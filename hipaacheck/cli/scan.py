@@ -75,11 +75,12 @@ def load_sign_key(output: OutputSpec) -> object | None:
 
 def import_to_securityhub(aws: SourceSpec, results: Results, quiet: bool) -> None:
     from ..exporters.securityhub import import_results
+    from ..text import one_line
 
     report = import_results(results, aws)
     if not quiet:
         sys.stderr.write(f"Security Hub: imported {report.imported} findings in {report.batches} batches"
                          f"{f', {len(report.failed)} rejected' if report.failed else ''}\n")
     for failed in report.failed[:20]:
-        sys.stderr.write(f"Security Hub rejected {failed.get('Id')}: {failed.get('ErrorCode')} "
-                         f"{failed.get('ErrorMessage')}\n")
+        sys.stderr.write(one_line(f"Security Hub rejected {failed.get('Id')}: {failed.get('ErrorCode')} "
+                                  f"{failed.get('ErrorMessage')}") + "\n")

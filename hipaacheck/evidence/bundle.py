@@ -100,6 +100,8 @@ class BundleContents:
         check_arcname(arcname)
         if arcname in (MANIFEST, SIGNATURE):
             raise InputError(arcname, "reserved bundle member name")
+        if arcname in self.members or arcname in self.aliases:
+            raise InputError(arcname, "two files would be stored under this bundle member name")
         self.members[arcname] = data.encode("utf-8") if isinstance(data, str) else data
 
     def alias(self, arcname: str, same_as: str) -> None:
@@ -128,7 +130,7 @@ def check_arcname(arcname: str) -> None:
         raise InputError(arcname, "bundle member names must be relative paths without '..'")
 
 
-def manifest_for(contents: BundleContents, public_key_sha256: str | None) -> dict[str, Any]:
+def manifest_for(contents: BundleContents, public_key: Any | None) -> dict[str, Any]:
     from ..results import tool_info
 
     files = []
@@ -138,19 +140,18 @@ def manifest_for(contents: BundleContents, public_key_sha256: str | None) -> dic
     manifest: dict[str, Any] = {"format": BUNDLE_FORMAT, "version": BUNDLE_VERSION, "tool": tool_info(), "files": files}
     if contents.aliases:
         manifest["aliases"] = [{"path": name, "same_as": target} for name, target in sorted(contents.aliases.items())]
-    if public_key_sha256:
-        from .signing import ALGORITHM
+    if public_key is not None:  # the key travels with its fingerprint: the verifier shows who signed
+        from .signing import ALGORITHM, fingerprint, raw_public_key
 
-        manifest["signature"] = {"algorithm": ALGORITHM, "file": SIGNATURE, "public_key_sha256": public_key_sha256}
+        manifest["signature"] = {"algorithm": ALGORITHM, "file": SIGNATURE, "public_key": raw_public_key(public_key),
+                                 "public_key_sha256": fingerprint(public_key)}
     return manifest
 
 
 def sealed_members(contents: BundleContents, sign_key: Any | None) -> dict[str, Source]:
     """The members plus manifest (and signature): what the zip will hold."""
-    from .signing import fingerprint
-
     members = dict(contents.members)
-    manifest = dump(manifest_for(contents, fingerprint(sign_key.public_key()) if sign_key else None))
+    manifest = dump(manifest_for(contents, sign_key.public_key() if sign_key else None))
     members[MANIFEST] = manifest
     if sign_key is not None:
         members[SIGNATURE] = base64.b64encode(sign_key.sign(manifest)) + b"\n"

@@ -48,6 +48,30 @@ def fingerprint(public_key: Any) -> str:
     return hashlib.sha256(public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)).hexdigest()
 
 
+def raw_public_key(public_key: Any) -> str:
+    """The public key as base64 of its 32 raw bytes: what a manifest carries so anyone can check it."""
+    import base64
+
+    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
+
+    return base64.b64encode(public_key.public_bytes(Encoding.Raw, PublicFormat.Raw)).decode("ascii")
+
+
+def public_key_from_raw(text: Any) -> Any | None:
+    """The Ed25519 public key :func:`raw_public_key` wrote, or None when ``text`` is not one."""
+    import base64
+    import binascii
+
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    if not isinstance(text, str):
+        return None
+    try:
+        return Ed25519PublicKey.from_public_bytes(base64.b64decode(text, validate=True))
+    except (binascii.Error, ValueError):
+        return None
+
+
 def verify_signature(public_key: Any, signature: bytes, data: bytes) -> bool:
     from cryptography.exceptions import InvalidSignature
 

@@ -5,6 +5,7 @@ import html
 
 from ..model import Finding
 from ..results import Results, verdict_of
+from ..text import one_line
 from .common import STATUS_ORDER, control_views, resource_label, sort_findings
 from .interface import WholeFormat
 
@@ -19,7 +20,7 @@ MAX_ROWS = 200  # a PR comment has a size limit; the full list is in the other f
 
 def cell(value: object) -> str:
     """One table cell: no line breaks, no pipes, no raw HTML."""
-    text = " ".join(str(value if value is not None else "").split())
+    text = one_line(" ".join(str(value if value is not None else "").split()))
     return html.escape(text, quote=False).replace("|", "\\|")
 
 

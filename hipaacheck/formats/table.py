@@ -10,6 +10,7 @@ from typing import BinaryIO
 
 from ..model import Finding, attention_key, resource_label
 from ..results import Results, verdict_of
+from ..text import one_line
 from .interface import OutputFormat
 
 MAX_MESSAGE = 90
@@ -18,12 +19,12 @@ GAP = "  "
 
 
 def _short(text: str, limit: int) -> str:
-    text = " ".join(text.split())
+    text = one_line(" ".join(text.split()))
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _row(finding: Finding) -> tuple[str, ...]:
-    return (finding.status.upper(), finding.severity, " ".join(finding.control_id.split()),
+    return (finding.status.upper(), finding.severity, one_line(" ".join(finding.control_id.split())),
             _short(resource_label(finding), 48),
             _short(finding.message, MAX_MESSAGE))
 

@@ -10,8 +10,7 @@ from .registry import aws_collector
 
 @aws_collector("aws.cloudfront.distribution", service="cloudfront", is_global=True)
 def distributions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
-    paginator = ctx.client("cloudfront", "us-east-1").get_paginator("list_distributions")
-    for page in paginator.paginate():
+    for page in ctx.pages("cloudfront", "us-east-1", "list_distributions"):
         for dist in (page.get("DistributionList") or {}).get("Items") or []:
             behaviours = {"default": (dist.get("DefaultCacheBehavior") or {}).get("ViewerProtocolPolicy")}
             for behaviour in (dist.get("CacheBehaviors") or {}).get("Items") or []:

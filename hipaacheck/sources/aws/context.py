@@ -7,7 +7,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Any, Callable, Iterable, Mapping, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Mapping, TypeVar
 from urllib.parse import urlsplit
 
 from ...errors import InputError
@@ -59,6 +59,40 @@ class AwsOptions:
 class DeadlineExceeded(Exception):
     """Raised before any API attempt once ``--deadline`` has passed, so an unattended scan ends on
     time: what was not collected by then becomes ``error`` findings, and the report still comes out."""
+
+
+def client_config(options: AwsOptions) -> Any:
+    """The botocore configuration of every client of a run, the identity call's included: adaptive
+    retries, ``--max-attempts``, ``--connect-timeout`` and ``--read-timeout``."""
+    from botocore.config import Config
+
+    return Config(
+        retries={"mode": "adaptive", "max_attempts": options.max_attempts},
+        connect_timeout=options.connect_timeout,
+        read_timeout=options.read_timeout,
+        max_pool_connections=max(10, options.max_workers * 2),  # reader and collector pools
+    )
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """``--deadline``: the monotonic time after which no request is sent, checked before every attempt."""
+
+    at: float | None
+    seconds: float | None
+
+    @classmethod
+    def start(cls, seconds: float | None) -> "Deadline":
+        return cls(time.monotonic() + seconds if seconds else None, seconds)
+
+    def guard(self, session: Any) -> None:
+        """Check the deadline before each HTTP attempt (retries included) of ``session``'s clients."""
+        if self.at is not None:
+            session.events.register("before-send", self.check)
+
+    def check(self, **_: Any) -> None:
+        if self.at is not None and time.monotonic() > self.at:
+            raise DeadlineExceeded(f"--deadline of {self.seconds:g} s passed before this call")
 
 
 def describe_error(exc: BaseException) -> tuple[str, str, str | None]:
@@ -131,8 +165,9 @@ class AwsContext:
     a type it does not name, or names with None, has every attribute read.
     """
 
-    def __init__(self, session: Any, options: AwsOptions, identity: dict[str, str]) -> None:
-        from botocore.config import Config
+    def __init__(self, session: Any, options: AwsOptions, identity: dict[str, str],
+                 deadline: Deadline | None = None) -> None:
+        from .responses import check_response
 
         self.session = session
         self.options = options
@@ -144,12 +179,7 @@ class AwsContext:
         self.scan_regions: list[str] = [self.default_region]  # set by the source before collectors run
         self.wanted: Mapping[str, frozenset[str] | None] = {}  # set by the source before collectors run
         self.observed_at = datetime.now(timezone.utc).replace(microsecond=0).isoformat()
-        self.config = Config(
-            retries={"mode": "adaptive", "max_attempts": options.max_attempts},
-            connect_timeout=options.connect_timeout,
-            read_timeout=options.read_timeout,
-            max_pool_connections=max(10, options.max_workers * 2),  # reader and collector pools
-        )
+        self.config = client_config(options)
         self._clients: dict[tuple[str, str], Any] = {}
         self._paginators: dict[tuple[str, str, str], Any] = {}
         self._lock = threading.Lock()
@@ -161,23 +191,34 @@ class AwsContext:
         self.calls_by_operation: dict[str, int] = {}
         self._readers: ThreadPoolExecutor | None = None
         session.events.register_first("before-call", self._count_call)  # before any short-circuit
-        self.deadline_at = time.monotonic() + options.deadline if options.deadline else None
-        if self.deadline_at is not None:
-            session.events.register("before-send", self._check_deadline)  # every attempt, retries included
+        session.events.register("after-call", check_response)  # an answer missing what checks need fails
+        if deadline is None:  # connect() started it before the identity call, on this session
+            deadline = Deadline.start(options.deadline)
+            deadline.guard(session)
+        self.deadline = deadline
         if options.endpoint_url:
             session.events.register("before-sign.s3-control", strip_account_host_label)
 
     @classmethod
     def connect(cls, options: AwsOptions) -> "AwsContext":
+        """Identify the caller (assuming ``--role-arn`` first) with the run's client configuration, inside
+        its deadline: the first calls are bounded like every other."""
         from botocore.exceptions import BotoCoreError, ClientError
 
+        deadline = Deadline.start(options.deadline)
+        config = client_config(options)
         try:
             session = new_session(options.profile)
         except BotoCoreError as exc:
             raise InputError("--aws-profile", str(exc)) from None
+
+        def sts_of(session: Any) -> Any:
+            deadline.guard(session)
+            return session.client("sts", endpoint_url=options.endpoint_url,
+                                  region_name=session.region_name or "us-east-1", config=config)
+
         try:
-            sts = session.client("sts", endpoint_url=options.endpoint_url,
-                                 region_name=session.region_name or "us-east-1")
+            sts = sts_of(session)
             if options.role_arn:
                 kwargs = {"RoleArn": options.role_arn, "RoleSessionName": "hipaacheck"}
                 if options.external_id:
@@ -186,13 +227,13 @@ class AwsContext:
                 session = new_session(aws_access_key_id=creds["AccessKeyId"],
                                       aws_secret_access_key=creds["SecretAccessKey"],
                                       aws_session_token=creds["SessionToken"], region_name=session.region_name)
-                sts = session.client("sts", endpoint_url=options.endpoint_url,
-                                     region_name=session.region_name or "us-east-1")
+                sts = sts_of(session)
             identity = sts.get_caller_identity()
-        except (BotoCoreError, ClientError) as exc:
+        except (BotoCoreError, ClientError, DeadlineExceeded) as exc:
             code, message, _ = describe_error(exc)
             raise InputError("aws credentials", f"cannot identify the caller: {code}: {message}") from None
-        return cls(session, options, {k: identity[k] for k in ("Account", "Arn", "UserId") if k in identity})
+        return cls(session, options, {k: identity[k] for k in ("Account", "Arn", "UserId") if k in identity},
+                   deadline)
 
     # ------------------------------------------------------------------ calls
 
@@ -202,10 +243,6 @@ class AwsContext:
         with self._calls_lock:
             self._calls += 1
             self.calls_by_operation[name] = self.calls_by_operation.get(name, 0) + 1
-
-    def _check_deadline(self, **_: Any) -> None:
-        if self.deadline_at is not None and time.monotonic() > self.deadline_at:
-            raise DeadlineExceeded(f"--deadline of {self.options.deadline:g} s passed before this call")
 
     def call_count(self) -> int:
         return self._calls
@@ -249,11 +286,17 @@ class AwsContext:
             paginator = self._paginators.setdefault(key, self.client(service, region).get_paginator(operation))
         return paginator
 
+    def pages(self, service: str, region: str | None, operation: str, **kwargs: Any) -> Iterator[dict[str, Any]]:
+        """Every page of ``operation``; a token seen twice in this listing raises
+        :class:`~hipaacheck.sources.aws.responses.RepeatedToken` (pages that loop never end otherwise)."""
+        from .responses import unique_pages
+
+        return unique_pages(self.paginator(service, region, operation).paginate(**kwargs), operation)
+
     def paginate(self, service: str, region: str | None, operation: str, result_key: str, **kwargs: Any) -> list:
         """Every item under ``result_key`` across all pages of ``operation`` (one call per page)."""
-        paginator = self.paginator(service, region, operation)
         items: list = []
-        for page in paginator.paginate(**kwargs):
+        for page in self.pages(service, region, operation, **kwargs):
             items.extend(page.get(result_key) or [])
         return items
 

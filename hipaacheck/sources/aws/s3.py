@@ -1,5 +1,9 @@
 """S3: buckets (listed once, globally, with their regions where ListBuckets reports them; each read in
-its own region) and account Block Public Access."""
+its own region) and account Block Public Access.
+
+A bucket's ``effective_public_access_block`` is what S3 enforces: per setting, the stricter of the
+account's and the bucket's (on at either level is on), with the levels that hold it.
+"""
 from __future__ import annotations
 
 import json
@@ -14,6 +18,7 @@ NO_PAB = ("NoSuchPublicAccessBlockConfiguration",)
 NO_POLICY = ("NoSuchBucketPolicy",)
 NO_OBJECT_LOCK = ("ObjectLockConfigurationNotFoundError",)
 LIST_PAGE = 10000  # ListBuckets MaxBuckets limit
+PAB_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
 def bucket_region(location: dict[str, Any]) -> str:
@@ -74,11 +79,59 @@ def _object_lock(answer: dict[str, Any]) -> dict[str, Any]:
             "days": retention.get("Days"), "years": retention.get("Years")}
 
 
-@aws_collector("aws.s3.bucket", service="s3", is_global=True, derived_from={"is_log_target": ("logging",)})
+def account_pab(ctx: AwsContext) -> dict[str, Any] | None:
+    """The account's Block Public Access settings, once per run; None when none is set."""
+
+    def fetch() -> dict[str, Any] | None:
+        try:
+            return ctx.client("s3control").get_public_access_block(AccountId=ctx.account)[
+                "PublicAccessBlockConfiguration"]
+        except Exception as exc:
+            if ctx.describe(exc)[0] in NO_PAB:
+                return None
+            raise
+
+    return ctx.memo(("s3control", "public_access_block"), fetch)
+
+
+def effective_pab(bucket: dict[str, Any] | None, bucket_unread: str | None, account: dict[str, Any] | None,
+                  account_unread: str | None) -> dict[str, dict[str, Any]]:
+    """Per setting, what S3 enforces: ``enabled`` when the bucket or the account sets it (``set_by`` names
+    which), not when neither does, ``enabled: None`` with the reason when an unread level could be the one."""
+    levels = {"account": (account or {}, account_unread), "bucket": (bucket or {}, bucket_unread)}
+    effective = {}
+    for flag in PAB_FLAGS:
+        set_by = [level for level, (config, unread) in levels.items() if not unread and config.get(flag) is True]
+        unread = "; ".join(f"{level}: {reason}" for level, (_, reason) in levels.items() if reason)
+        enabled = True if set_by else None if unread else False
+        effective[flag] = {"enabled": enabled, "set_by": set_by, "unread": unread if enabled is None else None}
+    return effective
+
+
+def _mark_effective_pab(ctx: AwsContext, resources: list[Resource]) -> None:
+    if not resources:
+        return  # no bucket: no call for the account's settings
+    try:
+        account, account_unread = account_pab(ctx), None
+    except Exception as exc:  # noqa: BLE001 - a setting the bucket holds itself is still known
+        account, account_unread = None, ctx.reason(exc)
+    for resource in resources:
+        unread = resource.unreadable.get("*") or resource.unreadable.get("public_access_block")
+        resource.attributes["effective_public_access_block"] = effective_pab(
+            resource.attributes.get("public_access_block"), unread, account, account_unread)
+
+
+@aws_collector("aws.s3.bucket", service="s3", is_global=True,
+               derived_from={"is_log_target": ("logging",), "effective_public_access_block": ("public_access_block",)})
 def buckets(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     # Any parameter (here the largest page) makes ListBuckets report each bucket's region.
     listed = ctx.paginate("s3", None, "list_buckets", "Buckets", PaginationConfig={"PageSize": LIST_PAGE})
     resources = ctx.map(lambda b: _read_bucket(ctx, b), listed)
+    if ctx.wants("aws.s3.bucket", "effective_public_access_block"):
+        _mark_effective_pab(ctx, resources)
+    else:
+        for resource in resources:
+            ctx.skip_unwanted(resource, "effective_public_access_block")
     if ctx.wants("aws.s3.bucket", "is_log_target"):
         _mark_log_targets(resources)
     else:
@@ -107,8 +160,6 @@ def _mark_log_targets(resources: list[Resource]) -> None:
 @aws_collector("aws.s3.account_public_access_block", service="s3control", is_global=True)
 def account_public_access_block(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.s3.account_public_access_block", ctx.arn("s3", None, "account"), None)
-    ctx.read(resource, "public_access_block",
-             lambda: ctx.client("s3control").get_public_access_block(AccountId=ctx.account)
-             ["PublicAccessBlockConfiguration"], NO_PAB, None)
+    ctx.read(resource, "public_access_block", lambda: account_pab(ctx))
     yield resource
 

@@ -116,8 +116,9 @@ def collect(ctx: HostContext) -> list[Resource]:
     return [resource]
 
 
-def module_entries(ctx: HostContext, module: str, pam_type: str) -> list[dict[str, Any]]:
-    """Every ``pam_type`` line using ``module`` in any service's expanded stack, deduplicated by file:line.
+def module_entries(ctx: HostContext, module: str, pam_types: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Every line of ``pam_types`` using ``module`` in any service's expanded stack, once per file:line,
+    with ``services``: every service whose stack runs it (``service``: the first of them).
 
     Raises ValueError if a stack could not be read: a lockout or password
     setting in it might be the one that applies.
@@ -126,9 +127,13 @@ def module_entries(ctx: HostContext, module: str, pam_type: str) -> list[dict[st
     seen: dict[tuple[str, int], dict[str, Any]] = {}
     for path in ctx.glob(f"{PAM_DIR}/*"):
         service = PurePosixPath(path).name
-        for entry in stacks.stack(service, pam_type):
-            if entry["module"] == module:
-                seen.setdefault((entry["path"], entry["line"]), {**entry, "service": service})
+        for pam_type in pam_types:
+            for entry in stacks.stack(service, pam_type):
+                if entry["module"] == module:
+                    kept = seen.setdefault((entry["path"], entry["line"]), {**entry, "service": service,
+                                                                            "services": []})
+                    if service not in kept["services"]:
+                        kept["services"].append(service)
     return [seen[key] for key in sorted(seen)]
 
 

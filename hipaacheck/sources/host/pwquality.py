@@ -14,4 +14,4 @@ INTEGERS = {"minlen", "minclass", "dcredit", "ucredit", "lcredit", "ocredit", "d
 @host_collector("host.pwquality")
 def collect(ctx: HostContext) -> list[Resource]:
     paths = [PATH, *ctx.glob("/etc/security/pwquality.conf.d/*.conf")]
-    return [pam_backed_resource(ctx, "host.pwquality", paths, "pam_pwquality.so", "password", INTEGERS)]
+    return [pam_backed_resource(ctx, "host.pwquality", paths, "pam_pwquality.so", ("password",), INTEGERS)]

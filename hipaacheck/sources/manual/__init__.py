@@ -16,7 +16,9 @@ SOURCE = SourceInfo(
     families=("manual",),
     default_profile="hipaa-manual",
     options=(SourceOption("--attestations", "YAML attestations for manual controls (see 'hipaacheck attest'); "
-                                            "without it they report 'manual'", type=Path, metavar="FILE"),),
+                                            "without it they report 'manual'", type=Path, metavar="FILE"),
+             SourceOption("--evidence-root", "folder every attestation evidence file must resolve inside "
+                                             "(default: the attestations file's folder)", type=Path, metavar="DIR")),
     auxiliary=True,
     collectable=False,
 )

@@ -36,7 +36,8 @@ class ManualSource:
 
 def build(values: Mapping[str, Any], plan: SourcePlan | None = None) -> ManualSource:
     path = values.get("attestations")
-    attestations = load_attestations(path, plan.catalog.controls if plan else None) if path else None
+    attestations = load_attestations(path, plan.catalog.controls if plan else None,
+                                     values.get("evidence_root")) if path else None
     return ManualSource(attestations, plan.active if plan else ())
 
 
@@ -45,7 +46,10 @@ def _observe(evidence: Evidence, attestations: AttestationsFile) -> dict[str, An
     if evidence.url is not None:
         return {"url": evidence.url}
     item: dict[str, Any] = {"path": evidence.path, "sha256": evidence.sha256}
-    target = attestations.resolve(evidence)
+    target = attestations.locate(evidence)
+    if target is None:  # a link inside the folder that now points out of it
+        item.update(state="unreadable", reason=f"resolves outside the evidence root {attestations.root}")
+        return item
     try:
         item["current_sha256"] = sha256_file(target)
         item["state"] = "present"
@@ -110,27 +114,22 @@ def attestation_inventory(attestations: AttestationsFile | None, active_controls
     return inventory
 
 
-def _arcname(relative: str) -> str:
-    parts = [("_parent_" if part == ".." else part) for part in Path(relative).parts if part not in ("/", ".")]
-    return "/".join(["attestations", "evidence", *parts])
-
-
 def attestation_evidence_files(attestations: AttestationsFile | None) -> dict[str, Path]:
     """Files an evidence bundle should carry: the attestations file and each evidence file on disk.
 
-    Keys are archive names under ``attestations/``; missing files are left out (the
-    findings already say the hash no longer matches).
+    Keys are archive names: ``attestations/<file>``, and ``attestations/evidence/<path>`` with the
+    path taken inside the evidence root, so two different files never share a name. Missing files,
+    and links that now lead out of the root, are left out (the findings already say why).
     """
     if attestations is None:
         return {}
     files = {f"attestations/{attestations.path.name}": attestations.path}
     for entry in attestations.entries:
         for evidence in entry.evidence:
-            if evidence.path is None:
+            target = attestations.locate(evidence) if evidence.path is not None else None
+            if target is None or not target.is_file():
                 continue
-            target = attestations.resolve(evidence)
-            if target.is_file():
-                files[_arcname(str(evidence.path))] = target
+            files["attestations/evidence/" + target.relative_to(attestations.root).as_posix()] = target
     return dict(sorted(files.items()))
 
 
