@@ -107,8 +107,9 @@ def test_every_declared_source_is_offered_with_its_options(cli):
 @pytest.fixture
 def fake_source(monkeypatch):
     """Register the fixture source the way a newcomer would add one (its declaration, one registry line)."""
-    from hipaacheck import sources
+    from hipaacheck import resource_types, sources
 
+    assert resource_types.BUILTIN  # imported before the patch: its folders must not include the fake source's
     monkeypatch.syspath_prepend(str(FAKE_SOURCE))
     registry = Registry("source")
     for name, info in sources.sources().items():

@@ -92,12 +92,15 @@ def test_a_hostile_layer_writes_nothing_outside_and_creates_no_device(tmp_path, 
         (special("etc/shadow", tarfile.CHRTYPE), None),
         (special("etc/hardout", tarfile.LNKTYPE, "../../../etc/hostname"), None),
         (special("etc/hardin", tarfile.LNKTYPE, "/etc/passwd"), None),
+        (special("loop/a", tarfile.SYMTYPE, "/loop/b"), None),
+        (special("loop/b", tarfile.SYMTYPE, "/loop/a"), None),
+        (file_entry("loop/a/x", "x"), "x"),
     )
     oci_layout(tmp_path / "oci", ImageSpec([(tree_layer(COMPLIANT), True), (hostile, False)]))
     [(target, inventory)] = _scan(tmp_path / "oci")
     assert sorted(p.name for p in outside.iterdir()) == ["login.defs"]
     assert not (tmp_path / "escaped.txt").exists() and not Path("/etc/escaped.txt").exists()
-    assert target.details["refused_entries"] == 3  # two ../ names, one hard link out of the tree
+    assert target.details["refused_entries"] == 4  # two ../ names, a hard link out of the tree, one in a link loop
     dump = json.dumps(_resources(inventory))
     assert "outside-marker" not in dump
     assert _by_type(inventory, "host.login_defs")["attributes"]["present"] is False  # link confined: nothing there
@@ -151,3 +154,12 @@ def test_scanning_images_gives_one_target_each_and_the_findings_of_a_root_scan(c
     old = dict(((c, s) for c, _, _, s, _ in findings(keys["app:0"])))
     assert old["host.sshd.permit_root_login"] == "fail"  # its drop-in was whited out
     assert dict(((c, s) for c, _, _, s, _ in findings(None)))["host.sshd.permit_root_login"] == "pass"
+
+
+def test_collect_writes_the_inventory_of_exactly_one_image(cli, tmp_path):
+    oci_layout(tmp_path / "oci", ImageSpec([(tree_layer(COMPLIANT), True)]))
+    one = cli("collect", "image", "--image", tmp_path / "oci", "-o", tmp_path / "inventory.json")
+    assert one.code == 0, one.err
+    assert json.loads((tmp_path / "inventory.json").read_text())["resources"]
+    two = cli("collect", "image", "--image", tmp_path / "oci", "--image", tmp_path / "oci", "-o", tmp_path / "x.json")
+    assert two.code == 2 and "--image: collect writes one inventory" in two.err

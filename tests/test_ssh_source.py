@@ -185,3 +185,19 @@ def test_the_staged_root_is_removed_after_each_host(cli, sshd, tmp_path, monkeyp
     _ssh(cli, sshd, tmp_path, "--remote-root", COMPLIANT)
     assert not any(p.name.startswith("hipaacheck-ssh-") for p in (tmp_path / "temp").iterdir())
     assert stat.S_IMODE((tmp_path / "temp").stat().st_mode)  # the folder itself is left alone
+
+
+def test_a_proxyjump_host_from_the_ssh_config_is_used_through_the_system_client(cli, sshd, tmp_path):
+    config = tmp_path / "jump_config"
+    config.write_text(f"Host behind-bastion\n  HostName 127.0.0.1\n  Port {sshd.port}\n  User {sshd.user}\n"
+                      f"  ProxyJump {sshd.user}@127.0.0.1:{sshd.port}\n")
+    sshd.known_hosts(tmp_path / "known_hosts")
+    result = cli("scan", "--source", "ssh", "--target", "behind-bastion", "--ssh-key", sshd.client_key,
+                 "--ssh-config", config, "--known-hosts", tmp_path / "known_hosts", "--remote-root", COMPLIANT,
+                 "--format", "json")
+    target = _only_target(result)
+    assert target["status"] == "scanned", target.get("reason")
+    assert target["id"] == sshd.target() and target["name"] == "behind-bastion"
+    assert "bytes_received" not in target["details"]  # a proxied connection's bytes are the proxy's
+    local = cli("scan", "--root", COMPLIANT, "--format", "json")
+    assert _comparable(result.json()["findings"]) == _comparable(local.json()["findings"])

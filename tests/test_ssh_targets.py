@@ -106,3 +106,25 @@ def test_limit_needs_a_targets_file_and_some_target_is_needed():
         targets_from(["a"], None, "web")
     with pytest.raises(InputError, match="at least one host"):
         targets_from(None, None, None)
+
+
+@pytest.mark.parametrize("pattern, hosts", [
+    ("web[01:03].example", ["web01.example", "web02.example", "web03.example"]),
+    ("db-[a:c]", ["db-a", "db-b", "db-c"]),
+    ("n[1:9:4]", ["n1", "n5", "n9"]),
+    ("r[1:2]-[a:b]", ["r1-a", "r1-b", "r2-a", "r2-b"]),
+])
+def test_ansible_host_ranges_expand(tmp_path, pattern, hosts):
+    ini, yml = tmp_path / "hosts.ini", tmp_path / "hosts.yml"
+    ini.write_text(f"[web]\n{pattern} ansible_user=ops\n")
+    yml.write_text(f"all:\n  hosts:\n    {pattern}:\n      ansible_port: 2200\n")
+    assert [(h.name, h.user) for h in read_targets(ini)] == [(host, "ops") for host in hosts]
+    assert [(h.name, h.port) for h in read_targets(yml)] == [(host, 2200) for host in hosts]
+
+
+@pytest.mark.parametrize("pattern", ["w[1:a]", "w[5:1]", "w[0:99999]"])
+def test_bad_host_ranges_are_bad_input(tmp_path, pattern):
+    path = tmp_path / "hosts.ini"
+    path.write_text(f"{pattern}\n")
+    with pytest.raises(InputError, match="hosts.ini:1: .*host range"):
+        read_targets(path)

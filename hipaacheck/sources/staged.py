@@ -14,14 +14,16 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Iterator
 
-from .host.files import FileRead, FileStat, HostContext
+from ..errors import InputError
+from .host.files import FileRead, FileStat, HostContext, HostFileError
 
 if TYPE_CHECKING:
     from ..inventory import Inventory
+    from ..targets import Target
 
-__all__ = ["Asks", "Meta", "StagedContext", "StagedTree", "collect_staged"]
+__all__ = ["Asks", "Meta", "StagedContext", "StagedTree", "collect_staged", "only_inventory"]
 
 
 @dataclass(frozen=True)
@@ -82,15 +84,19 @@ class StagedContext(HostContext):
     def glob(self, pattern: str) -> list[str]:
         if self.asks is not None:
             self.asks.globs.add(pattern)
-        head, _ = pattern.rsplit("/", 1) if "/" in pattern else ("", pattern)
-        problem = self.tree.problems.get(self.real(head)) if head else None
-        if problem:  # an unlistable folder must not look empty: its pattern reads as an error
-            self.tree.problems[self.real(pattern)] = problem
-            return [pattern]
         return super().glob(pattern)
 
+    def listdir(self, host_path: str) -> list[str]:
+        path = self._local(host_path)
+        problem = self.tree.problems.get(path) if path else None
+        if problem:  # a folder the target would not let us list must not look empty
+            raise HostFileError(f"{host_path}: cannot list the folder: {problem}")
+        return super().listdir(host_path)
+
     def read(self, host_path: str) -> FileRead:
-        path = self.real(host_path)
+        path = self._local(host_path)
+        if path is None:
+            return super().read(host_path)  # says why it cannot be resolved
         problem = self.tree.problems.get(path)
         if problem:
             return FileRead(host_path, error=problem)
@@ -102,7 +108,9 @@ class StagedContext(HostContext):
         return super().read(host_path)
 
     def stat(self, host_path: str) -> FileStat:
-        path = self.real(host_path)
+        path = self._local(host_path)
+        if path is None:
+            return super().stat(host_path)
         meta = self.tree.meta.get(path)
         if meta is not None:
             return FileStat(host_path, True, meta.mode, meta.uid, meta.gid, meta.is_dir)
@@ -110,6 +118,11 @@ class StagedContext(HostContext):
             return FileStat(host_path, exists=True, error=self.tree.problems[path])
         return super().stat(host_path)
 
+    def _local(self, host_path: str) -> Path | None:
+        try:
+            return self.real(host_path)
+        except HostFileError:
+            return None
 
 def collect_staged(tree: StagedTree, resource_types: set[str], metadata: dict[str, str],
                    asks: Asks | None = None) -> Inventory:
@@ -120,4 +133,14 @@ def collect_staged(tree: StagedTree, resource_types: set[str], metadata: dict[st
     source.ctx = StagedContext(tree, asks)
     inventory = source.collect(resource_types)
     inventory.metadata = dict(metadata)
+    return inventory
+
+
+def only_inventory(targets: Iterator[tuple[Target, Inventory | None]], count: int, flag: str) -> Inventory:
+    """What ``collect`` writes for a source of several targets: one inventory, so exactly one target named."""
+    if count != 1:
+        raise InputError(flag, "collect writes one inventory: name exactly one (scan takes several)")
+    target, inventory = next(targets)
+    if inventory is None:
+        raise InputError(target.key, target.reason or "could not be scanned")
     return inventory

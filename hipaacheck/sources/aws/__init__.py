@@ -45,7 +45,7 @@ SOURCE = SourceInfo(
         SourceOption("--connect-timeout", "aws: seconds (default: 5)", type=float, default=5.0),
         SourceOption("--read-timeout", "aws: seconds (default: 30)", type=float, default=30.0),
         SourceOption("--deadline", "aws: make no API call after this many seconds; what was not collected is "
-                                   "reported as error findings (for unattended scans); ssh: start no host after it", type=float,
+                                   "reported as error findings (for unattended scans)", type=float,
                      metavar="SECONDS"),
         *ACCOUNTS_OPTIONS,
     ),

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import IO
 
-from ..host.files import MAX_FILE_BYTES, HostContext
+from ..host.files import MAX_FILE_BYTES, HostContext, HostFileError
 from ..staged import Meta, StagedTree
 
 WHITEOUT = ".wh."
@@ -84,7 +84,10 @@ class LayerApplier:
     def _parent(self, parts: list[str]) -> Path | None:
         """The folder an entry goes in, links followed inside the tree, missing folders made; None if that
         would leave the tree (a link loop the resolver gave up on, a file where a folder should be)."""
-        folder = self._resolver.real("/" + "/".join(parts))
+        try:
+            folder = self._resolver.real("/" + "/".join(parts))
+        except HostFileError:  # a link loop, more than 40 links
+            return None
         if os.path.realpath(folder) != str(folder) or not folder.is_relative_to(self.tree.root):
             return None
         try:
@@ -128,7 +131,10 @@ class LayerApplier:
         parts = [part for part in linkname.split("/") if part not in ("", ".")]
         if not parts or ".." in parts:
             return False
-        source = self._resolver.real("/" + "/".join(parts))
+        try:
+            source = self._resolver.real("/" + "/".join(parts))
+        except HostFileError:
+            return False
         found = _lstat(source)
         if found is None or not stat.S_ISREG(found.st_mode) or os.path.realpath(source) != str(source):
             return False

@@ -9,7 +9,7 @@ from typing import IO, TYPE_CHECKING, Any, Iterator, Mapping
 from ...errors import InputError
 from ...inventory import Inventory
 from .. import ProgressCallback, SourcePlan, Wanted
-from ..staged import StagedTree, collect_staged
+from ..staged import StagedTree, collect_staged, only_inventory
 from .layers import Budget, ImageTooLarge, LayerApplier
 from .layout import Archive, ImageRef, Layer, read_images
 
@@ -63,12 +63,8 @@ class ImageSource:
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                 attributes: Wanted | None = None) -> Inventory:
         """The one image of ``collect image`` (an inventory is one target); scans use :meth:`collect_targets`."""
-        if len(self.images) != 1:
-            raise InputError("--image", "collect writes one inventory: name exactly one (scan takes several)")
-        target, inventory = next(self.collect_targets(resource_types, progress, attributes=attributes))
-        if inventory is None:
-            raise InputError(str(self.images[0].archive), target.reason or "could not be read")
-        return inventory
+        return only_inventory(self.collect_targets(resource_types, progress, attributes=attributes), len(self.images),
+                              "--image")
 
     def _scan(self, image: ImageRef, resource_types: set[str]) -> tuple[Target, Inventory | None]:
         from ...targets import Target, TargetStatus, status_of

@@ -1,7 +1,8 @@
 """Logging in as OpenSSH users expect, with host keys always verified.
 
 Settings come from ``--ssh-config`` (else ``~/.ssh/config``): ``HostName``, ``User``, ``Port``,
-``IdentityFile``, ``ProxyCommand``, ``UserKnownHostsFile``; the inventory's user and port win over them.
+``IdentityFile``, ``ProxyCommand``, ``ProxyJump`` (through the system ``ssh -W``, in batch mode, with the
+same config, key and known hosts), ``UserKnownHostsFile``; the inventory's user and port win over them.
 Keys: ``--ssh-key``, the config's identity files, the agent and ``~/.ssh/id_*``. Host keys are checked
 against ``--known-hosts`` (else the config's or ``~/.ssh/known_hosts``) and ``/etc/ssh/ssh_known_hosts``:
 an unknown key is refused unless ``--accept-new-host-keys`` (then appended, as OpenSSH's
@@ -11,6 +12,7 @@ config file does not turn checking off.
 from __future__ import annotations
 
 import getpass
+import shlex
 import socket
 import threading
 from dataclasses import dataclass
@@ -88,14 +90,30 @@ def resolve(spec: HostSpec, options: SshOptions) -> Endpoint:
     known = options.known_hosts
     if known is None and found.get("userknownhostsfile"):
         known = Path(str(found["userknownhostsfile"]).split()[0]).expanduser()
-    return Endpoint(
-        host=spec.host or str(found.get("hostname") or spec.name),
-        port=spec.port or int(found.get("port") or 22),
-        user=spec.user or str(found.get("user") or getpass.getuser()),
-        identity_files=tuple(str(Path(p).expanduser()) for p in found.get("identityfile") or ()),
-        proxy_command=found.get("proxycommand"),
-        known_hosts=known or Path.home() / ".ssh" / "known_hosts",
-    )
+    host = spec.host or str(found.get("hostname") or spec.name)
+    port = spec.port or int(found.get("port") or 22)
+    known = known or Path.home() / ".ssh" / "known_hosts"
+    proxy = found.get("proxycommand")
+    if not proxy and found.get("proxyjump") and str(found["proxyjump"]).lower() != "none":
+        proxy = jump_command(str(found["proxyjump"]), host, port, options, known)
+    return Endpoint(host, port, spec.user or str(found.get("user") or getpass.getuser()),
+                    tuple(str(Path(p).expanduser()) for p in found.get("identityfile") or ()), proxy, known)
+
+
+def jump_command(jumps: str, host: str, port: int, options: SshOptions, known: Path) -> str:
+    """``ProxyJump a,b`` as the system client's ``ssh -W host:port -J a b``: it logs in to the jump hosts
+    (batch mode: no prompt; host keys checked strictly against the same known hosts)."""
+    hops = [hop.strip() for hop in jumps.split(",") if hop.strip()]
+    command = ["ssh", "-o", "BatchMode=yes", "-o", "StrictHostKeyChecking=yes", "-o", f"UserKnownHostsFile={known}",
+               "-o", f"ConnectTimeout={max(1, int(options.timeout))}", "-W", f"{host}:{port}"]
+    if options.config:
+        command += ["-F", str(options.config)]
+    if options.key:
+        command += ["-i", str(options.key), "-o", "IdentitiesOnly=yes"]
+    if len(hops) > 1:
+        command += ["-J", ",".join(hops[:-1])]
+    last = hops[-1] if hops[-1].startswith("ssh://") or ":" not in hops[-1] else f"ssh://{hops[-1]}"
+    return shlex.join([*command, "--", last])  # a destination takes a port only as a URI
 
 
 class _HostKeyPolicy:

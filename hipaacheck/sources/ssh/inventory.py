@@ -83,14 +83,15 @@ def _ini_groups(text: str, path: Path) -> dict[str, _Group]:
         elif kind == "children":
             group.children.append(line.split()[0])
         else:
-            name, *assignments = line.split()
+            pattern, *assignments = line.split()
             host_vars = {}
             for assignment in assignments:
                 key, eq, value = assignment.partition("=")
                 if not eq:
                     raise InputError(where, f"expected key=value after the host name, got {assignment[:40]!r}")
                 host_vars[key] = value.strip("'\"")
-            group.hosts[name] = host_vars
+            for name in expand_range(pattern, where):
+                group.hosts[name] = dict(host_vars)
     for name, group in groups.items():
         for child in group.children:
             groups.setdefault(child, _Group({}, [], {}))
@@ -115,7 +116,9 @@ def _yaml_groups(text: str, path: Path) -> dict[str, _Group]:
             raise InputError(f"{path}: {where}", "hosts and children must be mappings")
         group = groups.setdefault(name, _Group({}, [], {}))
         group.vars.update(body.get("vars") or {})
-        group.hosts.update({str(host): dict(host_vars or {}) for host, host_vars in hosts.items()})
+        for pattern, host_vars in hosts.items():
+            for host in expand_range(str(pattern), f"{path}: {where}.hosts"):
+                group.hosts[host] = dict(host_vars or {})
         for child, child_body in children.items():
             group.children.append(str(child))
             add(str(child), child_body, f"{where}.children.{child}")
@@ -125,6 +128,30 @@ def _yaml_groups(text: str, path: Path) -> dict[str, _Group]:
     if "all" not in groups:
         groups["all"] = _Group({}, list(groups), {})
     return groups
+
+
+_RANGE = re.compile(r"\[([0-9]+|[a-z]):([0-9]+|[a-z])(?::([0-9]+))?\]")
+MAX_RANGE = 10_000
+
+
+def expand_range(pattern: str, where: str) -> list[str]:
+    """Ansible's host ranges: ``web[01:03]`` is web01 web02 web03, ``db-[a:c]`` db-a db-b db-c
+    (``[1:9:2]`` steps; leading zeros keep the width); several ranges multiply."""
+    match = _RANGE.search(pattern)
+    if not match:
+        return [pattern]
+    first, last, step = match.group(1), match.group(2), int(match.group(3) or 1)
+    if first.isdigit() != last.isdigit() or step < 1:
+        raise InputError(where, f"bad host range {match.group(0)!r}")
+    if first.isdigit():
+        width = len(first) if first.startswith("0") else 0
+        values = [str(n).zfill(width) for n in range(int(first), int(last) + 1, step)]
+    else:
+        values = [chr(n) for n in range(ord(first), ord(last) + 1, step)]
+    if not values or len(values) > MAX_RANGE:
+        raise InputError(where, f"host range {match.group(0)!r} names {len(values)} hosts (1 to {MAX_RANGE})")
+    head, tail = pattern[:match.start()], pattern[match.end():]
+    return [host for value in values for host in expand_range(head + value + tail, where)]
 
 
 def _hosts_of(groups: dict[str, _Group], name: str, where: str) -> list[HostSpec]:

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from ...errors import InputError
 from ...inventory import Inventory
 from .. import ProgressCallback, SourcePlan, Wanted
-from ..staged import Asks, StagedTree, collect_staged
+from ..staged import Asks, StagedTree, collect_staged, only_inventory
 from .connect import Endpoint, LoginError, SshOptions, connect, open_sftp, resolve
 from .fetch import RemoteFetcher
 from .inventory import HostSpec, targets_from
@@ -70,12 +70,8 @@ class SshSource:
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                 attributes: Wanted | None = None) -> Inventory:
         """The one host of ``collect ssh`` (an inventory is one target); scans use :meth:`collect_targets`."""
-        if len(self.hosts) != 1:
-            raise InputError("--target", "collect writes one inventory: name exactly one (scan takes several)")
-        target, inventory = next(self.collect_targets(resource_types, progress, attributes=attributes))
-        if inventory is None:
-            raise InputError(target.key, target.reason or "could not be scanned")
-        return inventory
+        return only_inventory(self.collect_targets(resource_types, progress, attributes=attributes), len(self.hosts),
+                              "--target")
 
     def _scan(self, host: HostSpec, resource_types: set[str], stop_at: float | None
               ) -> tuple[Target, Inventory | None]:
