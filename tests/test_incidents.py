@@ -15,6 +15,12 @@ def fixed_clock(monkeypatch):
     monkeypatch.setattr("hipaacheck.clock.now_utc", lambda: f"{TODAY}T12:00:00Z")
 
 
+def empty_root(tmp_path):
+    """A Linux root with nothing in it: the roster joins host accounts, none exist here."""
+    (tmp_path / "root" / "etc").mkdir(parents=True, exist_ok=True)
+    return tmp_path / "root"
+
+
 def register(tmp_path, *incidents: dict):
     path = tmp_path / "incidents.yaml"
     path.write_text(yaml.safe_dump({"version": 1, "incidents": list(incidents)}, sort_keys=False))
@@ -28,7 +34,7 @@ def breach(**fields) -> dict:
 
 
 def findings_for(cli, tmp_path, control: str, *incidents: dict) -> list[dict]:
-    result = cli("scan", "--root", tmp_path, "--profile", "hipaa-workforce", "--format", "json",
+    result = cli("scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--format", "json",
                  "--incidents", register(tmp_path, *incidents))
     assert result.code in (0, 1, 3), result.err
     return [f for f in result.json()["findings"] if f["control_id"] == control]
@@ -124,7 +130,7 @@ def test_business_associate_notice_to_covered_entity(cli, tmp_path):
 
 
 def test_no_register_skips_every_incident_control(cli, tmp_path):
-    result = cli("scan", "--root", tmp_path, "--profile", "hipaa-workforce", "--format", "json")
+    result = cli("scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--format", "json")
     incident = [f for f in result.json()["findings"] if f["control_id"].startswith("incident.")]
     assert len(incident) == 5 and {f["status"] for f in incident} == {"skip"}
     assert all("--incidents FILE" in f["message"] for f in incident)
@@ -132,7 +138,7 @@ def test_no_register_skips_every_incident_control(cli, tmp_path):
 
 @pytest.mark.parametrize("entry, line, expected", [
     ("  - {id: B, discovered: 2026-13-01}\n", ":4", "invalid date"),
-    ("  - {id: B, discovered: 2026-01-01, phi: yes}\n", ":4", "$.incidents[1]: Additional properties"),
+    ("  - {id: B, discovered: 2026-01-01, phi: yes}\n", ":4", "$.incidents[1]: unknown field phi"),
     ("  - {id: A, discovered: 2026-01-01}\n", ":4", "$.incidents[1].id: duplicate id 'A' (first at line 3)"),
     ("  - id: B\n    discovered: 2026-01-05\n    notifications: {hhs: 2026-01-04}\n", ":6",
      "$.incidents[1].notifications.hhs: 2026-01-04 is before discovered 2026-01-05"),
@@ -142,7 +148,7 @@ def test_no_register_skips_every_incident_control(cli, tmp_path):
 def test_malformed_register_is_one_line_exit_2(cli, tmp_path, entry, line, expected):
     path = tmp_path / "incidents.yaml"
     path.write_text("version: 1\nincidents:\n  - {id: A, discovered: 2026-01-01}\n" + entry)
-    for args in (("scan", "--root", tmp_path, "--profile", "hipaa-workforce", "--incidents", path),
+    for args in (("scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--incidents", path),
                  ("incident", "list", "--file", path)):
         result = cli(*args)
         assert result.code == 2 and result.out == ""
@@ -168,7 +174,7 @@ def test_incident_commands_record_and_list(cli, tmp_path):
     listing = cli("incident", "list", "--file", path)
     assert "INC-7" in listing.out and "hhs=2026-10-30" in listing.out and "media CA=2026-10-21" in listing.out
     statuses = {f["control_id"]: f["status"] for f in cli(
-        "scan", "--root", tmp_path, "--profile", "hipaa-workforce", "--format", "json", "--incidents", path
+        "scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--format", "json", "--incidents", path
     ).json()["findings"] if f["control_id"].startswith("incident.")}
     assert statuses == {"incident.risk_assessment": "pass", "incident.notify.individuals": "pass",
                         "incident.notify.hhs": "pass", "incident.notify.media": "pass",
@@ -223,7 +229,7 @@ def test_html_report_shows_training_by_role_and_a_breach_timeline(cli, tmp_path)
         {"id": "E3", "role": "clerk", "hire_date": "2026-11-30"}]}))
     incident = breach(affected={"total": 40}, notifications={"individuals": "2026-11-02"})
     out = tmp_path / "out"
-    result = cli("scan", "--root", tmp_path, "--profile", "hipaa-workforce", "--format", "json,html",
+    result = cli("scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--format", "json,html",
                  "--output-dir", out, "--workforce", roster, "--incidents", register(tmp_path, incident))
     assert result.code == 1, result.err
     html = (out / "hipaacheck-report.html").read_text()
@@ -232,7 +238,7 @@ def test_html_report_shows_training_by_role_and_a_breach_timeline(cli, tmp_path)
     rows = {row.split("</td>")[0]: row for row in training.split("<tr><td>")[1:]}
     assert 's-fail">1<' in rows["nurse &lt;ward&gt;"] and 's-pass">1<' in rows["nurse &lt;ward&gt;"]
     assert 's-pass">1<' in rows["clerk"] and "s-fail" not in rows["clerk"]
-    timeline = html[html.index("<h2>Breach timeline</h2>"):html.index("<h2>Findings by safeguard</h2>")]
+    timeline = html[html.index("<h2>Breach timeline</h2>"):html.index("<h2 id=\"controls\">Controls</h2>")]
     dates = [cell.split("<")[0] for cell in timeline.split('<td class="mono">')[1:]]
     assert dates == sorted(dates) and dates[0] == "2026-10-02"  # discovery first
     for event in ("discovered", "risk assessment", "notice to individuals", "notice to HHS due", "2027-03-01"):

@@ -306,7 +306,7 @@ def test_malformed_csv_roster_is_one_line_exit_2(cli, tmp_path, text, where, exp
 
 @pytest.mark.parametrize("entry, line, expected", [
     ("  - {id: E2, role: nurse, hire_date: 2026-02-30}\n", ":4", "invalid date '2026-02-30'"),
-    ("  - {id: E2, role: nurse, hire_date: 2026-01-01, phone: 5}\n", ":4", "$.people[1]: Additional properties"),
+    ("  - {id: E2, role: nurse, hire_date: 2026-01-01, phone: 5}\n", ":4", "$.people[1]: unknown field phone"),
     ("  - {id: E1, role: nurse, hire_date: 2026-01-01}\n", ":4", "$.people[1].id: duplicate id 'E1' (first at line 3)"),
     ("  - {id: E2, role: nurse, hire_date: 2026-01-01, termination_date: 2025-01-01}\n", ":4",
      "$.people[1].termination_date"),

@@ -124,12 +124,13 @@ class StagedContext(HostContext):
         except HostFileError:
             return None
 
+
 def collect_staged(tree: StagedTree, resource_types: set[str], metadata: dict[str, str],
                    asks: Asks | None = None) -> Inventory:
     """Run the host collectors on ``tree``; the inventory names the target (``metadata``), not the temp root."""
     from .host.source import HostSource
 
-    source = HostSource(tree.root)
+    source = HostSource(tree.root, a_linux_root=False)
     source.ctx = StagedContext(tree, asks)
     inventory = source.collect(resource_types)
     inventory.metadata = dict(metadata)

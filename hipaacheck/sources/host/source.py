@@ -37,8 +37,11 @@ class HostSource:
     name = "host"
     family = "host"
 
-    def __init__(self, root: Path | str = "/", deadline: float | None = None) -> None:
+    def __init__(self, root: Path | str = "/", deadline: float | None = None, *, a_linux_root: bool = True) -> None:
+        """``a_linux_root``: refuse a ``--root`` with no etc/ once host types are asked for (a typo'd path
+        would report every file missing); a tree staged from an SSH target or an image is what it is."""
         root = Path(root)
+        self.a_linux_root = a_linux_root
         if not root.is_dir():
             raise InputError("--root", f"{root}: no such folder")
         if deadline is not None and deadline <= 0:
@@ -52,7 +55,7 @@ class HostSource:
                 attributes: Wanted | None = None) -> Inventory:
         collectors = load_collectors()
         wanted = sorted(t for t in resource_types if t in collectors)
-        if wanted and not (self.ctx.root / "etc").is_dir():  # a typo'd --root would report every file missing
+        if wanted and self.a_linux_root and not (self.ctx.root / "etc").is_dir():
             raise InputError("--root", f"{self.ctx.root}: not a Linux root (it has no etc/ folder)")
         inventory = Inventory(source="host", collected_at=now_utc(), resource_types=wanted,
                               metadata={"host": _hostname(self.ctx), "root": str(self.ctx.root)})
