@@ -22,7 +22,7 @@ from ..model import SEVERITIES, Finding
 from ..results import Results, recorded_gate, verdict_of
 from ..security_rule import security_rule
 from .common import (SAFEGUARD_ORDER, STATUS_ORDER, ControlView, compact_json, control_views, paragraph,
-                     safeguards_of, tool_version)
+                     resource_label, safeguards_of, tool_version)
 from .interface import OutputFormat
 from .people import people_view
 from .table import service_of, short_name
@@ -223,6 +223,7 @@ class HtmlFormat(OutputFormat):
 
         env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(content_dir("reports"))), autoescape=True,
                                  undefined=jinja2.StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+        env.filters["resource_label"] = resource_label  # the per-target sections name resources as elsewhere
         views = control_views(results)
         control_status = dict.fromkeys(STATUS_ORDER, 0)
         for view in views:
