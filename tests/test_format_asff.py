@@ -173,3 +173,17 @@ def test_resource_type_map_names_only_types_the_aws_source_collects() -> None:
     from hipaacheck.sources.aws.registry import load_collectors
 
     assert set(RESOURCE_TYPES) <= set(load_collectors()), set(RESOURCE_TYPES) - set(load_collectors())
+
+
+def test_fleet_hosts_keep_the_account_id_an_aws_account() -> None:
+    """In a fleet scan a host's findings carry its target key in the account slot (``ssh:web1``); ASFF's
+    AwsAccountId must stay a 12-digit account, and the resource names the host instead."""
+    base = Results.load(FIXTURE)
+    base.findings = [Finding("host.sshd.permit_root_login", "attribute", "fail", "high",
+                             {"type": "host.sshd.config", "id": "/etc/ssh/sshd_config", "account": f"ssh:web{i}"},
+                             ["164.312(a)(1)"], "PermitRootLogin yes", {}) for i in (1, 2)]
+    findings = json.loads(AsffFormat().render(base))
+    assert {f["AwsAccountId"] for f in findings} == {"123456789012"}
+    assert sorted(f["Resources"][0]["Id"] for f in findings) == [
+        "ssh:web1:/etc/ssh/sshd_config", "ssh:web2:/etc/ssh/sshd_config"]
+    assert len({f["Id"] for f in findings}) == 2

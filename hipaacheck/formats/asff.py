@@ -6,6 +6,7 @@ placeholder account that ``--securityhub-import`` replaces with the caller's.
 """
 from __future__ import annotations
 
+import re
 from datetime import timezone
 from typing import Any, BinaryIO, Iterator
 
@@ -19,6 +20,8 @@ SCHEMA_VERSION = "2018-10-08"
 PLACEHOLDER_ACCOUNT = "000000000000"
 DEFAULT_REGION = "us-east-1"
 FINDING_TYPE = "Software and Configuration Checks/Industry and Regulatory Standards/HIPAA Controls"
+ACCOUNT_ID = re.compile(r"\d{12}")
+
 LABELS = {"critical": "CRITICAL", "high": "HIGH", "medium": "MEDIUM", "low": "LOW", "info": "INFORMATIONAL"}
 COMPLIANCE = {"pass": "PASSED", "fail": "FAILED", "waived": "FAILED", "error": "NOT_AVAILABLE",
               "skip": "NOT_AVAILABLE", "manual": "WARNING"}
@@ -77,11 +80,16 @@ def asff_finding(finding: Finding, remediation: str, target: dict[str, Any], acc
     """One ASFF finding; ``target`` is the run's target, ``when`` its end as an ASFF timestamp, ``verdict``
     the run's verdict line."""
     r = finding.resource
+    owner = str(r.get("account") or "")
+    if not ACCOUNT_ID.fullmatch(owner):  # a host or image of a fleet scan (``ssh:web1``) is not an AWS account
+        host, owner = owner or target.get("host"), account
+    else:
+        host = target.get("host")
     resource_id = str(r.get("id", ""))
     if resource_id == "*":
-        resource_id = f"{r.get('type')}/{r.get('account') or account}/{r.get('region') or region}"
-    if not resource_id.startswith("arn:") and target.get("host"):
-        resource_id = f"{target['host']}:{resource_id}"
+        resource_id = f"{r.get('type')}/{owner}/{r.get('region') or region}"
+    if not resource_id.startswith("arn:") and host:
+        resource_id = f"{host}:{resource_id}"
     if r.get("item"):
         resource_id += f"#{r['item']}"
     data: dict[str, Any] = {
@@ -90,7 +98,7 @@ def asff_finding(finding: Finding, remediation: str, target: dict[str, Any], acc
               f"{short_hash(finding.identity + str(target.get('host', '')))}",
         "ProductArn": f"arn:{_partition(resource_id)}:securityhub:{region}:{account}:product/{account}/default",
         "GeneratorId": _clip(f"hipaacheck/{finding.control_id}", LIMITS["GeneratorId"]),
-        "AwsAccountId": str(r.get("account") or account),
+        "AwsAccountId": owner,
         "Types": [FINDING_TYPE],
         "CreatedAt": when,
         "UpdatedAt": when,
