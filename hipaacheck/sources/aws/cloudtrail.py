@@ -23,8 +23,14 @@ def _trail(ctx: AwsContext, region: str, trail: dict[str, Any]) -> Resource:
     client = ctx.client("cloudtrail", region)
     ctx.read(resource, "is_logging", lambda: client.get_trail_status(Name=trail["TrailARN"])["IsLogging"])
     ctx.read(resource, "management_events",
-             lambda: management_events(client.get_event_selectors(TrailName=trail["TrailARN"])))
+             lambda: management_events(event_selectors(ctx, region, trail["TrailARN"])))
     return resource
+
+
+def event_selectors(ctx: AwsContext, region: str, arn: str) -> dict[str, Any]:
+    """GetEventSelectors of one trail, once per run (management and data events both read it)."""
+    return ctx.memo(("cloudtrail", "selectors", arn),
+                    lambda: ctx.client("cloudtrail", region).get_event_selectors(TrailName=arn))
 
 
 def _basic_coverage(selectors: list[dict[str, Any]]) -> set[str]:
