@@ -83,7 +83,7 @@ def instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     return resources
 
 
-STOPPED_AT = re.compile(r"\((\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) GMT\)")
+STOPPED_AT = re.compile(r"\((\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (?:GMT|UTC)\)")
 
 
 def _stopped_since(instance: dict[str, Any]) -> str | None:

@@ -33,11 +33,19 @@ def policies(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
 
 
 def _inline(ctx: AwsContext, kind: str, key: str, principal: dict[str, Any]) -> list[Resource]:
+    """The principal's inline policies; when they cannot be listed, one unreadable stand-in (``#*``),
+    so the principal's policies are an ``error`` finding, not silently absent."""
     name = principal[key]
     get = getattr(ctx.client("iam"), f"get_{kind}_policy")
-    resources = [ctx.resource("aws.iam.inline_policy", f"{principal['Arn']}#{policy}", None, name=policy,
+    try:
+        names = ctx.paginate("iam", None, f"list_{kind}_policies", "PolicyNames", **{key: name})
+    except Exception as exc:  # noqa: BLE001 - recorded on the stand-in
+        unseen = ctx.resource("aws.iam.inline_policy", f"{principal['Arn']}#*", None, name="*",
                               principal_type=kind, principal=name)
-                 for policy in ctx.paginate("iam", None, f"list_{kind}_policies", "PolicyNames", **{key: name})]
+        unseen.unreadable["*"] = ctx.reason(exc)
+        return [unseen]
+    resources = [ctx.resource("aws.iam.inline_policy", f"{principal['Arn']}#{policy}", None, name=policy,
+                              principal_type=kind, principal=name) for policy in names]
     for resource in resources:
         ctx.read(resource, "document", lambda: get(**{key: name}, PolicyName=resource.attributes["name"])
                  ["PolicyDocument"])
