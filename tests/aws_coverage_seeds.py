@@ -214,6 +214,9 @@ def subnets(session, monkeypatch) -> Labels:
 
 # --------------------------------------------------------------------------- Lambda, S3
 
+URL = "https://abcdefghijklmnopqrstuvwxyz.lambda-url.us-east-1.on.aws/"
+
+
 def lambdas(session, monkeypatch) -> Labels:
     """moto has no ListFunctionUrlConfigs: the bad function's URL has auth type NONE."""
     good, bad = function(session, "good", {}), function(session, "bad", {})
@@ -225,7 +228,7 @@ def lambdas(session, monkeypatch) -> Labels:
     def urls(params: dict, region: str | None) -> dict:
         name = params["FunctionName"]
         auth = "NONE" if name.endswith(":bad") else "AWS_IAM"
-        return {"FunctionUrlConfigs": [{"FunctionUrl": "https://abcdefghijklmnopqrstuvwxyz.lambda-url.us-east-1.on.aws/", "FunctionArn": name,
+        return {"FunctionUrlConfigs": [{"FunctionUrl": URL, "FunctionArn": name,
                                         "CreationTime": "2026-01-01T00:00:00Z", "LastModifiedTime": "2026-01-01T00:00:00Z",
                                         "AuthType": auth}]}
 
@@ -388,7 +391,7 @@ def tables(session, monkeypatch) -> Labels:
     key = {"KeySchema": [{"AttributeName": "k", "KeyType": "HASH"}],
            "AttributeDefinitions": [{"AttributeName": "k", "AttributeType": "S"}], "BillingMode": "PAY_PER_REQUEST"}
     good = client.create_table(TableName="good", DeletionProtectionEnabled=True, **key)["TableDescription"]["TableArn"]
-    bad = client.create_table(TableName="bad", **key)["TableDescription"]["TableArn"]
+    client.create_table(TableName="bad", **key)
     protected(monkeypatch, [good])
     return {"good": "table/good", "bad": "table/bad"}
 
