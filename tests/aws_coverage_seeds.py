@@ -130,9 +130,9 @@ def instances(session, monkeypatch) -> Labels:
     """moto launches every instance now and gives none a public IP in a VPC: the bad instance's launch
     time and address, and the long-stopped instance's stop time, are edited into DescribeInstances."""
     ec2, iam = session.client("ec2"), session.client("iam")
-    iam.create_instance_profile(InstanceProfileName="app")
+    iam.create_instance_profile(InstanceProfileName="app-profile")
     launch = {"ImageId": "ami-12c6146b", "MinCount": 1, "MaxCount": 1}
-    good = ec2.run_instances(IamInstanceProfile={"Name": "app"}, **launch)["Instances"][0]["InstanceId"]
+    good = ec2.run_instances(IamInstanceProfile={"Name": "app-profile"}, **launch)["Instances"][0]["InstanceId"]
     bad = ec2.run_instances(**launch)["Instances"][0]["InstanceId"]
     tier = ec2.run_instances(TagSpecifications=[{"ResourceType": "instance", "Tags": [
         {"Key": "public-web", "Value": "yes"}]}], **launch)["Instances"][0]["InstanceId"]
@@ -333,7 +333,7 @@ def rds_clusters(session, monkeypatch) -> Labels:
     rds = session.client("rds")
     common = {"MasterUsername": "admin", "MasterUserPassword": "Secret-Pass-123"}
     arns = {}
-    for name, engine, good in (("good", "aurora-postgresql", True), ("bad", "aurora-postgresql", False),
+    for name, engine, good in (("good-aurora", "aurora-postgresql", True), ("bad-aurora", "aurora-postgresql", False),
                                ("good-docdb", "aurora-postgresql", True), ("bad-docdb", "aurora-postgresql", False),
                                ("good-neptune", "neptune", True), ("bad-neptune", "neptune", False)):
         extra = {"EnableCloudwatchLogsExports": ["audit", "postgresql"]} if good else {}
@@ -343,7 +343,7 @@ def rds_clusters(session, monkeypatch) -> Labels:
         else:
             answer = rds.create_db_cluster(DBClusterIdentifier=name, Engine=engine, StorageEncrypted=good,
                                            **common, **extra)
-        arns[name] = answer["DBCluster"]["DBClusterArn"]
+        arns[name.removesuffix("-aurora")] = answer["DBCluster"]["DBClusterArn"]
 
     def edit(parsed: dict, params: dict) -> None:
         for cluster in parsed.get("DBClusters") or []:
@@ -457,10 +457,10 @@ def policies(session, monkeypatch) -> Labels:
     for name, action in (("good-role", "s3:GetObject"), ("bad-role", "*:*")):
         iam.create_role(RoleName=name, AssumeRolePolicyDocument="{}")
         iam.put_role_policy(RoleName=name, PolicyName="inline", PolicyDocument=document(action))
-    iam.create_group(GroupName="ops")
-    iam.put_group_policy(GroupName="ops", PolicyName="admin", PolicyDocument=document("*"))
+    iam.create_group(GroupName="ops-admins")
+    iam.put_group_policy(GroupName="ops-admins", PolicyName="admin", PolicyDocument=document("*"))
     return {"good": "policy/good", "bad": "policy/bad", "wide": "policy/wide", "good-role": "role/good-role#",
-            "bad-role": "role/bad-role#", "group": "group/ops#"}
+            "bad-role": "role/bad-role#", "group": "group/ops-admins#"}
 
 
 def findings(session, monkeypatch) -> Labels:
@@ -494,3 +494,31 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
     if selectors:
         client.put_event_selectors(TrailName="main", **selectors)
     return "main"
+
+
+SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets, lambdas, buckets,
+         classic_elbs, elbv2s, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets,
+         certificates, analyzers, policies, findings)
+
+
+def seed_everything(session, monkeypatch, log_group: str = "trail") -> None:
+    """Every seed above, plus an alarm chain on the trail log group ``log_group`` (a trail delivering
+    there must exist) and a second trail whose S3 data events name one tagged bucket."""
+    for seed in SEEDS:
+        seed(session, monkeypatch)
+    session.client("logs").put_metric_filter(
+        logGroupName=log_group, filterName="root", filterPattern='{ $.userIdentity.type = "Root" }',
+        metricTransformations=[{"metricName": "root", "metricNamespace": "CIS", "metricValue": "1"}])
+    sns = session.client("sns")
+    topic = sns.create_topic(Name="security")["TopicArn"]
+    sns.subscribe(TopicArn=topic, Protocol="email", Endpoint="security@example.org")
+    session.client("cloudwatch").put_metric_alarm(
+        AlarmName="root", MetricName="root", Namespace="CIS", Statistic="Sum", Period=300, Threshold=1,
+        ComparisonOperator="GreaterThanOrEqualToThreshold", EvaluationPeriods=1, AlarmActions=[topic])
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket="phi-records")
+    s3.put_bucket_tagging(Bucket="phi-records", Tagging={"TagSet": [{"Key": "data", "Value": "ephi"}]})
+    client = session.client("cloudtrail")
+    client.create_trail(Name="data", S3BucketName="phi-records")
+    client.put_event_selectors(TrailName="data", EventSelectors=[{"ReadWriteType": "All", "DataResources": [
+        {"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::phi-records/"]}]}])
