@@ -14,7 +14,7 @@ from .. import __version__
 from ..errors import InputError
 
 SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "resources", "diff", "history", "evidence", "attest",
-               "coverage")
+               "coverage", "peers")
 EXIT_INPUT = 2
 
 
