@@ -41,7 +41,7 @@ def load_sources(path: Path = DATA) -> dict[str, dict[str, Any]]:
 def rows(controls: Iterable[Any], path: Path = DATA) -> list[PeerRow]:
     """One row per peer check, in the peer's own order, from controls with ``id`` and ``references``."""
     sources = load_sources(path)
-    names = {alias: name for name, source in sources.items() for alias in (name, *(source.get("aliases") or []))}
+    names: dict[str, str] = {alias: name for name, source in sources.items() for alias in (name, *(source.get("aliases") or []))}
     referenced: dict[tuple[str, str], set[str]] = {}
     for control in controls:
         for ref in control.references:
@@ -50,8 +50,8 @@ def rows(controls: Iterable[Any], path: Path = DATA) -> list[PeerRow]:
                 referenced.setdefault((source, str(ref.get("id"))), set()).add(control.id)
     out = []
     for name, source in sources.items():
-        for check, entry in (source.get("checks") or {}).items():
-            entry = entry or {}
+        for check, given in (source.get("checks") or {}).items():
+            entry: dict[str, Any] = given or {}
             found = referenced.get((name, check), set()) | set(entry.get("covered_by") or [])
             out.append(PeerRow(name, check, tuple(sorted(found)), entry.get("out_of_scope")))
     return out

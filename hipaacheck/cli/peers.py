@@ -12,6 +12,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     import json
+    import sys
 
     from ..controls import builtin_controls
     from ..peers import markdown, rows
@@ -26,5 +27,5 @@ def run(args: argparse.Namespace) -> int:
         print(markdown(table), end="")
     problems = [r.problem for r in table if r.problem]
     for problem in problems:
-        print(f"hipaacheck: {problem}", file=__import__("sys").stderr)
+        print(f"hipaacheck: {problem}", file=sys.stderr)
     return 1 if problems else 0
