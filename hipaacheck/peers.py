@@ -41,13 +41,14 @@ def load_sources(path: Path = DATA) -> dict[str, dict[str, Any]]:
 def rows(controls: Iterable[Any], path: Path = DATA) -> list[PeerRow]:
     """One row per peer check, in the peer's own order, from controls with ``id`` and ``references``."""
     sources = load_sources(path)
-    names: dict[str, str] = {alias: name for name, source in sources.items() for alias in (name, *(source.get("aliases") or []))}
+    names: dict[str, str] = {alias: name for name, source in sources.items()
+                             for alias in (name, *(source.get("aliases") or []))}
     referenced: dict[tuple[str, str], set[str]] = {}
     for control in controls:
         for ref in control.references:
-            source = names.get(str(ref.get("source")))
-            if source is not None:
-                referenced.setdefault((source, str(ref.get("id"))), set()).add(control.id)
+            peer = names.get(str(ref.get("source")))
+            if peer is not None:
+                referenced.setdefault((peer, str(ref.get("id"))), set()).add(control.id)
     out = []
     for name, source in sources.items():
         for check, given in (source.get("checks") or {}).items():
