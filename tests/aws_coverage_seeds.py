@@ -501,13 +501,16 @@ SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_ac
          certificates, analyzers, policies, findings)
 
 
+ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
+
+
 def seed_everything(session, monkeypatch, log_group: str = "trail") -> None:
     """Every seed above, plus an alarm chain on the trail log group ``log_group`` (a trail delivering
     there must exist) and a second trail whose S3 data events name one tagged bucket."""
     for seed in SEEDS:
         seed(session, monkeypatch)
     session.client("logs").put_metric_filter(
-        logGroupName=log_group, filterName="root", filterPattern='{ $.userIdentity.type = "Root" }',
+        logGroupName=log_group, filterName="root", filterPattern=ROOT_PATTERN,
         metricTransformations=[{"metricName": "root", "metricNamespace": "CIS", "metricValue": "1"}])
     sns = session.client("sns")
     topic = sns.create_topic(Name="security")["TopicArn"]
