@@ -525,3 +525,14 @@ def seed_everything(session, monkeypatch, log_group: str = "trail") -> None:
     client.create_trail(Name="data", S3BucketName="phi-records")
     client.put_event_selectors(TrailName="data", EventSelectors=[{"ReadWriteType": "All", "DataResources": [
         {"Type": "AWS::S3::Object", "Values": ["arn:aws:s3:::phi-records/"]}]}])
+
+
+def answer_moto_gaps(monkeypatch) -> None:
+    """Empty, model-shaped answers for the calls a moto server has no handler for, so a scan of an
+    account seeded for other controls sees "none" rather than an emulator error (whose text changes
+    from one retry to the next, e.g. under a throttling test)."""
+    model_answers(monkeypatch, {"ListAnalyzers": {"analyzers": []}, "ListFindings": {"FindingIds": []},
+                                "ListProtectedResources": {"Results": []},
+                                "DescribeInstanceInformation": {"InstanceInformationList": []},
+                                "ListResourceComplianceSummaries": {"ResourceComplianceSummaryItems": []},
+                                "ListFunctionUrlConfigs": {"FunctionUrlConfigs": []}})
