@@ -153,7 +153,48 @@ def instances(session, monkeypatch) -> Labels:
                     instance["StateTransitionReason"] = f"User initiated ({stamp} GMT)"
 
     edit_answer(monkeypatch, "DescribeInstances", edit, "ec2")
+    protected(monkeypatch, [f"arn:aws:ec2:us-east-1:{ACCOUNT}:instance/{good}"])
     return {"good": good, "bad": bad, "tier": tier, "parked": parked, "forgotten": forgotten}
+
+
+def volumes(session, monkeypatch) -> Labels:
+    """moto has no ListProtectedResources: the good volume has an AWS Backup recovery point."""
+    ec2 = session.client("ec2")
+    good, bad = (ec2.create_volume(AvailabilityZone="us-east-1a", Size=1)["VolumeId"] for _ in range(2))
+    protected(monkeypatch, [f"arn:aws:ec2:us-east-1:{ACCOUNT}:volume/{good}"])
+    return {"good": good, "bad": bad}
+
+
+def caches(session, monkeypatch) -> Labels:
+    client = session.client("elasticache")
+    for name, days in (("good-cache", 7), ("bad-cache", 0)):
+        client.create_replication_group(ReplicationGroupId=name, ReplicationGroupDescription=name, Engine="redis",
+                                        CacheNodeType="cache.t3.micro", NumCacheClusters=1, SnapshotRetentionLimit=days)
+    return {"good": "good-cache", "bad": "bad-cache"}
+
+
+def domains(session, monkeypatch) -> Labels:
+    """moto drops a domain's VPCOptions: DescribeDomains reports the good domain's VPC."""
+    client = session.client("opensearch")
+    group = f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:search"
+    client.create_domain(DomainName="good", VPCOptions={"SubnetIds": ["subnet-1"], "SecurityGroupIds": ["sg-1"]},
+                         LogPublishingOptions={"ES_APPLICATION_LOGS": {"CloudWatchLogsLogGroupArn": group, "Enabled": True}})
+    client.create_domain(DomainName="bad")
+
+    def edit(parsed: dict, params: dict) -> None:
+        for status in parsed.get("DomainStatusList") or []:
+            if status["DomainName"] == "good":
+                status["VPCOptions"] = {"VPCId": "vpc-1", "SubnetIds": ["subnet-1"]}
+
+    edit_answer(monkeypatch, "DescribeDomains", edit, "opensearch")
+    return {"good": "domain/good", "bad": "domain/bad"}
+
+
+def keys(session, monkeypatch) -> Labels:
+    kms = session.client("kms")
+    good, bad = (kms.create_key()["KeyMetadata"]["KeyId"] for _ in range(2))
+    kms.schedule_key_deletion(KeyId=bad, PendingWindowInDays=7)
+    return {"good": good, "bad": bad}
 
 
 def ssm(session, monkeypatch) -> Labels:
@@ -498,7 +539,7 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
 
 SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets, lambdas, buckets,
          classic_elbs, elbv2s, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets,
-         certificates, analyzers, policies, findings)
+         certificates, analyzers, policies, findings, volumes, caches, domains, keys)
 
 
 ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'

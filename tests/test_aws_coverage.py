@@ -114,6 +114,12 @@ CASES = [
          ("ListPolicies",)),
     Case("aws.iam.inline_policy_no_admin", seeds.policies, {"good-role": "pass", "bad-role": "fail", "group": "fail"},
          ("GetRolePolicy", "GetGroupPolicy")),
+    Case("aws.ec2.instance_in_backup_plan", seeds.instances, {**GOOD_BAD, "parked": "fail"}, ("ListProtectedResources",)),
+    Case("aws.ec2.volume_in_backup_plan", seeds.volumes, GOOD_BAD, ("ListProtectedResources",)),
+    Case("aws.elasticache.automatic_backups", seeds.caches, GOOD_BAD, ("DescribeReplicationGroups",)),
+    Case("aws.opensearch.in_vpc", seeds.domains, GOOD_BAD, ("DescribeDomains",)),
+    Case("aws.opensearch.logs_to_cloudwatch", seeds.domains, GOOD_BAD, ("DescribeDomains",)),
+    Case("aws.kms.key_not_pending_deletion", seeds.keys, GOOD_BAD, ("DescribeKey",)),
     Case("aws.guardduty.high_findings_resolved", seeds.findings, GOOD_BAD, ("GetFindings",), regions=TWO_REGIONS),
 ]
 

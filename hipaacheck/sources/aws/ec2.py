@@ -9,7 +9,7 @@ import re
 from typing import Any, Iterable
 
 from ...model import Resource
-from ._listing import days_since
+from ._listing import backup_protected, days_since
 from .context import AwsContext, iso
 from .ssm import ssm_view
 from .registry import aws_collector
@@ -28,11 +28,13 @@ def ebs_default_encryption(ctx: AwsContext, region: str | None) -> Iterable[Reso
 @aws_collector("aws.ec2.volume", service="ec2")
 def volumes(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for volume in ctx.paginate("ec2", region, "describe_volumes", "Volumes"):
-        yield ctx.resource("aws.ec2.volume", ctx.arn("ec2", region, f"volume/{volume['VolumeId']}"), region,
+        resource = ctx.resource("aws.ec2.volume", ctx.arn("ec2", region, f"volume/{volume['VolumeId']}"), region,
                            volume_id=volume["VolumeId"], encrypted=bool(volume.get("Encrypted", False)),
                            kms_key_id=volume.get("KmsKeyId"), state=volume.get("State"),
                            attached_instances=sorted(a["InstanceId"] for a in volume.get("Attachments") or []
                                                      if "InstanceId" in a))
+        ctx.read(resource, "backup_protected", lambda: backup_protected(ctx, region, resource.id))
+        yield resource
 
 
 @aws_collector("aws.ec2.snapshot", service="ec2")
@@ -80,6 +82,8 @@ def instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                 stopped_days=days_since(ctx, stopped) if stopped else None,
                 instance_profile=(instance.get("IamInstanceProfile") or {}).get("Arn")))
     ssm_view(ctx, region, resources)
+    for resource in resources:
+        ctx.read(resource, "backup_protected", lambda: backup_protected(ctx, region, resource.id))
     return resources
 
 
