@@ -97,7 +97,7 @@ def test_access_denied_for_one_service_is_error_not_pass(cli, moto_endpoint, mon
     seed(moto_endpoint)
     profile = tmp_path / "kms-logs.yaml"
     profile.write_text("id: kms-logs\ntitle: KMS and Logs only\nextends: hipaa-base\n"
-                       "controls:\n  include: ['aws.kms.*', 'aws.logs.*']\n")
+                       "controls:\n  include: ['aws.kms.key_rotation', 'aws.logs.*']\n")  # not key state: metadata is readable
     clean = scan(cli, moto_endpoint, "--profile", profile)
     assert clean.code == 1  # the 30-day log group fails
     hook_events(monkeypatch, "before-call", deny(services=["logs"], code="AccessDeniedException", status=400))
