@@ -26,8 +26,12 @@ def aws(monkeypatch):
 @pytest.fixture(scope="session")
 def moto_server():
     """A loopback moto server for the whole test session; yields its base URL."""
+    from moto.moto_server import werkzeug_app
     from moto.server import ThreadedMotoServer
 
+    # The server prints "Unable to find appropriate backend" for services it lacks (Access Analyzer) to
+    # this process's stdout, which CLI tests capture as the command's output: keep it out.
+    werkzeug_app.print = lambda *args, **kwargs: None  # type: ignore[attr-defined]
     server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
     server.start()
     host, port = server.get_host_and_port()

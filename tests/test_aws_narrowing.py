@@ -87,7 +87,7 @@ def test_unwanted_attributes_cost_no_call_and_are_marked_not_collected(aws):
         "app-data": "Disabled", "log-data": "Enabled"}  # Object Lock turns versioning on
     for bucket in inventory.resources:
         assert bucket.unreadable == {name: NOT_COLLECTED for name in (
-            "encryption", "public_access_block", "policy", "logging", "object_lock", "is_log_target",
+            "encryption", "public_access_block", "policy", "acl_grants", "logging", "object_lock", "is_log_target",
             "effective_public_access_block")}
 
 

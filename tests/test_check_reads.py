@@ -11,6 +11,7 @@ import contextlib
 from typing import Any
 
 import pytest
+from aws_coverage_seeds import seed_everything
 from aws_helpers import ACCOUNT, REGION, active_control
 from test_aws2_data import plan, table
 from test_aws2_edge import acm, distribution, function, load_balancer
@@ -112,8 +113,13 @@ def seed_account(session) -> None:
 
 
 @pytest.fixture
-def inventory(aws):
+def inventory(aws, monkeypatch):
     seed_account(aws)
+    logs = aws.client("logs")
+    logs.create_log_group(logGroupName="trail")
+    aws.client("cloudtrail").update_trail(Name="main", CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/ct",
+                                          CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail:*")
+    seed_everything(aws, monkeypatch)
     return AwsSource(AwsOptions(regions=[REGION])).collect(set(load_collectors()))  # everything
 
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import Any, Iterator
 
 from hipaacheck.model import NotApplicable, Outcome, Resource, Unreadable, failed, passed
+from hipaacheck.aws_policies import grants_full_admin
 from hipaacheck.registry import check
 
 
@@ -139,23 +140,6 @@ def unused_credentials(resource: Resource, params: dict[str, Any]) -> Outcome:
                       **_source(resource))
     return passed(f"every credential used within {params['max_days']} days", max_days=params["max_days"],
                   **_source(resource))
-
-
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
-
-
-def grants_full_admin(document: Any) -> bool:
-    """An Allow of every action (``*`` or ``*:*``) on every resource."""
-    statements = _as_list(document.get("Statement", [])) if isinstance(document, dict) else []
-    for statement in statements:
-        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
-            continue
-        actions = _as_list(statement.get("Action", []))
-        resources = _as_list(statement.get("Resource", []))
-        if any(a in ("*", "*:*") for a in actions) and "*" in resources:
-            return True
-    return False
 
 
 def _admin_names(policies: list[dict[str, Any]]) -> list[str]:

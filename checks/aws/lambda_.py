@@ -1,9 +1,11 @@
-"""Lambda: no environment variable named like a secret (the source keeps names only, never values)."""
+"""Lambda: no environment variable named like a secret (the source keeps names only, never values), and
+no resource policy open to everyone."""
 from __future__ import annotations
 
 import re
 from typing import Any
 
+from hipaacheck.aws_policies import public_grants
 from hipaacheck.model import Outcome, Resource, failed, passed
 from hipaacheck.registry import check
 
@@ -23,3 +25,13 @@ def secret_environment_names(resource: Resource, params: dict[str, Any]) -> Outc
     if flagged:
         return failed(f"environment variables named like secrets: {', '.join(flagged)}", names=flagged)
     return passed(f"none of {len(names)} environment variable names looks like a secret", names_checked=len(names))
+
+
+@check("aws.lambda.not_public", resource_type="aws.lambda.function", reads=("policy",))
+def not_public(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """The function's resource policy lets no one at all invoke it without a condition naming the caller."""
+    open_to_all = public_grants(resource.get("policy"), ("lambda:InvokeFunction", "lambda:InvokeFunctionUrl"))
+    if open_to_all:
+        return failed(f"resource policy lets anyone invoke the function ({', '.join(open_to_all)})",
+                      statements=open_to_all)
+    return passed("no resource policy statement lets everyone invoke the function", statements=[])

@@ -110,3 +110,22 @@ def instance_backup_retention(resource: Resource, params: dict[str, Any]) -> Out
     if not days:
         return failed("automated backups are off", **evidence)
     return failed(f"automated backups are kept {days} days, fewer than {params['min_days']}", **evidence)
+
+
+@check("aws.rds.log_exports", resource_type=None, reads=("engine", "log_exports", "cluster"), params={
+    "required": {"type": "object", "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                 "description": "engine prefix -> log types that must be exported (first matching prefix wins)"},
+})
+def log_exports(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """The instance or cluster exports the engine's audit and error logs to CloudWatch Logs."""
+    if resource.type == "aws.rds.db_instance":
+        standalone(resource, "aws.rds.cluster_log_exports", "log exports")
+    engine = str(resource.get("engine") or "")
+    required = next((v for k, v in params["required"].items() if engine.startswith(k)), None)
+    if required is None:
+        raise NotApplicable(f"engine {engine or '?'} has no log types named for export")
+    exported = resource.get("log_exports") or []
+    missing = [name for name in required if name not in exported]
+    if missing:
+        return failed(f"{engine} does not export {', '.join(missing)} logs", exported=exported, required=required)
+    return passed(f"{engine} exports {', '.join(required)} logs", exported=exported, required=required)

@@ -3,7 +3,8 @@
 Each leaf is ``{path, op, value}``; leaves combine with ``all``, ``any`` and
 ``not``. A path is dotted (``settings.permitrootlogin``, ``rules.0.days``).
 A path that does not exist fails every operator except ``absent``: what is
-not there cannot be shown compliant.
+not there cannot be shown compliant. ``only_if`` (a condition of the same form) limits the control to
+the resources it holds for; the others are ``skip`` with the unmet condition as the reason.
 """
 from __future__ import annotations
 
@@ -11,39 +12,43 @@ import re
 from functools import lru_cache
 from typing import Any, Iterator
 
-from hipaacheck.model import Outcome, Resource
+from hipaacheck.model import NotApplicable, Outcome, Resource
 from hipaacheck.registry import check
 
 _MISSING = object()
 OPERATORS = ("eq", "ne", "lt", "le", "gt", "ge", "in", "not_in", "contains", "matches", "exists", "absent")
 
-CONDITION_SCHEMA = {
-    "$ref": "#/properties/condition/$defs/node",
-    "$defs": {
-        "node": {
-            "oneOf": [
-                {
-                    "type": "object",
-                    "required": ["path", "op"],
-                    "additionalProperties": False,
-                    "properties": {
-                        "path": {"type": "string", "minLength": 1},
-                        "op": {"enum": list(OPERATORS)},
-                        "value": {},
+def condition_schema(param: str) -> dict[str, Any]:
+    """The JSON Schema of a condition held in parameter ``param`` (its references name that parameter)."""
+    node = f"#/properties/{param}/$defs/node"
+    return {
+        "$ref": node,
+        "$defs": {
+            "node": {
+                "oneOf": [
+                    {
+                        "type": "object",
+                        "required": ["path", "op"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "path": {"type": "string", "minLength": 1},
+                            "op": {"enum": list(OPERATORS)},
+                            "value": {},
+                        },
                     },
-                },
-                {"type": "object", "required": ["all"], "additionalProperties": False,
-                 "properties": {"all": {"type": "array", "minItems": 1,
-                                        "items": {"$ref": "#/properties/condition/$defs/node"}}}},
-                {"type": "object", "required": ["any"], "additionalProperties": False,
-                 "properties": {"any": {"type": "array", "minItems": 1,
-                                        "items": {"$ref": "#/properties/condition/$defs/node"}}}},
-                {"type": "object", "required": ["not"], "additionalProperties": False,
-                 "properties": {"not": {"$ref": "#/properties/condition/$defs/node"}}},
-            ]
-        }
-    },
-}
+                    {"type": "object", "required": ["all"], "additionalProperties": False,
+                     "properties": {"all": {"type": "array", "minItems": 1, "items": {"$ref": node}}}},
+                    {"type": "object", "required": ["any"], "additionalProperties": False,
+                     "properties": {"any": {"type": "array", "minItems": 1, "items": {"$ref": node}}}},
+                    {"type": "object", "required": ["not"], "additionalProperties": False,
+                     "properties": {"not": {"$ref": node}}},
+                ]
+            }
+        },
+    }
+
+
+CONDITION_SCHEMA = condition_schema("condition")
 
 
 def lookup(resource: Resource, path: str) -> Any:
@@ -172,6 +177,8 @@ def referenced_paths(params: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], 
             yield (*place, "path"), node["path"]
 
     yield from leaves(params["condition"], ("condition",))
+    if "only_if" in params:
+        yield from leaves(params["only_if"], ("only_if",))
     for key in ("pass_message", "fail_message"):
         for path in PLACEHOLDER.findall(params.get(key) or ""):
             yield (key,), path
@@ -179,6 +186,7 @@ def referenced_paths(params: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], 
 
 @check("attribute", resource_type=None, params={
     "condition": CONDITION_SCHEMA,
+    "only_if": condition_schema("only_if"),
     "pass_message": {"type": "string"},
     "fail_message": {"type": "string"},
 }, required=["condition"], paths_in_params=referenced_paths)
@@ -189,6 +197,9 @@ def attribute(resource: Resource, params: dict[str, Any]) -> Outcome:
     ``PASS_MAX_DAYS is {settings.PASS_MAX_DAYS}``.
     """
     observed: dict[str, Any] = {}
+    scope = params.get("only_if")
+    if scope is not None and not evaluate(scope, resource, {}):
+        raise NotApplicable(f"not in scope: {describe(scope)} does not hold")
     condition = params["condition"]
     ok = evaluate(condition, resource, observed)
     expected = described(condition)

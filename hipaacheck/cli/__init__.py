@@ -15,7 +15,7 @@ from ..errors import InputError
 from ..text import one_line
 
 SUBCOMMANDS = ("scan", "collect", "report", "controls", "profiles", "resources", "diff", "history", "evidence", "attest",
-               "coverage", "incident", "merge", "aws-policy")
+               "coverage", "incident", "merge", "aws-policy", "peers")
 EXIT_INPUT = 2
 
 

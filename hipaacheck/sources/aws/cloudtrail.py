@@ -32,7 +32,7 @@ def _trail(ctx: AwsContext, region: str, trail: dict[str, Any]) -> Resource:
     ctx.read(resource, "is_logging", lambda: status()["IsLogging"])
     ctx.read(resource, "cloudwatch_delivery", lambda: cloudwatch_delivery(status()))
     ctx.read(resource, "management_events",
-             lambda: management_events(client.get_event_selectors(TrailName=arn)))
+             lambda: management_events(event_selectors(ctx, region, arn)))
     return resource
 
 
@@ -41,6 +41,12 @@ def cloudwatch_delivery(status: dict[str, Any]) -> dict[str, Any]:
     an absent time means nothing was ever delivered."""
     return {"latest_delivery_time": iso(status.get("LatestCloudWatchLogsDeliveryTime")),
             "latest_delivery_error": status.get("LatestCloudWatchLogsDeliveryError") or None}
+
+
+def event_selectors(ctx: AwsContext, region: str, arn: str) -> dict[str, Any]:
+    """GetEventSelectors of one trail, once per run (management and data events both read it)."""
+    return ctx.memo(("cloudtrail", "selectors", arn),
+                    lambda: ctx.client("cloudtrail", region).get_event_selectors(TrailName=arn))
 
 
 def _basic_coverage(selectors: list[dict[str, Any]]) -> set[str]:

@@ -1,14 +1,17 @@
 """EC2, EBS and VPC: the per-region EBS default-encryption setting, volumes, snapshots, instances,
 security groups and VPCs with their flow logs.
 
-Instance user data and tags are never read (user data often carries secrets).
+Instance user data and tag values are never read (user data often carries secrets); tag keys are.
 """
 from __future__ import annotations
 
+import re
 from typing import Any, Iterable
 
 from ...model import Resource
-from .context import AwsContext
+from ._listing import backup_protected, days_since
+from .context import AwsContext, iso
+from .ssm import ssm_view
 from .registry import aws_collector
 
 
@@ -27,11 +30,13 @@ def ebs_default_encryption(ctx: AwsContext, region: str | None) -> Iterable[Reso
                calls=("ec2:DescribeVolumes",))
 def volumes(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for volume in ctx.paginate("ec2", region, "describe_volumes", "Volumes"):
-        yield ctx.resource("aws.ec2.volume", ctx.arn("ec2", region, f"volume/{volume['VolumeId']}"), region,
+        resource = ctx.resource("aws.ec2.volume", ctx.arn("ec2", region, f"volume/{volume['VolumeId']}"), region,
                            volume_id=volume["VolumeId"], encrypted=bool(volume.get("Encrypted", False)),
                            kms_key_id=volume.get("KmsKeyId"), state=volume.get("State"),
                            attached_instances=sorted(a["InstanceId"] for a in volume.get("Attachments") or []
                                                      if "InstanceId" in a))
+        ctx.read(resource, "backup_protected", lambda: backup_protected(ctx, region, resource.id))
+        yield resource
 
 
 @aws_collector("aws.ec2.snapshot", service="ec2",
@@ -62,14 +67,37 @@ def snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
 @aws_collector("aws.ec2.instance", service="ec2",
                calls=("ec2:DescribeInstances",))
 def instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
-    """Instances that exist or can be started again (terminated ones linger in the listing for a while)."""
+    """Instances that exist or can be started again (terminated ones linger in the listing for a while),
+    with Systems Manager's view of each (one listing per region and kind, when a control reads it)."""
     live = [{"Name": "instance-state-name", "Values": ["pending", "running", "stopping", "stopped"]}]
+    resources = []
     for reservation in ctx.paginate("ec2", region, "describe_instances", "Reservations", Filters=live):
         for instance in reservation.get("Instances") or []:
             metadata = instance.get("MetadataOptions") or {}
-            yield ctx.resource("aws.ec2.instance", ctx.arn("ec2", region, f"instance/{instance['InstanceId']}"), region,
-                               instance_id=instance["InstanceId"], state=(instance.get("State") or {}).get("Name"),
-                               metadata_options={k: metadata.get(k) for k in ("HttpTokens", "HttpEndpoint", "State")})
+            state = (instance.get("State") or {}).get("Name")
+            stopped = _stopped_since(instance) if state == "stopped" else None
+            resources.append(ctx.resource(
+                "aws.ec2.instance", ctx.arn("ec2", region, f"instance/{instance['InstanceId']}"), region,
+                instance_id=instance["InstanceId"], state=state,
+                metadata_options={k: metadata.get(k) for k in ("HttpTokens", "HttpEndpoint", "State")},
+                public_ip=instance.get("PublicIpAddress"), subnet_id=instance.get("SubnetId"),
+                tag_keys=sorted({t["Key"] for t in instance.get("Tags") or [] if "Key" in t}),  # never values
+                launch_time=iso(instance.get("LaunchTime")), launch_age_days=days_since(ctx, instance.get("LaunchTime")),
+                stopped_days=days_since(ctx, stopped) if stopped else None,
+                instance_profile=(instance.get("IamInstanceProfile") or {}).get("Arn")))
+    ssm_view(ctx, region, resources)
+    for resource in resources:
+        ctx.read(resource, "backup_protected", lambda: backup_protected(ctx, region, resource.id))
+    return resources
+
+
+STOPPED_AT = re.compile(r"\((\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}) (?:GMT|UTC)\)")
+
+
+def _stopped_since(instance: dict[str, Any]) -> str | None:
+    """When a stopped instance stopped, from StateTransitionReason ("User initiated (2026-01-02 03:04:05 GMT)")."""
+    found = STOPPED_AT.search(str(instance.get("StateTransitionReason") or ""))
+    return f"{found.group(1).replace(' ', 'T')}+00:00" if found else None
 
 
 def _rules(permissions: list[dict[str, Any]]) -> list[dict[str, Any]]:

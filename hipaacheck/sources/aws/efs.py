@@ -1,9 +1,10 @@
-"""EFS file systems: encryption at rest."""
+"""EFS file systems: encryption at rest, the automatic backup policy and AWS Backup recovery points."""
 from __future__ import annotations
 
 from typing import Iterable
 
 from ...model import Resource
+from ._listing import backup_protected
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -13,7 +14,11 @@ from .registry import aws_collector
 def file_systems(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for fs in ctx.paginate("efs", region, "describe_file_systems", "FileSystems"):
         fs_id = fs["FileSystemId"]
-        yield ctx.resource("aws.efs.file_system",
+        resource = ctx.resource("aws.efs.file_system",
                            fs.get("FileSystemArn") or ctx.arn("elasticfilesystem", region, f"file-system/{fs_id}"),
                            region, file_system_id=fs_id, encrypted=bool(fs.get("Encrypted", False)),
                            kms_key_id=fs.get("KmsKeyId"))
+        ctx.read(resource, "backup_policy", lambda: ctx.client("efs", region).describe_backup_policy(
+            FileSystemId=fs_id)["BackupPolicy"].get("Status"), ("PolicyNotFound",), "DISABLED")
+        ctx.read(resource, "backup_protected", lambda: backup_protected(ctx, region, resource.id))
+        yield resource

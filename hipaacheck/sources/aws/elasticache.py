@@ -1,4 +1,4 @@
-"""ElastiCache replication groups (Redis OSS / Valkey): encryption at rest and in transit."""
+"""ElastiCache replication groups (Redis OSS / Valkey): encryption at rest and in transit, automatic backups."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -20,4 +20,5 @@ def replication_groups(ctx: AwsContext, region: str | None) -> Iterable[Resource
                            kms_key_id=group.get("KmsKeyId"),
                            transit_encryption=bool(group.get("TransitEncryptionEnabled", False)),
                            # "preferred" still accepts clear-text clients (during migration to "required")
-                           transit_encryption_mode=group.get("TransitEncryptionMode"))
+                           transit_encryption_mode=group.get("TransitEncryptionMode"),
+                           snapshot_retention_limit=group.get("SnapshotRetentionLimit", 0))

@@ -1,9 +1,11 @@
-"""ELBv2 (ALB/NLB) listeners: protocol, TLS policy and its protocols, and where plain HTTP goes."""
+"""ELBv2 (ALB/NLB) listeners: protocol, TLS policy and its protocols, and where plain HTTP goes;
+ELBv2 load balancers: access logs and deletion protection (one DescribeLoadBalancerAttributes each)."""
 from __future__ import annotations
 
 from typing import Any, Iterable
 
 from ...model import Resource
+from ._listing import read_each, regional
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -24,7 +26,7 @@ def listeners(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
             p["Name"]: sorted(p.get("SslProtocols") or [])
             for p in ctx.paginate("elbv2", region, "describe_ssl_policies", "SslPolicies")})
 
-    for lb in ctx.paginate("elbv2", region, "describe_load_balancers", "LoadBalancers"):
+    for lb in regional(ctx, region, "elbv2", "describe_load_balancers", "LoadBalancers"):
         for listener in ctx.paginate("elbv2", region, "describe_listeners", "Listeners",
                                      LoadBalancerArn=lb["LoadBalancerArn"]):
             protocol = listener.get("Protocol")
@@ -44,3 +46,30 @@ def listeners(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                     action for rule in ctx.paginate("elbv2", region, "describe_rules", "Rules", ListenerArn=arn)
                     if not rule.get("IsDefault") for action in _actions(rule.get("Actions"))])
             yield resource
+
+
+LB_ATTRIBUTES = {"access_logs.s3.enabled": "access_logs", "deletion_protection.enabled": "deletion_protection"}
+
+
+def _lb_attributes(ctx: AwsContext, region: str | None, arn: str) -> dict[str, bool]:
+    answer = ctx.client("elbv2", region).describe_load_balancer_attributes(LoadBalancerArn=arn)
+    values = {a.get("Key"): str(a.get("Value")).lower() == "true" for a in answer.get("Attributes") or []}
+    return {name: values.get(key, False) for key, name in LB_ATTRIBUTES.items()}
+
+
+@aws_collector("aws.elbv2.load_balancer", service="elbv2", derived_from={
+    "access_logs": ("attributes",), "deletion_protection": ("attributes",)})
+def load_balancers(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    resources = [ctx.resource("aws.elbv2.load_balancer", lb["LoadBalancerArn"], region,
+                              name=lb.get("LoadBalancerName"), type=lb.get("Type"), scheme=lb.get("Scheme"))
+                 for lb in regional(ctx, region, "elbv2", "describe_load_balancers", "LoadBalancers")]
+    read_each(ctx, resources, "attributes", lambda r: _lb_attributes(ctx, region, r.id))
+    for resource in resources:  # flattened, so controls name them directly
+        values = resource.attributes.pop("attributes", None)
+        reason = resource.unreadable.pop("attributes", None)
+        for name in LB_ATTRIBUTES.values():
+            if values is not None:
+                resource.attributes[name] = values[name]
+            elif reason is not None:
+                resource.unreadable[name] = reason
+    return resources

@@ -1,17 +1,38 @@
-"""Lambda functions. Environment variable VALUES are dropped here, at collection: only the names are
-kept, so no inventory, report or evidence bundle can ever carry them."""
+"""Lambda functions with their resource policy and function URL auth types. Environment variable VALUES
+are dropped here, at collection: only the names are kept, so no inventory, report or evidence bundle can
+ever carry them."""
 from __future__ import annotations
 
-from typing import Iterable
+import json
+from typing import Any, Iterable
 
 from ...model import Resource
+from ._listing import read_each
 from .context import AwsContext
 from .registry import aws_collector
 
 
+NO_POLICY = ("ResourceNotFoundException",)
+
+
 @aws_collector("aws.lambda.function", service="lambda",
-               calls=("lambda:ListFunctions",))
+               calls=("lambda:ListFunctions", "lambda:GetPolicy", "lambda:ListFunctionUrlConfigs"))
 def functions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    """Functions; GetPolicy and ListFunctionUrlConfigs once per function, each only when a control reads it."""
+    client = ctx.client("lambda", region)
+    resources = list(_listed(ctx, region))
+    read_each(ctx, resources, "policy", lambda r: _policy(client.get_policy(FunctionName=r.id)), NO_POLICY, None)
+    read_each(ctx, resources, "url_auth_types", lambda r: sorted({
+        c.get("AuthType") for c in ctx.paginate("lambda", region, "list_function_url_configs", "FunctionUrlConfigs",
+                                                FunctionName=r.id)}))
+    return resources
+
+
+def _policy(answer: dict[str, Any]) -> Any:
+    return json.loads(answer["Policy"]) if answer.get("Policy") else None
+
+
+def _listed(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for function in ctx.paginate("lambda", region, "list_functions", "Functions"):
         environment = function.get("Environment") or {}
         resource = ctx.resource("aws.lambda.function", function["FunctionArn"], region,

@@ -24,7 +24,10 @@ def _settings(status: dict[str, Any]) -> dict[str, Any]:
             "kms_key_id": at_rest.get("KmsKeyId"),
             "node_to_node_encryption": bool((status.get("NodeToNodeEncryptionOptions") or {}).get("Enabled", False)),
             "enforce_https": bool(endpoint.get("EnforceHTTPS", False)),
-            "tls_security_policy": endpoint.get("TLSSecurityPolicy")}
+            "tls_security_policy": endpoint.get("TLSSecurityPolicy"),
+            "vpc_id": (status.get("VPCOptions") or {}).get("VPCId"),
+            "log_types": sorted(name for name, option in (status.get("LogPublishingOptions") or {}).items()
+                                if option.get("Enabled") and option.get("CloudWatchLogsLogGroupArn"))}
 
 
 @aws_collector("aws.opensearch.domain", service="opensearch",

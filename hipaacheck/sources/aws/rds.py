@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from ...model import Resource
+from ._listing import backup_protected
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -46,7 +47,12 @@ def db_instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                                 backup_retention_period=db.get("BackupRetentionPeriod", 0),
                                 publicly_accessible=bool(db.get("PubliclyAccessible", False)),
                                 deletion_protection=bool(db.get("DeletionProtection", False)),
+                                multi_az=bool(db.get("MultiAZ", False)),
+                                log_exports=sorted(db.get("EnabledCloudwatchLogsExports") or []),
+                                auto_minor_version_upgrade=bool(db.get("AutoMinorVersionUpgrade", False)),
+                                monitoring_interval=db.get("MonitoringInterval", 0),
                                 parameter_groups=groups)
+        ctx.read(resource, "backup_protected", lambda: backup_protected(ctx, region, resource.id))
         if not db.get("DBClusterIdentifier"):  # a cluster member's TLS settings are the cluster's
             ctx.read(resource, "tls_parameters", lambda: {
                 g: ctx.memo(("rds", region, "parameters", g),
@@ -74,8 +80,10 @@ def db_clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
             backup_retention_period=cluster.get("BackupRetentionPeriod", 0),
             iam_database_authentication=bool(cluster.get("IAMDatabaseAuthenticationEnabled", False)),
             multi_az=bool(cluster.get("MultiAZ", False)),
+            log_exports=sorted(cluster.get("EnabledCloudwatchLogsExports") or []),
             members=sorted(m["DBInstanceIdentifier"] for m in cluster.get("DBClusterMembers") or []),
             parameter_group=group)
+        ctx.read(resource, "backup_protected", lambda: backup_protected(ctx, region, resource.id))
         if group:
             ctx.read(resource, "tls_parameters", lambda: {
                 group: ctx.memo(("rds", region, "cluster-parameters", group),

@@ -1,5 +1,5 @@
-"""Redshift provisioned clusters: encryption, public accessibility, and ``require_ssl`` from the
-cluster parameter group (each group read once per run)."""
+"""Redshift provisioned clusters: encryption, public accessibility, snapshots, audit logging (one
+DescribeLoggingStatus each) and ``require_ssl`` from the cluster parameter group (each group read once per run)."""
 from __future__ import annotations
 
 from typing import Iterable
@@ -27,7 +27,11 @@ def clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                                 identifier=name, encrypted=bool(cluster.get("Encrypted", False)),
                                 kms_key_id=cluster.get("KmsKeyId"),
                                 publicly_accessible=bool(cluster.get("PubliclyAccessible", False)),
-                                parameter_group=groups[0] if groups else None)
+                                parameter_group=groups[0] if groups else None,
+                                automated_snapshot_retention=cluster.get("AutomatedSnapshotRetentionPeriod", 0),
+                                allow_version_upgrade=bool(cluster.get("AllowVersionUpgrade", False)))
+        ctx.read(resource, "audit_logging", lambda: bool(ctx.client("redshift", region).describe_logging_status(
+            ClusterIdentifier=name).get("LoggingEnabled", False)))
         if groups:  # a cluster has one parameter group
             group = groups[0]
             ctx.read(resource, "require_ssl", lambda: ctx.memo(

@@ -58,11 +58,19 @@ def _read_bucket(ctx: AwsContext, listed: dict[str, Any]) -> Resource:
     ctx.read(resource, "public_access_block",
              lambda: s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"], NO_PAB, None)
     ctx.read(resource, "policy", lambda: json.loads(s3.get_bucket_policy(Bucket=name)["Policy"]), NO_POLICY, None)
+    ctx.read(resource, "acl_grants", lambda: _grants(s3.get_bucket_acl(Bucket=name)))
     ctx.read(resource, "versioning", lambda: s3.get_bucket_versioning(Bucket=name).get("Status", "Disabled"))
     ctx.read(resource, "logging", lambda: _logging(s3.get_bucket_logging(Bucket=name)))
     ctx.read(resource, "object_lock", lambda: _object_lock(s3.get_object_lock_configuration(Bucket=name)),
              NO_OBJECT_LOCK, {"enabled": False})
     return resource
+
+
+def _grants(answer: dict[str, Any]) -> list[dict[str, Any]]:
+    """ACL grants as (grantee kind, group URI or id, permission); an owner's own grant is kept too."""
+    return [{"type": (g.get("Grantee") or {}).get("Type"), "uri": (g.get("Grantee") or {}).get("URI"),
+             "id": (g.get("Grantee") or {}).get("ID"), "permission": g.get("Permission")}
+            for g in answer.get("Grants") or []]
 
 
 def _logging(answer: dict[str, Any]) -> dict[str, Any] | None:

@@ -1,0 +1,72 @@
+"""Reading IAM policy documents (identity and resource policies) for the checks that judge them.
+
+Pure functions of a parsed document; every check that asks "who may do what" uses these, so S3, Lambda
+and IAM judge principals, actions and conditions the same way.
+"""
+from __future__ import annotations
+
+from fnmatch import fnmatchcase
+from typing import Any, Iterator
+
+# Condition keys that pin a public principal to known callers: such a statement is not open to everyone.
+RESTRICTING_KEYS = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:principalorgid",
+                    "aws:principalaccount", "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce",
+                    "aws:sourceip", "aws:userid", "aws:username", "aws:principalorgpaths", "lambda:functionurlauthtype",
+                    "aws:sourceorgid", "aws:sourceorgpaths"}
+
+
+def as_list(value: Any) -> list:
+    return value if isinstance(value, list) else [] if value is None else [value]
+
+
+def statements(document: Any) -> Iterator[dict[str, Any]]:
+    """The statements of a policy document (a single statement object counts as a list of one)."""
+    if isinstance(document, dict):
+        yield from (s for s in as_list(document.get("Statement")) if isinstance(s, dict))
+
+
+def public_principal(statement: dict[str, Any]) -> bool:
+    """``Principal: "*"`` or ``{"AWS": "*"}`` (any account, signed or not)."""
+    principal = statement.get("Principal")
+    if principal == "*":
+        return True
+    return isinstance(principal, dict) and "*" in as_list(principal.get("AWS"))
+
+
+def restricted(statement: dict[str, Any]) -> bool:
+    """The statement has a condition tying it to named accounts, sources, networks or organizations."""
+    conditions = statement.get("Condition") or {}
+    keys = {key.lower() for block in conditions.values() if isinstance(block, dict) for key in block}
+    return bool(keys & RESTRICTING_KEYS)
+
+
+def allows(statement: dict[str, Any], action: str) -> bool:
+    """The statement's Action (wildcards included) covers ``action`` (``s3:GetObject``)."""
+    return any(fnmatchcase(action.lower(), str(a).lower()) for a in as_list(statement.get("Action")))
+
+
+def public_grants(document: Any, actions: tuple[str, ...]) -> list[str]:
+    """Sids (or positions) of Allow statements that let anyone do one of ``actions``, unconditionally."""
+    found = []
+    for index, statement in enumerate(statements(document)):
+        if (statement.get("Effect") == "Allow" and public_principal(statement) and not restricted(statement)
+                and any(allows(statement, action) for action in actions)):
+            found.append(str(statement.get("Sid") or f"statement {index + 1}"))
+    return found
+
+
+def grants_full_admin(document: Any) -> bool:
+    """An Allow of every action (``*`` or ``*:*``) on every resource."""
+    for statement in statements(document):
+        if statement.get("Effect") != "Allow":
+            continue
+        if (any(a in ("*", "*:*") for a in as_list(statement.get("Action")))
+                and "*" in as_list(statement.get("Resource"))):
+            return True
+    return False
+
+
+def full_service_actions(document: Any) -> list[str]:
+    """``service:*`` actions an Allow statement grants (full access to a whole service)."""
+    return sorted({str(a) for s in statements(document) if s.get("Effect") == "Allow"
+                   for a in as_list(s.get("Action")) if str(a).endswith(":*") and str(a) != "*:*"})

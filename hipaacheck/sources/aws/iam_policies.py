@@ -1,0 +1,62 @@
+"""IAM policies judged one by one: customer-managed policies (and the AWS-managed ones attached to
+something), and every inline policy of users, groups and roles."""
+from __future__ import annotations
+
+from functools import partial
+from typing import Any, Iterator
+
+from ...model import Resource
+from ._listing import read_each
+from .context import AwsContext
+from .registry import aws_collector
+
+PRINCIPALS = (("user", "UserName", "Users"), ("group", "GroupName", "Groups"), ("role", "RoleName", "Roles"))
+
+
+def _document(ctx: AwsContext, arn: str, version: str) -> Any:
+    """The default version's document; shared with the user collector's reads of the same policy."""
+    return ctx.memo(("iam", "policy_document", arn), lambda: ctx.client("iam").get_policy_version(
+        PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"])
+
+
+@aws_collector("aws.iam.policy", service="iam", is_global=True)
+def policies(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    """Every customer-managed policy, attached or not, and the AWS-managed policies attached to something."""
+    listed = (ctx.paginate("iam", None, "list_policies", "Policies", Scope="Local")
+              + ctx.paginate("iam", None, "list_policies", "Policies", Scope="AWS", OnlyAttached=True))
+    resources = [ctx.resource("aws.iam.policy", p["Arn"], None, name=p["PolicyName"],
+                              managed_by="customer" if ":aws:policy/" not in p["Arn"] else "aws",
+                              attachment_count=p.get("AttachmentCount", 0), default_version=p.get("DefaultVersionId"))
+                 for p in listed]
+    read_each(ctx, resources, "document", lambda r: _document(ctx, r.id, r.attributes["default_version"]))
+    yield from resources
+
+
+def _inline(ctx: AwsContext, kind: str, key: str, principal: dict[str, Any]) -> list[Resource]:
+    """The principal's inline policies; when they cannot be listed, one unreadable stand-in (``#*``),
+    so the principal's policies are an ``error`` finding, not silently absent."""
+    name = principal[key]
+    get = getattr(ctx.client("iam"), f"get_{kind}_policy")
+    try:
+        names = ctx.paginate("iam", None, f"list_{kind}_policies", "PolicyNames", **{key: name})
+    except Exception as exc:  # noqa: BLE001 - recorded on the stand-in
+        unseen = ctx.resource("aws.iam.inline_policy", f"{principal['Arn']}#*", None, name="*",
+                              principal_type=kind, principal=name)
+        unseen.unreadable["*"] = ctx.reason(exc)
+        return [unseen]
+    resources = [ctx.resource("aws.iam.inline_policy", f"{principal['Arn']}#{policy}", None, name=policy,
+                              principal_type=kind, principal=name) for policy in names]
+    for resource in resources:
+        ctx.read(resource, "document", lambda: get(**{key: name}, PolicyName=resource.attributes["name"])
+                 ["PolicyDocument"])
+    return resources
+
+
+@aws_collector("aws.iam.inline_policy", service="iam", is_global=True)
+def inline_policies(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    """Inline policies of every user, group and role (service-linked roles' are AWS's own: left out)."""
+    for kind, key, result in PRINCIPALS:
+        principals = [p for p in ctx.paginate("iam", None, f"list_{kind}s", result)
+                      if not p.get("Path", "/").startswith("/aws-service-role/")]
+        for found in ctx.map(partial(_inline, ctx, kind, key), principals):
+            yield from found

@@ -1,0 +1,55 @@
+"""Answers for the AWS calls moto 5.2.5 has no handler for, shaped by botocore's service model.
+
+``model_answers(monkeypatch, {"ListAnalyzers": {...}})`` answers each named operation on every
+session the AWS source opens, before any request is sent, with the given response (or
+``response(params, region)`` for a callable: ``params`` are the call's API parameters). Each response is
+validated against the operation's output shape with the validator ``botocore.stub.Stubber`` uses
+(``botocore.validate.validate_parameters``), so a response botocore could not produce fails the test.
+A Stubber itself is not used: it needs one queue per client in call order, and the collectors call
+from a thread pool in no fixed order.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+from aws_helpers import _Http, hook_events
+
+def model_answers(monkeypatch, responses: dict[str, Any]) -> list[str]:
+    """Answer ``responses`` (operation name -> response); returns the operations answered, in order."""
+    from botocore.validate import validate_parameters
+
+    answered: list[str] = []
+
+    def remember(params=None, context=None, model=None, **_: Any) -> None:
+        if context is not None and model is not None and model.name in responses:
+            context["hipaacheck_params"] = dict(params or {})
+
+    def answer(model=None, context=None, request_signer=None, **_: Any):
+        if model is None or model.name not in responses:
+            return None
+        response = responses[model.name]
+        if callable(response):
+            response = response((context or {}).get("hipaacheck_params") or {},
+                                getattr(request_signer, "region_name", None))
+        validate_parameters(response, model.output_shape)  # what Stubber.add_response checks
+        answered.append(model.name)
+        return _Http(200), {**response, "ResponseMetadata": {"HTTPStatusCode": 200}}
+
+    hook_events(monkeypatch, "provide-client-params", remember)
+    hook_events(monkeypatch, "before-call", answer)
+    return answered
+
+
+def edit_answer(monkeypatch, operation: str, edit: Callable[[dict[str, Any], dict[str, Any]], None],
+                service: str) -> None:
+    """Change moto's parsed answer to ``operation`` (``edit(parsed, params)``) for what moto does not model."""
+
+    def remember(params=None, context=None, **_: Any) -> None:
+        if context is not None:
+            context["hipaacheck_params"] = dict(params or {})
+
+    def after(parsed=None, context=None, **_: Any) -> None:
+        edit(parsed, (context or {}).get("hipaacheck_params") or {})
+
+    hook_events(monkeypatch, f"provide-client-params.{service}.{operation}", remember)
+    hook_events(monkeypatch, f"after-call.{service}.{operation}", after)

@@ -1,0 +1,168 @@
+"""The AWS coverage controls (issue 12), table-driven: each control is compliant on a good resource,
+non-compliant on a bad one, and ``error`` when the call that reads what it judges is denied.
+
+Seeds (``aws_coverage_seeds``) build the resources on in-process moto; their docstrings name what moto
+5.2.5 lacks and how it is answered instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+import pytest
+import aws_coverage_seeds as seeds
+from aws_helpers import REGION, active_control, collect, deny, hook_events
+
+from hipaacheck.engine import evaluate
+
+TWO_REGIONS = ("us-east-1", "eu-west-1")
+
+
+@dataclass(frozen=True)
+class Case:
+    control: str
+    seed: Callable[[Any, Any], dict[str, str]]
+    expect: dict[str, str]  # seed label -> status
+    deny: tuple[str, ...]  # operations whose denial leaves the control unable to see
+    params: dict[str, Any] = field(default_factory=dict)
+    still: tuple[str, ...] = ()  # labels a denial of ``deny`` does not affect (nothing to read for them)
+    regions: tuple[str, ...] = (REGION,)
+
+    def __str__(self) -> str:
+        return self.control
+
+
+GOOD_BAD = {"good": "pass", "bad": "fail"}
+CASES = [
+    Case("aws.eks.endpoint_not_public", seeds.eks, {**GOOD_BAD, "limited": "pass"}, ("DescribeCluster",)),
+    Case("aws.eks.secrets_encrypted", seeds.eks, GOOD_BAD, ("DescribeCluster",)),
+    Case("aws.eks.audit_logging", seeds.eks, GOOD_BAD, ("ListClusters",)),
+    Case("aws.sagemaker.notebook_no_direct_internet", seeds.sagemaker, GOOD_BAD, ("DescribeNotebookInstance",)),
+    Case("aws.sagemaker.notebook_kms", seeds.sagemaker, GOOD_BAD, ("DescribeNotebookInstance",)),
+    Case("aws.dax.encrypted_at_rest", seeds.dax, GOOD_BAD, ("DescribeClusters",)),
+    Case("aws.dax.endpoint_tls", seeds.dax, GOOD_BAD, ("DescribeClusters",)),
+    Case("aws.kinesis.stream_encrypted", seeds.kinesis, GOOD_BAD, ("DescribeStreamSummary",)),
+    Case("aws.ecr.kms_encryption", seeds.ecr, GOOD_BAD, ("DescribeRepositories",)),
+    Case("aws.msk.encryption_in_transit", seeds.msk, GOOD_BAD, ("ListClustersV2",)),
+    Case("aws.msk.no_public_access", seeds.msk, GOOD_BAD, ("ListClustersV2",)),
+    Case("aws.emr.master_no_public_ip", seeds.emr, GOOD_BAD, ("ListInstances",)),
+    Case("aws.emr.kerberos_enabled", seeds.emr, GOOD_BAD, ("DescribeCluster",)),
+    Case("aws.ec2.instance_no_public_ip", seeds.instances, {**GOOD_BAD, "tier": "fail"}, ("DescribeInstances",)),
+    Case("aws.ec2.instance_no_public_ip", seeds.instances, {**GOOD_BAD, "tier": "pass"}, ("DescribeInstances",),
+         params={"public_tier_tag_keys": ["public-web"]}),
+    Case("aws.ec2.instance_max_age", seeds.instances, {**GOOD_BAD, "parked": "skip"}, ("DescribeInstances",)),
+    Case("aws.ec2.stopped_instance_max_days", seeds.instances, {"parked": "pass", "forgotten": "fail",
+                                                               "good": "skip"}, ("DescribeInstances",)),
+    Case("aws.ec2.instance_profile_attached", seeds.instances, GOOD_BAD, ("DescribeInstances",)),
+    Case("aws.ssm.instance_managed", seeds.ssm, {"good": "pass", "bad": "pass", "rogue": "fail"},
+         ("DescribeInstanceInformation",)),
+    Case("aws.ssm.patch_compliance", seeds.ssm, {**GOOD_BAD, "rogue": "skip"}, ("ListResourceComplianceSummaries",)),
+    Case("aws.ssm.association_compliance", seeds.ssm, {**GOOD_BAD, "rogue": "skip"},
+         ("ListResourceComplianceSummaries",)),
+    Case("aws.ec2.network_acl_admin_ports", seeds.network_acls, {**GOOD_BAD, "shielded": "pass"},
+         ("DescribeNetworkAcls",)),
+    Case("aws.ec2.network_acl_no_all_traffic", seeds.network_acls, {**GOOD_BAD, "shielded": "pass"},
+         ("DescribeNetworkAcls",)),
+    Case("aws.ec2.subnet_no_auto_public_ip", seeds.subnets, GOOD_BAD, ("DescribeSubnets",)),
+    Case("aws.lambda.not_public", seeds.lambdas, GOOD_BAD, ("GetPolicy",)),
+    Case("aws.lambda.function_url_auth", seeds.lambdas, GOOD_BAD, ("ListFunctionUrlConfigs",)),
+    Case("aws.s3.no_public_read", seeds.buckets, {"good": "pass", "bad-read": "fail", "blocked": "pass",
+                                                 "bad-write": "pass"}, ("GetBucketAcl",)),
+    Case("aws.s3.no_public_write", seeds.buckets, {"good": "pass", "bad-write": "fail", "blocked": "pass",
+                                                  "bad-read": "pass"}, ("GetBucketPolicy",)),
+    Case("aws.elb.listeners_encrypted", seeds.classic_elbs, {**GOOD_BAD, "old": "pass"}, ("DescribeLoadBalancers",)),
+    Case("aws.elb.tls_policy", seeds.classic_elbs, {"good": "pass", "old": "fail", "bad": "pass"},
+         ("DescribeLoadBalancerPolicies",), still=("bad",)),
+    Case("aws.elb.access_logs", seeds.classic_elbs, GOOD_BAD, ("DescribeLoadBalancerAttributes",)),
+    Case("aws.elbv2.access_logs", seeds.elbv2s, GOOD_BAD, ("DescribeLoadBalancerAttributes",)),
+    Case("aws.elbv2.deletion_protection", seeds.elbv2s, GOOD_BAD, ("DescribeLoadBalancerAttributes",)),
+    Case("aws.apigateway.execution_logging", seeds.api_stages, GOOD_BAD, ("GetStages",)),
+    Case("aws.apigateway.cache_encrypted", seeds.api_stages, GOOD_BAD, ("GetStages",)),
+    Case("aws.apigateway.client_certificate", seeds.api_stages, GOOD_BAD, ("GetRestApis",)),
+    Case("aws.apigateway.waf", seeds.api_stages, GOOD_BAD, ("GetStages",)),
+    Case("aws.rds.multi_az", seeds.rds_instances, GOOD_BAD, ("DescribeDBInstances",)),
+    Case("aws.rds.log_exports", seeds.rds_instances, GOOD_BAD, ("DescribeDBInstances",)),
+    Case("aws.rds.auto_minor_version_upgrade", seeds.rds_instances, GOOD_BAD, ("DescribeDBInstances",)),
+    Case("aws.rds.enhanced_monitoring", seeds.rds_instances, GOOD_BAD, ("DescribeDBInstances",)),
+    Case("aws.rds.in_backup_plan", seeds.rds_instances, GOOD_BAD, ("ListProtectedResources",)),
+    Case("aws.rds.cluster_multi_az", seeds.rds_clusters, GOOD_BAD, ("DescribeDBClusters",)),
+    Case("aws.rds.cluster_log_exports", seeds.rds_clusters, {**GOOD_BAD, "good-docdb": "skip"},
+         ("DescribeDBClusters",)),
+    Case("aws.rds.cluster_in_backup_plan", seeds.rds_clusters, GOOD_BAD, ("ListProtectedResources",)),
+    Case("aws.docdb.storage_encrypted", seeds.rds_clusters, {"good-docdb": "pass", "bad-docdb": "fail",
+                                                            "good": "skip"}, ("DescribeDBClusters",)),
+    Case("aws.docdb.audit_logs", seeds.rds_clusters, {"good-docdb": "pass", "bad-docdb": "fail"},
+         ("DescribeDBClusters",)),
+    Case("aws.neptune.storage_encrypted", seeds.rds_clusters, {"good-neptune": "pass", "bad-neptune": "fail",
+                                                              "good-docdb": "skip"}, ("DescribeDBClusters",)),
+    Case("aws.neptune.audit_logs", seeds.rds_clusters, {"good-neptune": "pass", "bad-neptune": "fail"},
+         ("DescribeDBClusters",)),
+    Case("aws.redshift.audit_logging", seeds.redshift, GOOD_BAD, ("DescribeLoggingStatus",)),
+    Case("aws.redshift.automated_snapshots", seeds.redshift, GOOD_BAD, ("DescribeClusters",)),
+    Case("aws.redshift.version_upgrade", seeds.redshift, GOOD_BAD, ("DescribeClusters",)),
+    Case("aws.efs.backup_policy", seeds.file_systems, GOOD_BAD, ("DescribeBackupPolicy",)),
+    Case("aws.efs.in_backup_plan", seeds.file_systems, GOOD_BAD, ("ListProtectedResources",)),
+    Case("aws.dynamodb.deletion_protection", seeds.tables, GOOD_BAD, ("DescribeTable",)),
+    Case("aws.dynamodb.in_backup_plan", seeds.tables, GOOD_BAD, ("ListProtectedResources",)),
+    Case("aws.secretsmanager.rotation_enabled", seeds.secrets, GOOD_BAD, ("ListSecrets",)),
+    Case("aws.secretsmanager.rotated_recently", seeds.secrets, GOOD_BAD, ("ListSecrets",)),
+    Case("aws.secretsmanager.customer_key", seeds.secrets, GOOD_BAD, ("ListSecrets",)),
+    Case("aws.acm.certificate_expiry", seeds.certificates, {**GOOD_BAD, "pending": "skip"}, ("ListCertificates",)),
+    Case("aws.accessanalyzer.enabled", seeds.analyzers, GOOD_BAD, ("ListAnalyzers",), regions=TWO_REGIONS),
+    Case("aws.iam.policy_no_admin", seeds.policies, {**GOOD_BAD, "wide": "pass"}, ("GetPolicyVersion",)),
+    Case("aws.iam.policy_no_full_service_access", seeds.policies, {"good": "pass", "wide": "fail", "bad": "pass"},
+         ("ListPolicies",)),
+    Case("aws.iam.inline_policy_no_admin", seeds.policies, {"good-role": "pass", "bad-role": "fail", "group": "fail"},
+         ("GetRolePolicy", "GetGroupPolicy")),
+    Case("aws.ec2.instance_in_backup_plan", seeds.instances, {**GOOD_BAD, "parked": "fail"}, ("ListProtectedResources",)),
+    Case("aws.ec2.volume_in_backup_plan", seeds.volumes, GOOD_BAD, ("ListProtectedResources",)),
+    Case("aws.elasticache.automatic_backups", seeds.caches, GOOD_BAD, ("DescribeReplicationGroups",)),
+    Case("aws.opensearch.in_vpc", seeds.domains, GOOD_BAD, ("DescribeDomains",)),
+    Case("aws.opensearch.logs_to_cloudwatch", seeds.domains, GOOD_BAD, ("DescribeDomains",)),
+    Case("aws.kms.key_not_pending_deletion", seeds.keys, GOOD_BAD, ("DescribeKey",)),
+    Case("aws.guardduty.high_findings_resolved", seeds.findings, GOOD_BAD, ("GetFindings",), regions=TWO_REGIONS),
+]
+
+
+def run(case: Case, monkeypatch, session, denied: bool = False) -> tuple[dict[str, str], list]:
+    """Seed, collect the control's type (with ``case.deny`` refused when ``denied``), evaluate:
+    (seed label -> status of its resource's finding, findings)."""
+    labels = case.seed(session, monkeypatch)
+    if denied:  # registered after the seed's answers, so it is consulted first
+        hook_events(monkeypatch, "before-call", deny(case.deny))
+    control = active_control(case.control, **case.params)
+    findings = evaluate([control], collect({control.control.resource_type}, case.regions))
+    got: dict[str, str] = {}
+    for label, fragment in labels.items():
+        exact = [f for f in findings if f.resource["id"].endswith(fragment)]
+        matched = {f.status for f in exact or [f for f in findings if fragment in f.resource["id"]]}
+        if len(matched) == 1:
+            got[label] = matched.pop()
+    return got, findings
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_control_passes_the_good_and_fails_the_bad(case: Case, aws, monkeypatch):
+    got, _ = run(case, monkeypatch, aws)
+    assert {label: got.get(label) for label in case.expect} == case.expect
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_a_denied_read_is_error_never_pass(case: Case, aws, monkeypatch):
+    got, findings = run(case, monkeypatch, aws, denied=True)
+    assert "error" in {f.status for f in findings}
+    judged = [label for label in case.expect if case.expect[label] != "skip" and label not in case.still]
+    if any(label in got for label in judged):  # still listed: a per-resource read was denied
+        assert {label: got.get(label) for label in judged} == dict.fromkeys(judged, "error")
+    else:  # the listing itself was denied: nothing of the type can pass
+        assert {f.status for f in findings} == {"error"}, [(f.resource, f.status) for f in findings]
+
+
+def test_every_new_control_has_a_case():
+    """The controls this table covers, and the ones with tests of their own below."""
+    from hipaacheck.controls import builtin_controls
+
+    own = {c.control for c in CASES}
+    alarm_and_trail = {i for i in builtin_controls().controls
+                       if i.startswith(("aws.cloudwatch.alarm_", "aws.cloudtrail.s3_data_events_"))}
+    assert len(own | alarm_and_trail) >= 80
