@@ -22,7 +22,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .model import Finding, count_by_status, source_family
+from .model import STATUSES, Finding, source_family
 
 if TYPE_CHECKING:
     from .inventory import Inventory
@@ -109,10 +109,16 @@ def stamp_resources(inventory: Inventory, target: Target) -> None:
 
 def stamp_findings(findings: Iterable[Finding], target: Target, family: str, slot: bool) -> None:
     """Mark ``family``'s findings as the target's; with ``slot``, findings naming no account get one."""
+    ours: dict[Any, bool] = {}  # resource type -> of ``family``: one lookup per type, not per finding
+    key = target.key
     for finding in findings:
-        if source_family(str(finding.resource.get("type", ""))) != family:
+        rtype = finding.resource.get("type")
+        mine = ours.get(rtype)
+        if mine is None:
+            mine = ours[rtype] = source_family(str(rtype or "")) == family
+        if not mine:
             continue
-        finding.target = target.key
+        finding.target = key
         if slot and "account" not in finding.resource:
             finding.resource = {**finding.resource, "account": target.slot}
 
@@ -136,11 +142,13 @@ def error_findings(active: Iterable[ActiveControl], family: str, target: Target)
 
 def counts_by_target(findings: Iterable[Finding], targets: Iterable[Target]) -> dict[str, dict[str, int]]:
     """Target key → by_status counts of its findings (every target listed, in the given order)."""
-    grouped: dict[str, list[Finding]] = {t.key: [] for t in targets}
+    counts: dict[str, dict[str, int]] = {t.key: dict.fromkeys(STATUSES, 0) for t in targets}
     for finding in findings:
         if finding.target is not None:
-            grouped.setdefault(finding.target, []).append(finding)
-    return {key: count_by_status(items) for key, items in grouped.items()}
+            if finding.target not in counts:
+                counts[finding.target] = dict.fromkeys(STATUSES, 0)
+            counts[finding.target][finding.status] += 1
+    return counts
 
 
 def sort_targets(targets: Iterable[Target]) -> list[Target]:
