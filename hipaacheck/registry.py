@@ -128,16 +128,20 @@ def load_checks_dir(folder: Path, package: str) -> None:
 def _check_entry_points() -> list[Any]:
     """The registered entry points, remembered while no folder on ``sys.path`` changes (installing or
     removing a distribution changes its folder): scanning every installed distribution is slow."""
-    from importlib.metadata import EntryPoint, entry_points
-
     from .content_cache import shared_cache
 
     def scan() -> list[tuple[str, str]]:
+        from importlib.metadata import entry_points
+
         return [(entry.name, entry.value) for entry in entry_points(group=ENTRY_POINT_GROUP)]
 
     content_cache = shared_cache()
     found = scan() if content_cache is None else content_cache.memo(
         f"entry-points:{ENTRY_POINT_GROUP}", _path_token(), scan)
+    if not found:
+        return []  # importlib.metadata itself costs a few ms of start-up
+    from importlib.metadata import EntryPoint
+
     return [EntryPoint(name, value, ENTRY_POINT_GROUP) for name, value in found]
 
 
