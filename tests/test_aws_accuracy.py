@@ -193,3 +193,33 @@ def test_unreadable_account_level_with_the_bucket_not_fully_on_is_an_error(aws, 
     hook_events(monkeypatch, "before-call", deny(services=["s3control"]))
     finding = bucket_pab(aws, None, {**ALL_ON, "RestrictPublicBuckets": False})
     assert finding.status == "error" and "s3control:GetPublicAccessBlock: AccessDenied" in finding.message
+
+
+def public_write_bucket(aws, account: dict | None) -> object:
+    """A bucket whose policy lets everyone write, judged by ``aws.s3.no_public_write``."""
+    import json
+
+    s3 = aws.client("s3")
+    s3.create_bucket(Bucket="phi-data")
+    s3.put_bucket_policy(Bucket="phi-data", Policy=json.dumps({"Version": "2012-10-17", "Statement": [{
+        "Effect": "Allow", "Principal": "*", "Action": "s3:PutObject", "Resource": "arn:aws:s3:::phi-data/*"}]}))
+    if account is not None:
+        aws.client("s3control").put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=account)
+    (finding,) = evaluate_control("aws.s3.no_public_write", collect({"aws.s3.bucket"}))
+    return finding
+
+
+def test_public_policy_voided_by_the_account_level_block_is_not_public(aws):
+    """Issue 12's public read/write controls judge the effective setting too (they once read the bucket's only)."""
+    finding = public_write_bucket(aws, ALL_ON)
+    assert finding.status == "pass" and "blocked by Block Public Access at the account level" in finding.message
+
+
+def test_public_policy_without_any_block_fails(aws):
+    assert public_write_bucket(aws, None).status == "fail"
+
+
+def test_public_policy_with_the_account_level_unreadable_is_an_error(aws, monkeypatch):
+    hook_events(monkeypatch, "before-call", deny(services=["s3control"]))
+    finding = public_write_bucket(aws, None)
+    assert finding.status == "error" and "s3control:GetPublicAccessBlock: AccessDenied" in finding.message
