@@ -16,7 +16,8 @@ SCANNER = "scanner"
 # moto 5.2.5 cannot check the signature of these REST APIs under IAM enforcement, even for an "Allow *"
 # user (SignatureDoesNotMatch / InvalidClientTokenId, in-process and in server mode): their calls are
 # not proven here.
-UNVERIFIABLE = ("backup:", "efs:", "guardduty:", "lambda:", "opensearch:", "securityhub:")
+UNVERIFIABLE = ("apigateway:", "backup:", "efs:", "eks:", "guardduty:", "kafka:", "lambda:", "opensearch:",
+                "securityhub:")
 SIGNATURE_ERRORS = ("SignatureDoesNotMatch", "InvalidClientTokenId")
 # moto authorizes s3 GetBucketEncryption and GetPublicAccessBlock as s3:ListBucket (its S3 ACTION_MAP
 # lacks them); real IAM wants s3:GetEncryptionConfiguration and s3:GetBucketPublicAccessBlock, which
