@@ -2,8 +2,9 @@
 
 A collector lists its calls as botocore names it (``"s3:GetBucketEncryption"``); the IAM action is the
 service's signing name (or :data:`IAM_PREFIXES`) and the operation's name, except for the few operations
-whose IAM action is named otherwise (:data:`IAM_NAMES`). Besides the collectors' calls, a scan lists the enabled regions
-(``ec2:DescribeRegions``) unless ``--regions`` names them; ``sts:GetCallerIdentity`` needs no permission.
+whose IAM action is named otherwise (:data:`IAM_NAMES`). Besides the collectors' calls, a scan lists the
+enabled regions (``ec2:DescribeRegions``) unless ``--regions`` names them; ``sts:GetCallerIdentity`` needs
+no permission.
 """
 from __future__ import annotations
 
