@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 
+from aws_coverage_seeds import answer_moto_gaps, seed_everything
+from aws_helpers import ACCOUNT
 from hipaacheck.sources.aws.policy import iam_action, read_only_policy
 from hipaacheck.sources.aws.registry import load_collectors
 
@@ -16,12 +18,14 @@ SCANNER = "scanner"
 # moto 5.2.5 cannot check the signature of these REST APIs under IAM enforcement, even for an "Allow *"
 # user (SignatureDoesNotMatch / InvalidClientTokenId, in-process and in server mode): their calls are
 # not proven here.
-UNVERIFIABLE = ("backup:", "efs:", "guardduty:", "lambda:", "opensearch:", "securityhub:")
+UNVERIFIABLE = ("apigateway:", "backup:", "efs:", "eks:", "guardduty:", "kafka:", "lambda:", "opensearch:",
+                "securityhub:")
 SIGNATURE_ERRORS = ("SignatureDoesNotMatch", "InvalidClientTokenId")
 # moto authorizes s3 GetBucketEncryption and GetPublicAccessBlock as s3:ListBucket (its S3 ACTION_MAP
 # lacks them); real IAM wants s3:GetEncryptionConfiguration and s3:GetBucketPublicAccessBlock, which
-# the policy grants. s3:ListBucket (object keys) stays out of the real policy.
-MOTO_S3_ALIAS = "s3:ListBucket"
+# the policy grants. s3:ListBucket (object keys) stays out of the real policy. moto also checks CloudWatch
+# under its signing name (monitoring:DescribeAlarms), where IAM's prefix, which the policy uses, is cloudwatch.
+MOTO_ALIASES = ("s3:ListBucket", "monitoring:DescribeAlarms")
 
 
 def seed(session: Any) -> None:
@@ -74,6 +78,18 @@ def seed(session: Any) -> None:
                                              Handler="index.handler", Code={"ZipFile": buffer.getvalue()})
 
 
+def seed_all(session: Any, monkeypatch) -> None:
+    """:func:`seed`, with its trail delivering to CloudWatch Logs, plus every coverage seed (issue 12's
+    types, the alarm chain on that log group, a data-event trail); moto's missing handlers answer empty."""
+    seed(session)
+    session.client("logs").create_log_group(logGroupName="trail")
+    session.client("cloudtrail").update_trail(
+        Name="main", CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/fn",
+        CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail:*")
+    seed_everything(session, monkeypatch)
+    answer_moto_gaps(monkeypatch)
+
+
 def one_region(monkeypatch) -> None:
     """The account's enabled regions are still listed (ec2:DescribeRegions), but only us-east-1 is kept."""
     from aws_helpers import hook_events
@@ -115,8 +131,13 @@ def test_policy_names_iam_actions() -> None:
     assert iam_action("efs:DescribeFileSystems") == "elasticfilesystem:DescribeFileSystems"
     statement = read_only_policy({"aws.s3.bucket"})["Statement"]
     assert statement[0]["Action"] == sorted(statement[0]["Action"])
-    assert not any(a.startswith(("s3:Put", "s3:Delete", "iam:Create")) for a in
-                   read_only_policy(all_types())["Statement"][0]["Action"])
+    assert iam_action("cloudwatch:DescribeAlarms") == "cloudwatch:DescribeAlarms"  # signs as "monitoring"
+    assert iam_action("apigateway:GetStages") == "apigateway:GET"
+    actions = read_only_policy(all_types())["Statement"][0]["Action"]
+    assert not any(a.startswith(("s3:Put", "s3:Delete", "iam:Create")) for a in actions)
+    # read-only: List/Get/Describe, API Gateway's GET, and the credential report (a Read action in IAM's reference)
+    assert [a for a in actions if not a.partition(":")[2].startswith(("List", "Get", "Describe"))] == [
+        "apigateway:GET", "iam:GenerateCredentialReport"]
     org = read_only_policy({"aws.s3.bucket"}, "Audit")["Statement"]
     assert org[1]["Action"] == ["organizations:ListAccounts"]
     assert org[2] == {"Sid": "HipaacheckAssumeMemberRole", "Effect": "Allow", "Action": ["sts:AssumeRole"],
@@ -134,18 +155,34 @@ def test_cli_prints_the_profile_policy(cli) -> None:
     assert cli("aws-policy", "--org-role", "bad role").code == 2
 
 
+# Declared calls the seeded account gives no occasion to make (each collector is read, so none is dead code).
+NOT_EXERCISED = {
+    "backup:GetBackupPlan": "no backup plan", "config:DescribeConfigurationRecorderStatus": "no recorder",
+    "elbv2:DescribeRules": "no HTTP listener", "elbv2:DescribeSSLPolicies": "no HTTPS listener",
+    "guardduty:GetFindings": "no high finding listed", "securityhub:GetEnabledStandards": "no hub",
+    **dict.fromkeys(("iam:GetAccessKeyLastUsed", "iam:GetLoginProfile", "iam:ListAccessKeys", "iam:ListMFADevices"),
+                    "every user is in the credential report"),
+    "iam:GetPolicy": "every attached policy is listed with its version"}
+
+
 def test_scan_calls_are_all_declared(aws, monkeypatch) -> None:
+    """Each collector, run alone, makes only the calls it declares (with those of the types it ``uses``):
+    calls a shared helper makes for it included; together they make every declared call but NOT_EXERCISED."""
     from hipaacheck.sources.aws.context import AwsOptions
     from hipaacheck.sources.aws.policy import SCAN_CALLS, collector_calls
     from hipaacheck.sources.aws.source import AwsSource
 
-    seed(aws)
+    seed_all(aws, monkeypatch)
     one_region(monkeypatch)
-    source = AwsSource(AwsOptions(max_workers=2))
-    source.collect(all_types())
-    made = set(source.context.calls_by_operation) - {"sts:GetCallerIdentity"}
-    assert made - collector_calls(all_types()) - set(SCAN_CALLS) == set()
-    assert {"s3:GetBucketPolicy", "iam:GetUserPolicy", "ec2:DescribeRegions"} <= made, "the seed exercises reads"
+    made_by_all: set[str] = set()
+    for rtype in sorted(all_types()):
+        source = AwsSource(AwsOptions(max_workers=2))
+        source.collect({rtype})
+        made = set(source.context.calls_by_operation) - {"sts:GetCallerIdentity"}
+        assert made - collector_calls({rtype}) - set(SCAN_CALLS) == set(), rtype
+        made_by_all |= made
+    assert {"s3:GetBucketPolicy", "iam:GetUserPolicy", "ec2:DescribeRegions"} <= made_by_all, "the seed exercises reads"
+    assert collector_calls(all_types()) - made_by_all == set(NOT_EXERCISED)
 
 
 def denied(document: dict[str, Any]) -> list[str]:
@@ -158,7 +195,7 @@ def denied(document: dict[str, Any]) -> list[str]:
 
 
 def for_moto(policy: dict[str, Any]) -> dict[str, Any]:
-    policy["Statement"][0]["Action"].append(MOTO_S3_ALIAS)
+    policy["Statement"][0]["Action"].extend(MOTO_ALIASES)
     return policy
 
 
@@ -166,7 +203,7 @@ def for_moto(policy: dict[str, Any]) -> dict[str, Any]:
 def test_a_scan_under_exactly_that_policy_is_never_denied(cli, aws, monkeypatch, tmp_path, drop) -> None:
     from moto.core.authorization import enable_iam_authentication
 
-    seed(aws)
+    seed_all(aws, monkeypatch)
     one_region(monkeypatch)
     policy = json.loads(cli("aws-policy").out)
     if drop:  # the test can fail: one action less is a denied call, reported as an error finding

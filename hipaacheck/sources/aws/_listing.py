@@ -54,6 +54,9 @@ def regional(ctx: AwsContext, region: str | None, service: str, operation: str, 
     return ctx.memo(key, lambda: ctx.paginate(service, region, operation, result_key, **kwargs))
 
 
+BACKUP_PROTECTED_CALLS = ("backup:ListProtectedResources",)  # what backup_protected calls
+
+
 def backup_protected(ctx: AwsContext, region: str | None, arn: str) -> bool:
     """Whether AWS Backup holds a recovery point of ``arn`` (ListProtectedResources, once per region)."""
     protected = ctx.memo(("backup", region, "protected-arns"), lambda: frozenset(

@@ -8,7 +8,8 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.accessanalyzer.region", service="accessanalyzer")
+@aws_collector("aws.accessanalyzer.region", service="accessanalyzer",
+               calls=("accessanalyzer:ListAnalyzers",))
 def analyzers(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     found = ctx.paginate("accessanalyzer", region, "list_analyzers", "analyzers")
     yield ctx.resource("aws.accessanalyzer.region", ctx.arn("access-analyzer", region, "analyzers"), region,

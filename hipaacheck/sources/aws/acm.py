@@ -11,7 +11,7 @@ from .registry import aws_collector
 ALL_KEY_TYPES = ["RSA_1024", "RSA_2048", "RSA_3072", "RSA_4096", "EC_prime256v1", "EC_secp384r1", "EC_secp521r1"]
 
 
-@aws_collector("aws.acm.certificate", service="acm")
+@aws_collector("aws.acm.certificate", service="acm", calls=("acm:ListCertificates",))
 def certificates(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     def build(cert: dict[str, Any]) -> Resource:
         expires = cert.get("NotAfter")

@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from ...model import Resource
 from ._listing import regional
-from .cloudtrail import region_trails
+from .cloudtrail import TRAIL_CALLS, region_trails
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -62,7 +62,9 @@ def _trail_view(ctx: AwsContext, trail: Resource, unreadable: dict[str, str]) ->
 
 
 @aws_collector("aws.cloudwatch.event_alarms", service="cloudwatch", is_global=True,
-               uses={"aws.cloudtrail.trail": ("is_logging",)})
+               uses={"aws.cloudtrail.trail": ("is_logging",)},
+               calls=("cloudwatch:DescribeAlarms", "logs:DescribeMetricFilters", "sns:ListSubscriptionsByTopic",
+                      *TRAIL_CALLS))
 def event_alarms(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.cloudwatch.event_alarms", ctx.arn("cloudwatch", None, "event-alarms"), None,
                             trails=[], alarms={}, topic_subscribers={}, unread={})

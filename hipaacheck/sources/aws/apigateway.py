@@ -22,7 +22,8 @@ def _stage(ctx: AwsContext, region: str | None, api: dict[str, Any], stage: dict
         client_certificate_id=stage.get("clientCertificateId"), web_acl_arn=stage.get("webAclArn"))
 
 
-@aws_collector("aws.apigateway.stage", service="apigateway")
+@aws_collector("aws.apigateway.stage", service="apigateway",
+               calls=("apigateway:GetRestApis", "apigateway:GetStages"))
 def stages(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """GetStages once per REST API (every stage of the API in one answer)."""
     client = ctx.client("apigateway", region)

@@ -13,6 +13,9 @@ from ...model import Resource
 from .registry import aws_collector
 from .context import AwsContext, iso
 
+# what region_trails and event_selectors call, for every collector that reads trails through them
+TRAIL_CALLS = ("cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus")
+
 
 def _trail(ctx: AwsContext, region: str, trail: dict[str, Any]) -> Resource:
     arn = trail["TrailARN"]
@@ -123,7 +126,7 @@ def remote_trails(ctx: AwsContext) -> list[Resource]:
 
 
 @aws_collector("aws.cloudtrail.trail", service="cloudtrail",
-               calls=("cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus"))
+               calls=TRAIL_CALLS)
 def trails(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     assert region is not None  # a regional collector
     yield from region_trails(ctx, region)
@@ -133,7 +136,7 @@ def trails(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
 
 @aws_collector("aws.cloudtrail.account", service="cloudtrail", is_global=True,
                uses={"aws.cloudtrail.trail": ("is_logging", "management_events")},
-               calls=("cloudtrail:DescribeTrails", "cloudtrail:GetEventSelectors", "cloudtrail:GetTrailStatus"))
+               calls=TRAIL_CALLS)
 def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.cloudtrail.account", ctx.arn("cloudtrail", None, "account"), None,
                             trails=[], unlisted_regions={})

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 from ...model import Resource
 from ._listing import tags
-from .cloudtrail import event_selectors, region_trails
+from .cloudtrail import TRAIL_CALLS, event_selectors, region_trails
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -80,7 +80,8 @@ def _guard(ctx: AwsContext, function: Any, name: str) -> tuple[str, Any]:
 
 
 @aws_collector("aws.cloudtrail.s3_data_events", service="cloudtrail", is_global=True,
-               uses={"aws.cloudtrail.trail": ("is_logging",)})
+               uses={"aws.cloudtrail.trail": ("is_logging",)},
+               calls=("s3:GetBucketTagging", "s3:ListBuckets", *TRAIL_CALLS))
 def s3_data_events(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.cloudtrail.s3_data_events", ctx.arn("cloudtrail", None, "s3-data-events"), None,
                             trails=[], unread={})

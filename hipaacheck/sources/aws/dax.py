@@ -9,7 +9,7 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.dax.cluster", service="dax")
+@aws_collector("aws.dax.cluster", service="dax", calls=("dax:DescribeClusters",))
 def clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     def build(cluster: dict[str, Any]) -> Resource:
         return ctx.resource("aws.dax.cluster", cluster["ClusterArn"], region, name=cluster["ClusterName"],

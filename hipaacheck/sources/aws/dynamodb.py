@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...model import Resource
-from ._listing import backup_protected
+from ._listing import BACKUP_PROTECTED_CALLS, backup_protected
 from .context import AwsContext
 from .registry import aws_collector
 
 
 @aws_collector("aws.dynamodb.table", service="dynamodb",
-               calls=("dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:ListTables"))
+               calls=("dynamodb:DescribeContinuousBackups", "dynamodb:DescribeTable", "dynamodb:ListTables",
+                      *BACKUP_PROTECTED_CALLS))
 def tables(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("dynamodb", region)
     resources = [ctx.resource("aws.dynamodb.table", ctx.arn("dynamodb", region, f"table/{name}"), region, name=name)

@@ -9,9 +9,9 @@ import re
 from typing import Any, Iterable
 
 from ...model import Resource
-from ._listing import backup_protected, days_since
+from ._listing import BACKUP_PROTECTED_CALLS, backup_protected, days_since
 from .context import AwsContext, iso
-from .ssm import ssm_view
+from .ssm import SSM_CALLS, ssm_view
 from .registry import aws_collector
 
 
@@ -27,7 +27,7 @@ def ebs_default_encryption(ctx: AwsContext, region: str | None) -> Iterable[Reso
 
 
 @aws_collector("aws.ec2.volume", service="ec2",
-               calls=("ec2:DescribeVolumes",))
+               calls=("ec2:DescribeVolumes", *BACKUP_PROTECTED_CALLS))
 def volumes(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for volume in ctx.paginate("ec2", region, "describe_volumes", "Volumes"):
         resource = ctx.resource("aws.ec2.volume", ctx.arn("ec2", region, f"volume/{volume['VolumeId']}"), region,
@@ -65,7 +65,7 @@ def snapshots(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
 
 
 @aws_collector("aws.ec2.instance", service="ec2",
-               calls=("ec2:DescribeInstances",))
+               calls=("ec2:DescribeInstances", *SSM_CALLS, *BACKUP_PROTECTED_CALLS))
 def instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """Instances that exist or can be started again (terminated ones linger in the listing for a while),
     with Systems Manager's view of each (one listing per region and kind, when a control reads it)."""

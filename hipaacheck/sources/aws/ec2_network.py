@@ -17,7 +17,7 @@ def _entry(entry: dict[str, Any]) -> dict[str, Any]:
             "from_port": ports.get("From"), "to_port": ports.get("To")}
 
 
-@aws_collector("aws.ec2.network_acl", service="ec2")
+@aws_collector("aws.ec2.network_acl", service="ec2", calls=("ec2:DescribeNetworkAcls",))
 def network_acls(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     def build(acl: dict[str, Any]) -> Resource:
         return ctx.resource("aws.ec2.network_acl", ctx.arn("ec2", region, f"network-acl/{acl['NetworkAclId']}"),
@@ -30,7 +30,7 @@ def network_acls(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     return listed(ctx, region, "ec2", "describe_network_acls", "NetworkAcls", build)
 
 
-@aws_collector("aws.ec2.subnet", service="ec2")
+@aws_collector("aws.ec2.subnet", service="ec2", calls=("ec2:DescribeSubnets",))
 def subnets(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     def build(subnet: dict[str, Any]) -> Resource:
         return ctx.resource("aws.ec2.subnet", subnet.get("SubnetArn") or ctx.arn("ec2", region,

@@ -9,7 +9,7 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.ecr.repository", service="ecr")
+@aws_collector("aws.ecr.repository", service="ecr", calls=("ecr:DescribeRepositories",))
 def repositories(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     def build(repo: dict[str, Any]) -> Resource:
         encryption = repo.get("encryptionConfiguration") or {}

@@ -4,13 +4,13 @@ from __future__ import annotations
 from typing import Iterable
 
 from ...model import Resource
-from ._listing import backup_protected
+from ._listing import BACKUP_PROTECTED_CALLS, backup_protected
 from .context import AwsContext
 from .registry import aws_collector
 
 
 @aws_collector("aws.efs.file_system", service="efs",
-               calls=("efs:DescribeFileSystems",))
+               calls=("efs:DescribeBackupPolicy", "efs:DescribeFileSystems", *BACKUP_PROTECTED_CALLS))
 def file_systems(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for fs in ctx.paginate("efs", region, "describe_file_systems", "FileSystems"):
         fs_id = fs["FileSystemId"]

@@ -22,7 +22,8 @@ def _settings(cluster: dict[str, Any]) -> dict[str, Any]:
             "encrypted_resources": encrypted, "enabled_log_types": logs}
 
 
-@aws_collector("aws.eks.cluster", service="eks")
+@aws_collector("aws.eks.cluster", service="eks",
+               calls=("eks:DescribeCluster", "eks:ListClusters"))
 def clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """One DescribeCluster per cluster: ListClusters gives names only."""
     client = ctx.client("eks", region)

@@ -41,7 +41,9 @@ def _tls_protocols(ctx: AwsContext, region: str | None, name: str, listeners: li
     return out
 
 
-@aws_collector("aws.elb.load_balancer", service="elb")
+@aws_collector("aws.elb.load_balancer", service="elb",
+               calls=("elb:DescribeLoadBalancerAttributes", "elb:DescribeLoadBalancerPolicies",
+                      "elb:DescribeLoadBalancers"))
 def load_balancers(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("elb", region)
     resources = [ctx.resource("aws.elb.load_balancer",

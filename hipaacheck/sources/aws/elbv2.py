@@ -58,7 +58,8 @@ def _lb_attributes(ctx: AwsContext, region: str | None, arn: str) -> dict[str, b
 
 
 @aws_collector("aws.elbv2.load_balancer", service="elbv2", derived_from={
-    "access_logs": ("attributes",), "deletion_protection": ("attributes",)})
+    "access_logs": ("attributes",), "deletion_protection": ("attributes",)},
+    calls=("elbv2:DescribeLoadBalancerAttributes", "elbv2:DescribeLoadBalancers"))
 def load_balancers(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     resources = [ctx.resource("aws.elbv2.load_balancer", lb["LoadBalancerArn"], region,
                               name=lb.get("LoadBalancerName"), type=lb.get("Type"), scheme=lb.get("Scheme"))

@@ -20,7 +20,8 @@ def _settings(answer: dict[str, Any]) -> dict[str, Any]:
             "subnet_id": (cluster.get("Ec2InstanceAttributes") or {}).get("Ec2SubnetId")}
 
 
-@aws_collector("aws.emr.cluster", service="emr")
+@aws_collector("aws.emr.cluster", service="emr",
+               calls=("emr:DescribeCluster", "emr:ListClusters", "emr:ListInstances"))
 def clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("emr", region)
     resources = [ctx.resource("aws.emr.cluster", c.get("ClusterArn") or ctx.arn("elasticmapreduce", region,

@@ -11,7 +11,8 @@ from .context import AwsContext
 
 
 @aws_collector("aws.guardduty.detector", service="guardduty",
-               calls=("guardduty:GetDetector", "guardduty:ListDetectors"))
+               calls=("guardduty:GetDetector", "guardduty:GetFindings", "guardduty:ListDetectors",
+                      "guardduty:ListFindings"))
 def detectors(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     client = ctx.client("guardduty", region)
     ids = ctx.paginate("guardduty", region, "list_detectors", "DetectorIds")

@@ -19,7 +19,8 @@ def _document(ctx: AwsContext, arn: str, version: str) -> Any:
         PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"])
 
 
-@aws_collector("aws.iam.policy", service="iam", is_global=True)
+@aws_collector("aws.iam.policy", service="iam", is_global=True,
+               calls=("iam:GetPolicyVersion", "iam:ListPolicies"))
 def policies(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     """Every customer-managed policy, attached or not, and the AWS-managed policies attached to something."""
     listed = (ctx.paginate("iam", None, "list_policies", "Policies", Scope="Local")
@@ -52,7 +53,10 @@ def _inline(ctx: AwsContext, kind: str, key: str, principal: dict[str, Any]) -> 
     return resources
 
 
-@aws_collector("aws.iam.inline_policy", service="iam", is_global=True)
+@aws_collector("aws.iam.inline_policy", service="iam", is_global=True,
+               calls=("iam:GetGroupPolicy", "iam:GetRolePolicy", "iam:GetUserPolicy", "iam:ListGroupPolicies",
+                      "iam:ListGroups", "iam:ListRolePolicies", "iam:ListRoles", "iam:ListUserPolicies",
+                      "iam:ListUsers"))
 def inline_policies(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     """Inline policies of every user, group and role (service-linked roles' are AWS's own: left out)."""
     for kind, key, result in PRINCIPALS:

@@ -14,7 +14,8 @@ def _settings(answer: dict[str, Any]) -> dict[str, Any]:
     return {"encryption_type": summary.get("EncryptionType", "NONE"), "kms_key_id": summary.get("KeyId")}
 
 
-@aws_collector("aws.kinesis.stream", service="kinesis")
+@aws_collector("aws.kinesis.stream", service="kinesis",
+               calls=("kinesis:DescribeStreamSummary", "kinesis:ListStreams"))
 def streams(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """ListStreams gives names and ARNs; DescribeStreamSummary (one per stream) gives the encryption."""
     client = ctx.client("kinesis", region)

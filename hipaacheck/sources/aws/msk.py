@@ -12,7 +12,7 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-@aws_collector("aws.msk.cluster", service="kafka")
+@aws_collector("aws.msk.cluster", service="kafka", calls=("kafka:ListClustersV2",))
 def clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     def build(cluster: dict[str, Any]) -> Resource | None:
         provisioned = cluster.get("Provisioned")

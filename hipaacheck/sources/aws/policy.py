@@ -1,9 +1,10 @@
 """The least-privilege IAM policy a scan needs, derived from the API calls each collector declares.
 
 A collector lists its calls as botocore names it (``"s3:GetBucketEncryption"``); the IAM action is the
-service's signing name and the operation's name, except for the few operations whose IAM action is named
-otherwise (:data:`IAM_NAMES`). Besides the collectors' calls, a scan lists the enabled regions
-(``ec2:DescribeRegions``) unless ``--regions`` names them; ``sts:GetCallerIdentity`` needs no permission.
+service's signing name (or :data:`IAM_PREFIXES`) and the operation's name, except for the few operations
+whose IAM action is named otherwise (:data:`IAM_NAMES`). Besides the collectors' calls, a scan lists the
+enabled regions (``ec2:DescribeRegions``) unless ``--regions`` names them; ``sts:GetCallerIdentity`` needs
+no permission.
 """
 from __future__ import annotations
 
@@ -21,7 +22,12 @@ IAM_NAMES = {
     "s3:GetBucketLifecycleConfiguration": "s3:GetLifecycleConfiguration",
     "s3:GetBucketReplication": "s3:GetReplicationConfiguration",
     "s3control:GetPublicAccessBlock": "s3:GetAccountPublicAccessBlock",
+    # API Gateway authorizes its management API by HTTP method: every read is apigateway:GET
+    "apigateway:GetRestApis": "apigateway:GET",
+    "apigateway:GetStages": "apigateway:GET",
 }
+# Services whose IAM prefix is not their signing name (CloudWatch signs as "monitoring").
+IAM_PREFIXES = {"cloudwatch": "cloudwatch"}
 SCAN_CALLS = ("ec2:DescribeRegions",)  # the account's enabled regions, when --regions does not name them
 ORGANIZATION_CALLS = ("organizations:ListAccounts",)  # --accounts all, from the management account
 POLICY_VERSION = "2012-10-17"
@@ -41,7 +47,7 @@ def iam_action(call: str) -> str:
     if call in IAM_NAMES:
         return IAM_NAMES[call]
     service, _, operation = call.partition(":")
-    return f"{signing_name(service)}:{operation}"
+    return f"{IAM_PREFIXES.get(service) or signing_name(service)}:{operation}"
 
 
 def collector_calls(resource_types: Iterable[str]) -> set[str]:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Callable, Iterable
 
 from ...model import Resource
-from ._listing import backup_protected
+from ._listing import BACKUP_PROTECTED_CALLS, backup_protected
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -34,7 +34,7 @@ def _read_restore_grants(ctx: AwsContext, resources: list[Resource],
 
 
 @aws_collector("aws.rds.db_instance", service="rds",
-               calls=("rds:DescribeDBInstances", "rds:DescribeDBParameters"))
+               calls=("rds:DescribeDBInstances", "rds:DescribeDBParameters", *BACKUP_PROTECTED_CALLS))
 def db_instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for db in ctx.paginate("rds", region, "describe_db_instances", "DBInstances"):
         groups = [g["DBParameterGroupName"] for g in db.get("DBParameterGroups") or []]
@@ -63,7 +63,7 @@ def db_instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
 
 
 @aws_collector("aws.rds.db_cluster", service="rds",
-               calls=("rds:DescribeDBClusterParameters", "rds:DescribeDBClusters"))
+               calls=("rds:DescribeDBClusterParameters", "rds:DescribeDBClusters", *BACKUP_PROTECTED_CALLS))
 def db_clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """Aurora, Multi-AZ DB clusters (and DocumentDB/Neptune, which share the API): the settings
     that live on the cluster, and the TLS parameters of its cluster parameter group (read once

@@ -18,7 +18,8 @@ def _require_ssl(ctx: AwsContext, region: str | None, group: str) -> str | None:
 
 
 @aws_collector("aws.redshift.cluster", service="redshift",
-               calls=("redshift:DescribeClusterParameters", "redshift:DescribeClusters"))
+               calls=("redshift:DescribeClusterParameters", "redshift:DescribeClusters",
+                      "redshift:DescribeLoggingStatus"))
 def clusters(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     for cluster in ctx.paginate("redshift", region, "describe_clusters", "Clusters"):
         name = cluster["ClusterIdentifier"]

@@ -131,9 +131,9 @@ def _mark_effective_pab(ctx: AwsContext, resources: list[Resource]) -> None:
 
 @aws_collector("aws.s3.bucket", service="s3", is_global=True,
                derived_from={"is_log_target": ("logging",), "effective_public_access_block": ("public_access_block",)},
-               calls=("s3:GetBucketEncryption", "s3:GetBucketLocation", "s3:GetBucketLogging", "s3:GetBucketPolicy",
-                      "s3:GetBucketVersioning", "s3:GetObjectLockConfiguration", "s3:GetPublicAccessBlock",
-                      "s3:ListBuckets", "s3control:GetPublicAccessBlock"))
+               calls=("s3:GetBucketAcl", "s3:GetBucketEncryption", "s3:GetBucketLocation", "s3:GetBucketLogging",
+                      "s3:GetBucketPolicy", "s3:GetBucketVersioning", "s3:GetObjectLockConfiguration",
+                      "s3:GetPublicAccessBlock", "s3:ListBuckets", "s3control:GetPublicAccessBlock"))
 def buckets(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     # Any parameter (here the largest page) makes ListBuckets report each bucket's region.
     listed = ctx.paginate("s3", None, "list_buckets", "Buckets", PaginationConfig={"PageSize": LIST_PAGE})

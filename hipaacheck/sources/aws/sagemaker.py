@@ -16,7 +16,8 @@ def _settings(notebook: dict[str, Any]) -> dict[str, Any]:
             "kms_key_id": notebook.get("KmsKeyId"), "subnet_id": notebook.get("SubnetId")}
 
 
-@aws_collector("aws.sagemaker.notebook_instance", service="sagemaker")
+@aws_collector("aws.sagemaker.notebook_instance", service="sagemaker",
+               calls=("sagemaker:DescribeNotebookInstance", "sagemaker:ListNotebookInstances"))
 def notebook_instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     """ListNotebookInstances omits the settings: one DescribeNotebookInstance per notebook."""
     client = ctx.client("sagemaker", region)

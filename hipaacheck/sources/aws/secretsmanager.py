@@ -9,7 +9,8 @@ from .context import AwsContext, iso
 from .registry import aws_collector
 
 
-@aws_collector("aws.secretsmanager.secret", service="secretsmanager")
+@aws_collector("aws.secretsmanager.secret", service="secretsmanager",
+               calls=("secretsmanager:ListSecrets",))
 def secrets(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     def build(secret: dict[str, Any]) -> Resource:
         rotated = secret.get("LastRotatedDate") or secret.get("CreatedDate")

@@ -12,7 +12,7 @@ NOT_ENABLED = ("InvalidAccessException", "ResourceNotFoundException")
 
 
 @aws_collector("aws.securityhub.hub", service="securityhub",
-               calls=("securityhub:DescribeHub",))
+               calls=("securityhub:DescribeHub", "securityhub:GetEnabledStandards"))
 def hubs(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.securityhub.hub", ctx.arn("securityhub", region, "hub/default"), region)
 

@@ -11,6 +11,8 @@ from ...model import Resource
 from ._listing import read_each, regional
 from .context import AwsContext
 
+SSM_CALLS = ("ssm:DescribeInstanceInformation", "ssm:ListResourceComplianceSummaries")  # what ssm_view calls
+
 
 def _compliance(ctx: AwsContext, region: str | None, kind: str) -> dict[str, dict[str, Any]]:
     """Instance id -> its ``kind`` (Patch or Association) compliance summary, once per region."""
