@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import re
-import socket
 import traceback
 from pathlib import Path
 from typing import Any, Mapping
@@ -21,6 +20,8 @@ _HOSTNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}")
 def _hostname(ctx: HostContext) -> str:
     """The host's name; an image's /etc/hostname only if it holds a valid one (it may be a link to anything)."""
     if ctx.root == Path("/"):
+        import socket  # lazy: only a scan of this machine's own root asks
+
         return socket.gethostname()
     read = ctx.read("/etc/hostname")
     name = (read.text or "").strip()
