@@ -223,3 +223,14 @@ def test_public_policy_with_the_account_level_unreadable_is_an_error(aws, monkey
     hook_events(monkeypatch, "before-call", deny(services=["s3control"]))
     finding = public_write_bucket(aws, None)
     assert finding.status == "error" and "s3control:GetPublicAccessBlock: AccessDenied" in finding.message
+
+
+def test_s3_data_events_of_a_trail_homed_outside_the_scan_count(home_trail):
+    """The trail that covers the scanned region from its home elsewhere records S3 data events for it too."""
+    home_trail.client("cloudtrail", region_name=HOME).put_event_selectors(TrailName="main", EventSelectors=[
+        {"ReadWriteType": "All", "IncludeManagementEvents": True,
+         "DataResources": [{"Type": "AWS::S3::Object", "Values": ["arn:aws:s3"]}]}])
+    inventory = collect({"aws.cloudtrail.trail", "aws.cloudtrail.s3_data_events", "aws.s3.bucket"}, ["eu-west-1"])
+    for control in ("aws.cloudtrail.s3_data_events_read", "aws.cloudtrail.s3_data_events_write"):
+        (finding,) = evaluate_control(control, inventory)
+        assert finding.status == "pass", (control, finding.message)

@@ -138,17 +138,23 @@ def trails(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
                uses={"aws.cloudtrail.trail": ("is_logging", "management_events")},
                calls=TRAIL_CALLS)
 def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
-    resource = ctx.resource("aws.cloudtrail.account", ctx.arn("cloudtrail", None, "account"), None,
-                            trails=[], unlisted_regions={})
+    found, unlisted = covering_trails(ctx)
+    yield ctx.resource("aws.cloudtrail.account", ctx.arn("cloudtrail", None, "account"), None,
+                       trails=[_summary(trail) for trail in found], unlisted_regions=unlisted)
+
+
+def covering_trails(ctx: AwsContext) -> tuple[list[Resource], dict[str, str]]:
+    """Every trail covering the scan (those homed in each scanned region, then those homed outside it, each
+    once), and the scanned regions whose trails could not be listed, with why: the checks error unless a
+    good trail is seen."""
+    found: list[Resource] = []
+    unlisted: dict[str, str] = {}
     for name in ctx.scan_regions:
         try:
-            found = region_trails(ctx, name)
-        except Exception as exc:  # noqa: BLE001 - recorded; the check errors unless a good trail is seen
-            resource.attributes["unlisted_regions"][name] = ctx.reason(exc)
-            continue
-        resource.attributes["trails"] += [_summary(trail) for trail in found]
-    resource.attributes["trails"] += [_summary(trail) for trail in remote_trails(ctx)]
-    yield resource
+            found += region_trails(ctx, name)
+        except Exception as exc:  # noqa: BLE001 - recorded, see above
+            unlisted[name] = ctx.reason(exc)
+    return found + remote_trails(ctx), unlisted
 
 
 def _summary(trail: Resource) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from typing import Any, Iterator
 
 from ...model import Resource
 from ._listing import tags
-from .cloudtrail import TRAIL_CALLS, event_selectors, region_trails
+from .cloudtrail import TRAIL_CALLS, covering_trails, event_selectors
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -83,22 +83,17 @@ def _guard(ctx: AwsContext, function: Any, name: str) -> tuple[str, Any]:
                uses={"aws.cloudtrail.trail": ("is_logging",)},
                calls=("s3:GetBucketTagging", "s3:ListBuckets", *TRAIL_CALLS))
 def s3_data_events(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
+    found, unlisted = covering_trails(ctx)  # a multi-region trail homed outside the scan covers it too
     resource = ctx.resource("aws.cloudtrail.s3_data_events", ctx.arn("cloudtrail", None, "s3-data-events"), None,
-                            trails=[], unread={})
-    for name in ctx.scan_regions:
+                            trails=[], unread={f"trails in {name}": why for name, why in unlisted.items()})
+    for trail in found:
+        entry = {"arn": trail.id, "multi_region": trail.attributes["multi_region"],
+                 "is_logging": trail.attributes.get("is_logging")}
         try:
-            found = region_trails(ctx, name)
+            entry["s3"] = s3_data_coverage(event_selectors(ctx, trail.region or ctx.default_region, trail.id))
         except Exception as exc:  # noqa: BLE001 - recorded; the check errors unless a good trail is seen
-            resource.attributes["unread"][f"trails in {name}"] = ctx.reason(exc)
+            resource.attributes["unread"][trail.id] = ctx.reason(exc)
             continue
-        for trail in found:
-            entry = {"arn": trail.id, "multi_region": trail.attributes["multi_region"],
-                     "is_logging": trail.attributes.get("is_logging")}
-            try:
-                entry["s3"] = s3_data_coverage(event_selectors(ctx, name, trail.id))
-            except Exception as exc:  # noqa: BLE001
-                resource.attributes["unread"][trail.id] = ctx.reason(exc)
-                continue
-            resource.attributes["trails"].append(entry)
+        resource.attributes["trails"].append(entry)
     ctx.read(resource, "bucket_tags", lambda: _bucket_tags(ctx))
     yield resource
