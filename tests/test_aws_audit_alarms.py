@@ -137,3 +137,11 @@ def test_bucket_tags_are_read_only_when_a_control_names_a_tag():
     spec = get_check("aws.cloudtrail.s3_data_events")
     assert "bucket_tags" not in spec.reads_for({"kind": "read", "bucket_tag": ""})
     assert "bucket_tags" in spec.reads_for({"kind": "read", "bucket_tag": "data=ephi"})
+
+
+def test_a_chain_on_a_trail_homed_outside_the_scanned_regions_counts(aws, monkeypatch):
+    """The multi-region trail (homed in us-east-1) covers eu-west-1 too: its alarm chain serves that scan."""
+    control_id = ALARM_CONTROLS[0]
+    chain(aws, monkeypatch, control_id)
+    (finding,) = evaluate_control(control_id, collect({ALARMS}, ["eu-west-1"]))
+    assert finding.status == "pass", finding.message

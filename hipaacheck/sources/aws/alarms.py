@@ -11,7 +11,7 @@ from typing import Any, Iterator
 
 from ...model import Resource
 from ._listing import regional
-from .cloudtrail import TRAIL_CALLS, region_trails
+from .cloudtrail import TRAIL_CALLS, covering_trails
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -69,13 +69,9 @@ def event_alarms(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.cloudwatch.event_alarms", ctx.arn("cloudwatch", None, "event-alarms"), None,
                             trails=[], alarms={}, topic_subscribers={}, unread={})
     attributes = resource.attributes
-    for name in ctx.scan_regions:
-        try:
-            found = region_trails(ctx, name)
-        except Exception as exc:  # noqa: BLE001
-            attributes["unread"][f"trails in {name}"] = ctx.reason(exc)
-            continue
-        attributes["trails"].extend(_trail_view(ctx, trail, attributes["unread"]) for trail in found)
+    found, unlisted = covering_trails(ctx)  # a multi-region trail homed outside the scan covers it too
+    attributes["unread"].update({f"trails in {name}": why for name, why in unlisted.items()})
+    attributes["trails"].extend(_trail_view(ctx, trail, attributes["unread"]) for trail in found)
     for alarm_region in sorted({t["log_group_region"] for t in attributes["trails"] if t.get("log_group")}):
         try:
             attributes["alarms"][alarm_region] = _alarms(ctx, alarm_region)
