@@ -13,6 +13,7 @@ RESTRICTING_KEYS = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aw
                     "aws:principalaccount", "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce",
                     "aws:sourceip", "aws:userid", "aws:username", "aws:principalorgpaths", "lambda:functionurlauthtype",
                     "aws:sourceorgid", "aws:sourceorgpaths"}
+OPEN_VALUES = {"*", "0.0.0.0/0", "::/0"}  # condition values that pin nothing down
 
 
 def as_list(value: Any) -> list:
@@ -26,7 +27,10 @@ def statements(document: Any) -> Iterator[dict[str, Any]]:
 
 
 def public_principal(statement: dict[str, Any]) -> bool:
-    """``Principal: "*"`` or ``{"AWS": "*"}`` (any account, signed or not)."""
+    """``Principal: "*"`` or ``{"AWS": "*"}`` (any account, signed or not), or ``NotPrincipal`` (everyone
+    but the few it names)."""
+    if "NotPrincipal" in statement:
+        return True
     principal = statement.get("Principal")
     if principal == "*":
         return True
@@ -34,15 +38,23 @@ def public_principal(statement: dict[str, Any]) -> bool:
 
 
 def restricted(statement: dict[str, Any]) -> bool:
-    """The statement has a condition tying it to named accounts, sources, networks or organizations."""
+    """The statement has a condition tying it to named accounts, sources, networks or organizations; a
+    value that names everyone (``*``, ``0.0.0.0/0``) ties it to nothing."""
     conditions = statement.get("Condition") or {}
-    keys = {key.lower() for block in conditions.values() if isinstance(block, dict) for key in block}
-    return bool(keys & RESTRICTING_KEYS)
+    return any(key.lower() in RESTRICTING_KEYS and not all(str(v) in OPEN_VALUES for v in as_list(values))
+               for block in conditions.values() if isinstance(block, dict) for key, values in block.items())
 
 
 def allows(statement: dict[str, Any], action: str) -> bool:
-    """The statement's Action (wildcards included) covers ``action`` (``s3:GetObject``)."""
-    return any(fnmatchcase(action.lower(), str(a).lower()) for a in as_list(statement.get("Action")))
+    """The statement's Action (wildcards included) covers ``action`` (``s3:GetObject``); a ``NotAction``
+    statement covers every action it does not name."""
+    if "NotAction" in statement:
+        return not _matches(action, statement.get("NotAction"))
+    return _matches(action, statement.get("Action"))
+
+
+def _matches(action: str, patterns: Any) -> bool:
+    return any(fnmatchcase(action.lower(), str(p).lower()) for p in as_list(patterns))
 
 
 def public_grants(document: Any, actions: tuple[str, ...]) -> list[str]:
