@@ -143,10 +143,15 @@ def exit_code(findings: list[Finding], fail_on: str = "low", new_only: bool = Fa
     return EXIT_OK
 
 
-def verdict_line(results: Results, fail_on: str = "low", new_only: bool = False) -> str:
+VERDICT_WORDS = {EXIT_OK: "PASS", EXIT_FAIL: "FAIL", EXIT_INCOMPLETE: "INCOMPLETE"}
+
+
+def verdict_line(results: Results, fail_on: str = "low", new_only: bool = False, code: int | None = None) -> str:
+    """``FAIL: 3 failing at or above low (3 fail, 2 pass)``; ``code``: the exit code, when already known."""
     counts = count_by_status(results.findings)
-    code = exit_code(results.findings, fail_on, new_only)
-    word = {EXIT_OK: "PASS", EXIT_FAIL: "FAIL", EXIT_INCOMPLETE: "INCOMPLETE"}[code]
+    if code is None:
+        code = exit_code(results.findings, fail_on, new_only)
+    word = VERDICT_WORDS[code]
     parts = ", ".join(f"{counts[s]} {s}" for s in VERDICT_ORDER if counts[s])
     blocking = sum(1 for f in results.findings if is_blocking(f, fail_on, new_only))
     new = "new " if new_only else ""
@@ -170,9 +175,9 @@ class Verdict:
 def judge(results: Results, fail_on: str = "low", soft_fail: bool = False, new_only: bool = False) -> Verdict:
     """The verdict of ``results`` under a gate (``--fail-on``, ``--soft-fail``, ``--fail-on-new-only``)."""
     code = exit_code(results.findings, fail_on, new_only)
-    line = verdict_line(results, fail_on, new_only)
+    line = verdict_line(results, fail_on, new_only, code)
     soft = soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
-    return Verdict(line.split(":", 1)[0], EXIT_OK if soft else code, line + (" [--soft-fail: exit 0]" if soft else ""))
+    return Verdict(VERDICT_WORDS[code], EXIT_OK if soft else code, line + (" [--soft-fail: exit 0]" if soft else ""))
 
 
 def record_verdict(results: Results, fail_on: str = "low", soft_fail: bool = False,

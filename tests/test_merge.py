@@ -148,3 +148,16 @@ def test_a_bundle_that_does_not_verify_is_refused(cli, tmp_path) -> None:
     result = cli("merge", tampered, "--output-dir", tmp_path / "m")
     assert result.code == 2 and result.err.count("\n") == 1
     assert "tampered.zip: evidence bundle does not verify (changed: run.json)" in result.err
+
+
+def test_the_merged_results_record_the_gate_every_report_shows(cli, tmp_path) -> None:
+    out = tmp_path / "gated"
+    result = cli("merge", MIXED, "--output-dir", out, "--format", "json,markdown", "--fail-on", "critical",
+                 "--soft-fail")
+    assert result.code == 0, result.err
+    document = json.loads((out / "hipaacheck-results.json").read_text())
+    assert document["gate"] == {"fail_on": "critical", "soft_fail": True, "fail_on_new_only": False}
+    line = document["verdict"]["line"]  # no critical failure, some errors: incomplete, soft-failed to 0
+    assert line.startswith("INCOMPLETE") and line.endswith("[--soft-fail: exit 0]") and line in result.err
+    report = (out / "hipaacheck.md").read_text()
+    assert line in report and "at or above low" not in report

@@ -38,7 +38,7 @@ def run(args: argparse.Namespace) -> int:
     from ..merge import load_inputs, merge_results
     from ..pipeline import write_evidence_bundle, write_outputs
     from ..request import OutputSpec
-    from ..results import EXIT_FAIL, EXIT_INCOMPLETE, EXIT_OK, exit_code, verdict_line
+    from ..results import record_verdict
     from .request import redact_command
     from .scan import load_sign_key
 
@@ -47,15 +47,14 @@ def run(args: argparse.Namespace) -> int:
     with tempfile.TemporaryDirectory(prefix="hipaacheck-merge-") as workdir:
         inputs = load_inputs(args.results, Path(workdir))
         results = merge_results(inputs, args.latest_wins, redact_command(getattr(args, "argv", [])))
+        verdict = record_verdict(results, args.fail_on, args.soft_fail)  # every format shows it, as for scan
         reports: dict[str, object] = {}
         write_outputs(results, formats, args.output_dir, reports if args.evidence_bundle else None,
                       pretty=args.pretty)
         if args.evidence_bundle:
             carried = {name: path for item in inputs for name, path in item.carried.items()}
             write_evidence_bundle(args.evidence_bundle, results, reports, sign_key, carried)
-    code = exit_code(results.findings, args.fail_on)
-    soft = args.soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
     if not args.quiet:
-        sys.stderr.write(verdict_line(results, args.fail_on) + (" [--soft-fail: exit 0]" if soft else "") + "\n")
-    return EXIT_OK if soft else code
+        sys.stderr.write(verdict.line + "\n")
+    return verdict.exit_code
 
