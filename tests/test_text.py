@@ -18,7 +18,8 @@ RAW = ("\x1b", "\x07", "\u202e", "\x9b")
 
 
 def hostile_results() -> Results:
-    finding = Finding("host.files.x", "files", "fail", "high", {"type": "host.file", "id": f"/etc/{TITLE}cron"},
+    resource = {"type": "host.file", "id": f"/etc/{TITLE}cron", "account": f"host:{CLEAR}web", "region": TITLE}
+    finding = Finding("host.files.x", "files", "fail", "high", resource,
                       ["164.312(b)"], f"mode of /srv/{CLEAR}x{BIDI}fdp.exe\x9b31m is 0777")
     return Results(findings=[finding], run={}, controls={})
 

@@ -74,8 +74,8 @@ def _row(finding: Finding, wide: bool = False) -> tuple[str, ...]:
     if finding.resource.get("item"):
         name += f" [{finding.resource['item']}]"
     region, account = _where(finding)
-    return (finding.status.upper(), finding.severity, _flat(finding.control_id), _flat(name), region, account,
-            _flat(finding.message))
+    cells = (finding.status.upper(), finding.severity, finding.control_id, name, region, account, finding.message)
+    return tuple(_flat(cell) for cell in cells)  # every cell: a host's name or an account slot comes from the target
 
 
 def _over(widths: dict[str, int], limit: int) -> int:
