@@ -20,7 +20,6 @@ import logging
 import os
 import pickle
 import stat
-import tempfile
 from functools import cache
 from pathlib import Path
 from typing import Any, Callable, Hashable
@@ -102,15 +101,16 @@ class ContentCache:
     def save(self) -> None:
         if not self.dirty:
             return
+        from .atomic import atomic_writer
+        from .errors import InputError
+
         try:
             self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-            fd, temp = tempfile.mkstemp(dir=self.file.parent, prefix=".content-", suffix=".tmp")
-            with os.fdopen(fd, "wb") as handle:
+            with atomic_writer(self.file) as handle:  # a failed write leaves the old cache, and no temp file
                 pickle.dump({"format": FORMAT, "entries": self.entries, "valid": self.valid}, handle,
                             pickle.HIGHEST_PROTOCOL)
-            os.replace(temp, self.file)
             self.dirty = False
-        except OSError as exc:
+        except (OSError, InputError) as exc:
             log.debug("content cache not written: %s", exc)
 
 

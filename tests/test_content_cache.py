@@ -136,3 +136,22 @@ def test_a_broken_shipped_control_still_names_its_line(tmp_path, monkeypatch):
     with pytest.raises(InputError) as caught:
         load_controls([folder], variables_path=tmp_path / "none.yaml")
     assert caught.value.where.endswith(f"c.yaml:{line}")
+
+
+def test_a_failed_save_keeps_the_old_cache_and_leaves_no_temp_file(tmp_path, monkeypatch):
+    source = tmp_path / "a.yaml"
+    source.write_text("a: 1\n")
+    cache_file = tmp_path / "cache" / "c.pickle"
+    cache = ContentCache(cache_file)
+    cache.get(source, load_yaml)
+    cache.save()
+    before = cache_file.read_bytes()
+    cache.dirty = True
+
+    def full_disk(*_args, **_kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(pickle, "dump", full_disk)
+    cache.save()  # never fatal
+    assert cache_file.read_bytes() == before
+    assert [p.name for p in cache_file.parent.iterdir()] == ["c.pickle"]
