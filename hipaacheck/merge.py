@@ -23,7 +23,7 @@ from typing import Any, Iterable
 
 from .errors import InputError
 from .model import Finding, source_family
-from .results import RESULTS_SCHEMA_VERSION, Results
+from .results import Results
 from .targets import KIND_OF_FAMILY, Target, sort_targets
 
 FAMILY_OF_KIND = {kind: family for family, kind in KIND_OF_FAMILY.items()}
@@ -171,4 +171,4 @@ def recomputed_coverage(controls: dict[str, dict[str, Any]], findings: list[Find
     return coverage_rows(active, findings)
 
 
-__all__ = ["MergeInput", "RESULTS_SCHEMA_VERSION", "load_inputs", "merge_results"]
+__all__ = ["MergeInput", "load_inputs", "merge_results"]

@@ -64,6 +64,12 @@ def source_family(resource_type: str) -> str:
     return resource_type.split(".", 1)[0]
 
 
+def service_of_type(resource_type: str) -> str:
+    """``s3`` for ``aws.s3.bucket``, ``sshd`` for ``host.sshd``: the resource type's second part."""
+    parts = resource_type.split(".")
+    return parts[1] if len(parts) > 1 else parts[0]
+
+
 class Unreadable(Exception):
     """Raised when a check touches an attribute the source could not read.
 

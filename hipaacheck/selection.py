@@ -12,7 +12,7 @@ from typing import Callable, Sequence, TypeVar
 
 from .controls import Control
 from .errors import InputError
-from .model import SEVERITY_RANK
+from .model import SEVERITY_RANK, service_of_type
 
 T = TypeVar("T")
 
@@ -30,8 +30,7 @@ class Selection:
 
 
 def service_of(control: Control) -> str:
-    parts = control.resource_type.split(".")
-    return parts[1] if len(parts) > 1 else parts[0]
+    return service_of_type(control.resource_type)
 
 
 def _matches_any(control_id: str, patterns: Sequence[str]) -> bool:
@@ -41,7 +40,7 @@ def _matches_any(control_id: str, patterns: Sequence[str]) -> bool:
 def _refuse_unknown(selection: Selection, controls: Sequence[tuple[Control, str]]) -> None:
     for flag, patterns in (("--controls", selection.controls), ("--skip-controls", selection.skip_controls)):
         for pattern in patterns:
-            if not any(fnmatch.fnmatchcase(c.id, pattern) for c, _ in controls):
+            if not any(_matches_any(c.id, (pattern,)) for c, _ in controls):
                 raise InputError(flag, f"{pattern!r} matches none of the {len(controls)} controls selected")
     for flag, wanted, known in (("--services", selection.services, {service_of(c) for c, _ in controls}),
                                 ("--tags", selection.tags, {t for c, _ in controls for t in c.tags})):

@@ -53,10 +53,6 @@ def dump(data: Any) -> bytes:
     return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode("utf-8")
 
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def spooled(write: Callable[[BinaryIO], None]) -> BinaryIO:
     """What ``write`` writes, in an anonymous temporary file (gone once closed); rewound."""
     spool = tempfile.TemporaryFile()

@@ -44,7 +44,7 @@ class Verification:
 
     @property
     def ok(self) -> bool:
-        return not (self.changed or self.missing or self.extra or self.problems or self.other_signer)
+        return not (self.tampered or self.other_signer)
 
     @property
     def tampered(self) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from typing import BinaryIO, Iterator
 
-from ..model import SEVERITIES, Finding, Status, attention_key
+from ..model import SEVERITIES, Finding, Status, attention_key, service_of_type
 from ..results import Results, verdict_of
 from ..text import one_line
 from .common import safeguards_of
@@ -111,9 +111,7 @@ def terminal_width() -> int:
 
 
 def service_of(finding: Finding) -> str:
-    """``s3`` for ``aws.s3.bucket``, ``sshd`` for ``host.sshd``: the resource type's second part."""
-    parts = str(finding.resource.get("type", "")).split(".")
-    return parts[1] if len(parts) > 1 else parts[0]
+    return service_of_type(str(finding.resource.get("type", "")))
 
 
 def _tally(counts: dict[str, Counter[str]], label: str) -> str:
