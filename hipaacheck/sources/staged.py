@@ -130,11 +130,7 @@ def collect_staged(tree: StagedTree, resource_types: set[str], metadata: dict[st
     """Run the host collectors on ``tree``; the inventory names the target (``metadata``), not the temp root."""
     from .host.source import HostSource
 
-    source = HostSource(tree.root, a_linux_root=False)
-    source.ctx = StagedContext(tree, asks)
-    inventory = source.collect(resource_types)
-    inventory.metadata = dict(metadata)
-    return inventory
+    return HostSource(staged=(StagedContext(tree, asks), metadata)).collect(resource_types)
 
 
 def only_inventory(targets: Iterator[tuple[Target, Inventory | None]], count: int, flag: str) -> Inventory:

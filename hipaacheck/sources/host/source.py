@@ -38,11 +38,15 @@ class HostSource:
     name = "host"
     family = "host"
 
-    def __init__(self, root: Path | str = "/", deadline: float | None = None, *, a_linux_root: bool = True) -> None:
-        """``a_linux_root``: refuse a ``--root`` with no etc/ once host types are asked for (a typo'd path
-        would report every file missing); a tree staged from an SSH target or an image is what it is."""
+    def __init__(self, root: Path | str = "/", deadline: float | None = None, *,
+                 staged: tuple[HostContext, dict[str, Any]] | None = None) -> None:
+        """A ``--root``; or, with ``staged``, a tree staged from an SSH target or an image: its reader and
+        the metadata naming the target (the tree is what it is: no etc/ check, no hostname lookup)."""
+        self.metadata: dict[str, Any] | None = None
+        if staged is not None:
+            self.ctx, self.metadata = staged[0], dict(staged[1])
+            return
         root = Path(root)
-        self.a_linux_root = a_linux_root
         if not root.is_dir():
             raise InputError("--root", f"{root}: no such folder")
         if deadline is not None and deadline <= 0:
@@ -56,10 +60,10 @@ class HostSource:
                 attributes: Wanted | None = None) -> Inventory:
         collectors = load_collectors()
         wanted = sorted(t for t in resource_types if t in collectors)
-        if wanted and self.a_linux_root and not (self.ctx.root / "etc").is_dir():
+        if wanted and self.metadata is None and not (self.ctx.root / "etc").is_dir():  # a typo'd --root
             raise InputError("--root", f"{self.ctx.root}: not a Linux root (it has no etc/ folder)")
-        inventory = Inventory(source="host", collected_at=now_utc(), resource_types=wanted,
-                              metadata={"host": _hostname(self.ctx), "root": str(self.ctx.root)})
+        metadata = self.metadata or {"host": _hostname(self.ctx), "root": str(self.ctx.root)}
+        inventory = Inventory(source="host", collected_at=now_utc(), resource_types=wanted, metadata=metadata)
         if progress:
             from ...progress import set_total
 
