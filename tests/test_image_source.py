@@ -24,6 +24,22 @@ WHITEOUT = entries((file_entry("etc/ssh/sshd_config.d/.wh.10-hipaa.conf"), ""),
                    (file_entry("etc/systemd/logind.conf.d/60-new.conf", "[Login]\n"), "[Login]\n"))
 
 
+@pytest.fixture
+def staged_roots(monkeypatch) -> list[Path]:
+    """The temporary roots the image source creates, recorded as it creates them."""
+    import hipaacheck.sources.staged as staged
+
+    created: list[Path] = []
+    real_init = staged.StagedTree.__init__
+
+    def remember(self, *args, **kwargs):
+        real_init(self, *args, **kwargs)
+        created.append(self.root)
+
+    monkeypatch.setattr(staged.StagedTree, "__init__", remember)
+    return created
+
+
 def _resources(inventory) -> list[dict]:
     return [resource.to_dict() for resource in inventory.resources]
 
@@ -37,7 +53,7 @@ def _by_type(inventory, rtype: str) -> dict:
 
 
 @pytest.mark.parametrize("form", ["oci-folder", "oci-tar", "docker-save"])
-def test_an_image_of_a_tree_collects_what_a_root_scan_collects(tmp_path, form):
+def test_an_image_of_a_tree_collects_what_a_root_scan_collects(tmp_path, form, staged_roots):
     spec = ImageSpec([(tree_layer(COMPLIANT), form != "docker-save")], tag="app:1")
     if form == "docker-save":
         digest = docker_save(tmp_path / "image.tar", spec)
@@ -54,7 +70,7 @@ def test_an_image_of_a_tree_collects_what_a_root_scan_collects(tmp_path, form):
     assert target.details["os"] == "linux" and target.details["architecture"] == "amd64"
     assert target.details["tags"] == ["app:1"]
     assert _resources(inventory) == _resources(HostSource(COMPLIANT).collect(TYPES))
-    assert not Path(inventory.metadata.get("root", "/nonexistent-root")).exists()
+    assert staged_roots and not any(root.exists() for root in staged_roots)  # the temporary root is removed
 
 
 def test_a_whiteout_layer_removes_lower_files_and_an_opaque_folder_keeps_only_its_own(tmp_path):
@@ -68,20 +84,11 @@ def test_a_whiteout_layer_removes_lower_files_and_an_opaque_folder_keeps_only_it
                                              "/etc/systemd/logind.conf.d/60-new.conf"]
 
 
-def test_a_hostile_layer_writes_nothing_outside_and_creates_no_device(tmp_path, monkeypatch):
+def test_a_hostile_layer_writes_nothing_outside_and_creates_no_device(tmp_path, staged_roots):
     outside = tmp_path / "outside"
     outside.mkdir()
     (outside / "login.defs").write_text("PASS_MAX_DAYS 1  # outside-marker\n")
-    created: list[Path] = []
-    import hipaacheck.sources.staged as staged
-
-    real_init = staged.StagedTree.__init__
-
-    def remember(self, *args, **kwargs):
-        real_init(self, *args, **kwargs)
-        created.append(self.root)
-
-    monkeypatch.setattr(staged.StagedTree, "__init__", remember)
+    created = staged_roots
     hostile = entries(
         (file_entry("../escaped.txt", "x"), "x"),
         (file_entry("../../etc/escaped.txt", "x"), "x"),

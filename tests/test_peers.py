@@ -9,6 +9,7 @@ from pathlib import Path
 import yaml
 
 from hipaacheck.controls import builtin_controls
+from hipaacheck import peers
 from hipaacheck.peers import DATA, PeerRow, load_sources, markdown, rows
 from hipaacheck.registry import load_all
 
@@ -17,11 +18,12 @@ REPO = Path(__file__).resolve().parent.parent
 
 def table() -> list[PeerRow]:
     load_all()
-    return rows(builtin_controls().controls.values())
+    return rows(builtin_controls().controls.values(), load_sources())
 
 
 def test_coverage_doc_is_generated_from_the_controls():
-    assert (REPO / "docs" / "COVERAGE.md").read_text(encoding="utf-8") == markdown(table()), \
+    expected = markdown(table(), load_sources())
+    assert (REPO / "docs" / "COVERAGE.md").read_text(encoding="utf-8") == expected, \
         "docs/COVERAGE.md is stale: run hipaacheck peers --format markdown > docs/COVERAGE.md"
 
 
@@ -48,13 +50,16 @@ def test_the_data_file_lists_exactly_the_checks_of_the_shared_reference(referenc
     assert list(sources["AWS Config"]["checks"]) == config
 
 
-def test_a_missing_reason_is_reported_and_fails_the_command(cli, tmp_path):
+def test_a_missing_reason_is_reported_and_fails_the_command(cli, tmp_path, monkeypatch):
     data = yaml.safe_load(DATA.read_text())
     data["sources"]["Prowler"]["checks"]["iam_root_hardware_mfa_enabled"] = {}
     path = tmp_path / "peers.yaml"
     path.write_text(yaml.safe_dump(data))
-    gaps = [r.problem for r in rows(builtin_controls().controls.values(), path) if r.problem]
-    assert gaps == ["Prowler iam_root_hardware_mfa_enabled: no control references it and no out-of-scope reason is given"]
+    monkeypatch.setattr(peers, "DATA", path)
+    result = cli("peers", "--format", "json")
+    assert result.code == 1
+    assert result.err == ("hipaacheck: Prowler iam_root_hardware_mfa_enabled: no control references it and no "
+                          "out-of-scope reason is given\n")
 
 
 def test_peers_command_prints_json_rows(cli):

@@ -15,16 +15,17 @@ def run(args: argparse.Namespace) -> int:
     import sys
 
     from ..controls import builtin_controls
-    from ..peers import markdown, rows
+    from ..peers import load_sources, markdown, rows
     from ..registry import load_all
 
     load_all()
-    table = rows(builtin_controls().controls.values())
+    sources = load_sources()
+    table = rows(builtin_controls().controls.values(), sources)
     if args.format == "json":
         print(json.dumps([{"source": r.source, "check": r.check, "controls": list(r.controls),
                            "out_of_scope": r.out_of_scope} for r in table], indent=2))
     else:
-        print(markdown(table), end="")
+        print(markdown(table, sources), end="")
     problems = [r.problem for r in table if r.problem]
     for problem in problems:
         print(f"hipaacheck: {problem}", file=sys.stderr)
