@@ -1,6 +1,8 @@
 """Command-line filters narrow a profile's selection; a profile that extends another can narrow it too."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from hipaacheck.controls import builtin_controls
@@ -23,6 +25,15 @@ def test_scan_filters_narrow_the_profile(tmp_path, cli):
     only_high = cli(*scan_args(env, "--format", "json", "--min-severity", "high"))
     assert set(statuses(only_high.json())) == {"posture.max_days"}
     assert cli(*scan_args(env, "--format", "json", "--services", "login_defs")).code == 1
+
+
+def test_services_narrow_to_the_resource_types_second_part(cli):
+    listed = json.loads(cli("controls", "list", "--profile", "hipaa-host", "--format", "json").out)
+    sshd = json.loads(cli("controls", "list", "--profile", "hipaa-host", "--services", "sshd,pam",
+                          "--format", "json").out)
+    assert 0 < len(sshd) < len(listed)
+    assert {c["resource_type"].split(".")[1] for c in sshd} == {"sshd", "pam"}
+    assert {c["id"] for c in sshd} == {c["id"] for c in listed if c["resource_type"].split(".")[1] in ("sshd", "pam")}
 
 
 @pytest.mark.parametrize("flags, fragment", [

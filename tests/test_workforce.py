@@ -13,7 +13,6 @@ import pytest
 import yaml
 
 TODAY = "2026-12-01"
-PEOPLE = ("workforce.person", "workforce.accounts")
 
 
 @pytest.fixture(autouse=True)
@@ -282,6 +281,12 @@ def test_csv_and_yaml_rosters_give_the_same_findings(cli, tmp_path):
         _, findings, _ = scan(cli, "--root", tree, "--workforce", write_roster(folder, people, fmt))
         results.append([(f["control_id"], f["resource"], f["status"], f["message"]) for f in findings])
     assert results[0] == results[1]
+    judged = {(control, resource["id"]): status for control, resource, status, _ in results[0]
+              if control in ("workforce.termination.access_removed", "workforce.training.current")}
+    assert judged == {("workforce.termination.access_removed", "E1"): "fail",  # live accounts remain
+                      ("workforce.termination.access_removed", "E2"): "skip",
+                      ("workforce.training.current", "E1"): "skip",
+                      ("workforce.training.current", "E2"): "pass"}  # refresher due within the year
 
 
 CSV_HEADER = "id,role,name,email,hire_date,termination_date,last_training_date,accounts\n"
