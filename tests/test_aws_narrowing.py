@@ -155,3 +155,12 @@ def test_bucket_region_falls_back_to_get_bucket_location(aws, monkeypatch):
     inventory = source.collect({BUCKET})
     assert {r.attributes["name"]: r.region for r in inventory.resources} == {"here": "us-east-1", "there": "eu-west-1"}
     assert source.context.calls_by_operation["s3:GetBucketLocation"] == 2
+
+
+def test_buckets_are_listed_once_for_the_bucket_collector_and_s3_data_events(aws, monkeypatch):
+    from hipaacheck.sources.aws.source import AwsSource
+
+    seed_buckets(aws)
+    calls = count_operations(monkeypatch)
+    AwsSource(AwsOptions(regions=[REGION])).collect({BUCKET, "aws.cloudtrail.s3_data_events"})
+    assert calls["ListBuckets"] == 1 and calls["GetBucketTagging"] == 2

@@ -11,6 +11,7 @@ from typing import Any, Iterator
 from ...model import Resource
 from ._listing import tags
 from .cloudtrail import TRAIL_CALLS, covering_trails, event_selectors
+from .s3 import listed_buckets
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -59,7 +60,7 @@ def s3_data_coverage(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def _bucket_tags(ctx: AwsContext) -> dict[str, dict[str, str]]:
     s3 = ctx.client("s3")
-    names = [b["Name"] for b in ctx.paginate("s3", None, "list_buckets", "Buckets")]
+    names = [b["Name"] for b in listed_buckets(ctx)]
 
     def one(name: str) -> tuple[str, dict[str, str]]:
         try:

@@ -129,15 +129,20 @@ def _mark_effective_pab(ctx: AwsContext, resources: list[Resource]) -> None:
             resource.attributes.get("public_access_block"), unread, account, account_unread)
 
 
+def listed_buckets(ctx: AwsContext) -> list[dict[str, Any]]:
+    """ListBuckets, once per run: the bucket collector and S3 data events both need the names."""
+    # Any parameter (here the largest page) makes ListBuckets report each bucket's region.
+    return ctx.memo(("s3", "buckets"), lambda: list(ctx.paginate("s3", None, "list_buckets", "Buckets",
+                                                                 PaginationConfig={"PageSize": LIST_PAGE})))
+
+
 @aws_collector("aws.s3.bucket", service="s3", is_global=True,
                derived_from={"is_log_target": ("logging",), "effective_public_access_block": ("public_access_block",)},
                calls=("s3:GetBucketAcl", "s3:GetBucketEncryption", "s3:GetBucketLocation", "s3:GetBucketLogging",
                       "s3:GetBucketPolicy", "s3:GetBucketVersioning", "s3:GetObjectLockConfiguration",
                       "s3:GetPublicAccessBlock", "s3:ListBuckets", "s3control:GetPublicAccessBlock"))
 def buckets(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
-    # Any parameter (here the largest page) makes ListBuckets report each bucket's region.
-    listed = ctx.paginate("s3", None, "list_buckets", "Buckets", PaginationConfig={"PageSize": LIST_PAGE})
-    resources = ctx.map(lambda b: _read_bucket(ctx, b), listed)
+    resources = ctx.map(lambda b: _read_bucket(ctx, b), listed_buckets(ctx))
     if ctx.wants("aws.s3.bucket", "effective_public_access_block"):
         _mark_effective_pab(ctx, resources)
     else:
