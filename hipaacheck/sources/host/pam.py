@@ -127,13 +127,12 @@ def module_entries(ctx: HostContext, module: str, pam_types: tuple[str, ...]) ->
     seen: dict[tuple[str, int], dict[str, Any]] = {}
     for path in ctx.glob(f"{PAM_DIR}/*"):
         service = PurePosixPath(path).name
-        for pam_type in pam_types:
-            for entry in stacks.stack(service, pam_type):
-                if entry["module"] == module:
-                    kept = seen.setdefault((entry["path"], entry["line"]), {**entry, "service": service,
-                                                                            "services": []})
-                    if service not in kept["services"]:
-                        kept["services"].append(service)
+        for entry in stacks.stack(service):  # expanded once, whatever the types asked for
+            if entry["module"] == module and entry["type"] in pam_types:
+                kept = seen.setdefault((entry["path"], entry["line"]), {**entry, "service": service,
+                                                                        "services": []})
+                if service not in kept["services"]:
+                    kept["services"].append(service)
     return [seen[key] for key in sorted(seen)]
 
 
