@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from hipaacheck.aws_policies import as_list, public_principal, statements
 from hipaacheck.model import NotApplicable, Outcome, Resource, errored, failed, passed
 from hipaacheck.registry import check
 
@@ -23,15 +24,11 @@ def default_encryption(resource: Resource, params: dict[str, Any]) -> Outcome:
     return failed("no default encryption configuration", algorithms=[])
 
 
-def _as_list(value: Any) -> list:
-    return value if isinstance(value, list) else [value]
-
-
 TLS_CONDITION_OPERATORS = ("bool", "boolifexists")
 
 
 def _is_false(value: Any) -> bool:
-    values = _as_list(value)
+    values = as_list(value)
     return bool(values) and all(str(v).lower() == "false" for v in values)
 
 
@@ -57,15 +54,14 @@ def denies_insecure_transport(policy: dict[str, Any] | None, bucket: str, partit
     """One Deny for every principal, every s3 action, the bucket and all its objects, whose only
     condition is aws:SecureTransport = false."""
     bucket_arn = f"arn:{partition}:s3:::{bucket}"
-    for statement in _as_list((policy or {}).get("Statement", [])):
-        if not isinstance(statement, dict) or statement.get("Effect") != "Deny":
+    for statement in statements(policy):
+        if statement.get("Effect") != "Deny":
             continue
         if any(k in statement for k in ("NotPrincipal", "NotAction", "NotResource")):
             continue
-        principal = statement.get("Principal")
-        everyone = principal == "*" or (isinstance(principal, dict) and "*" in _as_list(principal.get("AWS")))
-        all_actions = any(a in ("*", "s3:*") for a in _as_list(statement.get("Action", [])))
-        resources = _as_list(statement.get("Resource", []))
+        everyone = public_principal(statement)
+        all_actions = any(a in ("*", "s3:*") for a in as_list(statement.get("Action", [])))
+        resources = as_list(statement.get("Resource", []))
         every_resource = _covers(resources, bucket_arn) and _covers(resources, f"{bucket_arn}/any-object-key")
         if everyone and all_actions and every_resource and _only_insecure_transport(statement.get("Condition")):
             return True
