@@ -25,7 +25,6 @@ MAX_REGISTER_BYTES = 16 * 1024 * 1024
 class Register:
     path: Path
     document: dict[str, Any]  # as validated, dates as text: what add/notify edit and write back
-    sha256: str = ""
 
     @property
     def incidents(self) -> list[dict[str, Any]]:
@@ -84,8 +83,6 @@ def check_register(document: Any, path: Path) -> None:
 
 def load_register(path: Path | str) -> Register:
     """Load and validate a register; any problem is one :class:`InputError` naming file, line and field."""
-    import hashlib
-
     path = Path(path)
     data = read_bytes(path, "incident register", MAX_REGISTER_BYTES)
     try:
@@ -96,7 +93,7 @@ def load_register(path: Path | str) -> Register:
     if document is None:
         raise InputError(str(path), "empty register (expected 'version: 1' and an 'incidents:' list)")
     check_register(_texts(document), path)
-    return Register(path, document, hashlib.sha256(data).hexdigest())
+    return Register(path, document)
 
 
 def save_register(register: Register) -> None:
