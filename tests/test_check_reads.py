@@ -152,3 +152,10 @@ def test_every_aws_check_reads_only_what_it_declares(inventory):
                     if not isinstance(outcome, Outcome):
                         list(outcome)  # a generator check reads only when iterated
                 assert seen <= reads, f"{control.id} read {sorted(seen - reads)} on {resource.id}"
+
+
+def test_ssm_compliance_reads_only_the_summary_its_kind_names():
+    load_all()
+    spec = get_check("aws.ssm.compliance")
+    assert spec.reads_for({"kind": "patch"}) == {"state", "ssm_managed", "patch_compliance"}
+    assert spec.reads_for({"kind": "association"}) == {"state", "ssm_managed", "association_compliance"}

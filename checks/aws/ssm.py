@@ -9,11 +9,16 @@ from hipaacheck.registry import check
 SEVERITIES = ["critical", "high", "medium", "low", "informational", "unspecified"]
 
 
-@check("aws.ssm.compliance", resource_type="aws.ec2.instance",
-       reads=("state", "ssm_managed", "patch_compliance", "association_compliance"), params={
+def _summary_read(params: dict[str, Any]) -> list[tuple[tuple[str, ...], str]]:
+    """The one compliance summary ``kind`` names: a profile with only the patch control makes no
+    association listing, and the other way round."""
+    return [(("kind",), f"{params['kind']}_compliance")]
+
+
+@check("aws.ssm.compliance", resource_type="aws.ec2.instance", reads=("state", "ssm_managed"), params={
     "kind": {"enum": ["patch", "association"]},
     "severities": {"type": "array", "items": {"enum": SEVERITIES}, "default": ["critical", "high"]},
-}, required=["kind"])
+}, required=["kind"], paths_in_params=_summary_read)
 def compliance(resource: Resource, params: dict[str, Any]) -> Outcome:
     """A managed, running instance reports ``kind`` compliance with nothing non-compliant at ``severities``
     (patches: missing security or critical patches). Unmanaged instances are the managed control's."""
