@@ -1,11 +1,11 @@
 """The inventory: everything a source collected, savable and reloadable for offline scans."""
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO, Iterable
 
+from .jsonenc import dumps
 from .model import CollectionError, Resource
 from .validation import load_versioned_json
 
@@ -56,11 +56,10 @@ class Inventory:
         """Compact, sorted JSON, written resource by resource (never the whole document in memory)."""
         self.sort()
         head = {k: v for k, v in self.to_dict(resources=False).items() if k != "resources"}
-        encode = json.JSONEncoder(sort_keys=True, separators=(",", ":"), default=str, ensure_ascii=False).encode
-        out.write(encode(head)[:-1].encode("utf-8") + b',"resources":[')
+        out.write(dumps(head, sort_keys=True)[:-1] + b',"resources":[')
         for start in range(0, len(self.resources), WRITE_BATCH):  # one encoder call per batch, not per resource
-            batch = encode([r.to_dict() for r in self.resources[start:start + WRITE_BATCH]])[1:-1]
-            out.write((b"," if start else b"") + batch.encode("utf-8"))
+            batch = dumps([r.to_dict() for r in self.resources[start:start + WRITE_BATCH]], sort_keys=True)[1:-1]
+            out.write((b"," if start else b"") + batch)
         out.write(b"]}\n")
 
     @classmethod

@@ -51,7 +51,7 @@ def test_counts_with_elementtree(tmp_path: Path) -> None:
     assert int(root.get("skipped")) == counts["skip"] + counts["waived"] + counts["manual"] == len(root.findall(".//skipped"))
     failure = root.find(".//testsuite[@name='host.login_defs.pass_max_days']/testcase/failure")
     assert failure.get("message") == "PASS_MAX_DAYS is 99999, above 365"
-    assert '"PASS_MAX_DAYS": 99999' in failure.text and "remediation: Set PASS_MAX_DAYS" in failure.text
+    assert '"PASS_MAX_DAYS":99999' in failure.text and "remediation: Set PASS_MAX_DAYS" in failure.text
 
 
 def test_counts_are_consistent_at_every_level(tmp_path: Path) -> None:

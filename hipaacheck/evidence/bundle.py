@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import base64
 import hashlib
-import json
 import platform
 import sys
 import tempfile
@@ -35,6 +34,7 @@ from typing import Any, BinaryIO, Callable, Mapping, Union
 
 from ..atomic import atomic_writer
 from ..errors import InputError
+from ..jsonenc import dumps
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.sig"
@@ -50,7 +50,7 @@ Source = Union[bytes, Path, BinaryIO]
 
 
 def dump(data: Any) -> bytes:
-    return (json.dumps(data, indent=2, sort_keys=True, ensure_ascii=False, default=str) + "\n").encode("utf-8")
+    return dumps(data, pretty=True, sort_keys=True) + b"\n"
 
 
 def spooled(write: Callable[[BinaryIO], None]) -> BinaryIO:

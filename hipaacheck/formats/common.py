@@ -6,13 +6,13 @@ their answers consistent (a control "fails" in HTML exactly when it fails in OSC
 from __future__ import annotations
 
 import hashlib
-import json
 import uuid
 from dataclasses import dataclass, field
 from functools import cache
 from datetime import datetime, timezone
 from typing import Any
 
+from ..jsonenc import dumps_text
 from ..model import Finding, Status, attention_key, worst_status
 from ..model import resource_label  # noqa: F401 - formats take it from here with the other helpers
 from ..results import Results
@@ -83,7 +83,7 @@ def is_cloud(finding: Finding) -> bool:
 
 
 def compact_json(value: Any) -> str:
-    return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+    return dumps_text(value, sort_keys=True)
 
 
 def remediation_text(meta: dict[str, Any]) -> str:

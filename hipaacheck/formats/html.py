@@ -13,11 +13,11 @@ script renders a page of rows at a time: a 3,000-resource account stays a few me
 """
 from __future__ import annotations
 
-import json
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
+from ..jsonenc import dumps_text
 from ..model import SEVERITIES, Finding
 from ..results import Results, recorded_gate, verdict_of
 from ..security_rule import security_rule
@@ -207,7 +207,7 @@ def attestation_rows(results: Results) -> list[dict[str, str]]:
 
 
 def data_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(SCRIPT_SAFE)
+    return dumps_text(data).translate(SCRIPT_SAFE)
 
 
 class HtmlFormat(OutputFormat):
