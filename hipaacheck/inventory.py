@@ -78,12 +78,11 @@ class Inventory:
 
     @classmethod
     def load(cls, path: Path) -> "Inventory":
-        from .memory import gc_paused, keep_long_lived
+        from .memory import gc_paused
 
-        with gc_paused():  # a parsed inventory holds no cycles: spare the collector its millions of dicts
-            inventory = cls.from_dict(load_versioned_json(path, "inventory", INVENTORY_SCHEMA_VERSION))
-        keep_long_lived()  # it lives as long as the run: later collections need not walk it
-        return inventory
+        # A parsed inventory holds no cycles and lives as long as the run: spare the collector its millions of dicts.
+        with gc_paused(long_lived=True):
+            return cls.from_dict(load_versioned_json(path, "inventory", INVENTORY_SCHEMA_VERSION))
 
 
 def merge(inventories: Iterable[Inventory]) -> Inventory:

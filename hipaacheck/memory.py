@@ -12,14 +12,21 @@ from typing import Iterator
 
 
 @contextmanager
-def gc_paused() -> Iterator[None]:
-    """Pause the cyclic collector for the block (nested uses are fine); restore it afterwards."""
+def gc_paused(long_lived: bool = False) -> Iterator[None]:
+    """Pause the cyclic collector for the block (nested uses are fine); restore it afterwards.
+
+    ``long_lived``: what the block built lives on (a loaded inventory, the findings), so it is frozen
+    (:func:`keep_long_lived`) before the collector resumes. Otherwise the collector's first pass
+    after the block walks every object the block allocated: measured 0.3 s after evaluating 401k findings.
+    """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
         if was_enabled:
+            if long_lived:
+                gc.freeze()
             gc.enable()
 
 

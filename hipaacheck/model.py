@@ -260,18 +260,21 @@ class Finding:
         return (self.control_id, r.get("type", ""), r.get("account") or "", r.get("region") or "", r.get("id", ""))
 
     def to_dict(self) -> dict[str, Any]:
+        """The finding as results JSON holds it. Its ``resource``, ``citations`` and ``evidence`` are the
+        finding's own (shared with other findings): encode the dict or copy them, never mutate them."""
         data: dict[str, Any] = {
             "control_id": self.control_id,
             "check_id": self.check_id,
             "title": self.title,
             "status": self.status,
             "severity": self.severity,
-            "resource": dict(self.resource),
-            **({"target": self.target} if self.target is not None else {}),
-            "citations": list(self.citations),
-            "message": self.message,
-            "evidence": self.evidence,
+            "resource": self.resource,
         }
+        if self.target is not None:
+            data["target"] = self.target
+        data["citations"] = self.citations
+        data["message"] = self.message
+        data["evidence"] = self.evidence
         if self.location is not None:
             data["location"] = self.location.to_dict()
         data.update(self.extra)

@@ -168,7 +168,6 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Re
         from .engine import evaluate
 
         findings = evaluate(plan.active, full)
-        keep_long_lived()
         results = build_results(plan, inventory, findings, started_at)
         results.targets = [target_of(plan.source.family, inventory.metadata, inventory)]
         stamp_findings(results.findings, results.targets[0], plan.source.family, slot=False)

@@ -38,15 +38,14 @@ class Results:
         by_status = dict.fromkeys(STATUSES, 0)
         failing = dict.fromkeys(SEVERITIES, 0)
         controls: set[str] = set()
-        resources: set[tuple[Any, Any]] = set()
+        refs: dict[int, dict[str, Any]] = {}  # a resource's findings mostly share one reference dict
         for finding in self.findings:  # one pass: this runs over every finding of a 100k-resource scan
             by_status[finding.status] += 1
             if finding.status == "fail":
                 failing[finding.severity] += 1
             controls.add(finding.control_id)
-            resource = finding.resource
-            if resource.get("id") != "*":
-                resources.add((resource.get("type"), resource.get("id")))
+            refs[id(finding.resource)] = finding.resource
+        resources = {(r.get("type"), r.get("id")) for r in refs.values() if r.get("id") != "*"}
         return {
             "total": len(self.findings),
             "by_status": by_status,

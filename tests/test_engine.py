@@ -93,6 +93,26 @@ def test_findings_are_in_deterministic_order():
     assert [(f["control_id"], f["resource"]["id"]) for f in first][:3] == [("a", "/r1"), ("a", "/r2"), ("a", "/r3")]
 
 
+@check("test.engine.items", resource_type="host.thing")
+def _items(resource, params):
+    return [Outcome("fail", f"item {name}", item=name) for name in resource.get("names") or []]
+
+
+def test_findings_are_made_in_result_order_without_a_final_sort():
+    """Items, accounts, regions and collection errors land where the full sort key puts them."""
+    from hipaacheck.engine import finding_order
+
+    resources = [Resource("host.thing", f"/r{i}", {"names": ["zeta", "alpha", "mid"]}, region=region, account=account)
+                 for i, region, account in ((2, "us-west-2", "111"), (1, "eu-west-1", None), (3, "eu-west-1", "111"))]
+    errors = [CollectionError("host.thing", "denied", region="us-east-1", operation="svc:List"),
+              CollectionError("host.thing", "throttled", region="af-south-1")]
+    controls = [active("test.engine.items", cid=cid) for cid in ("m", "b", "x")]
+    findings = evaluate(controls, inventory(*resources, errors=errors))
+    assert len(findings) == 3 * (3 * 3 + 2)
+    assert findings == sorted(findings, key=finding_order)
+    assert [f.resource.get("item") for f in findings[:3]] == [None, "alpha", "mid"]  # b: af-south-1 error, then /r1
+
+
 @pytest.mark.parametrize("condition, attrs, status", [
     ({"path": "a.b", "op": "eq", "value": 1}, {"a": {"b": 1}}, "pass"),
     ({"path": "a.b", "op": "eq", "value": 1}, {"a": {"b": 2}}, "fail"),
