@@ -41,6 +41,8 @@ def run_check(active: ActiveControl, resource: Resource, spec: CheckSpec | None 
         return [Outcome("error", f"check {active.control.check!r} is not registered")]
     try:
         result = spec.function(resource, active.params)
+        if type(result) is Outcome:  # most checks: one outcome, nothing more to check
+            return [result]
         outcomes = [result] if isinstance(result, Outcome) else list(result or [])
     except Unreadable as exc:
         return [Outcome("error", f"could not read {exc.attribute}: {exc.reason}", {"unreadable": exc.attribute})]

@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import platform
+from collections import Counter
 from dataclasses import dataclass, field
+from operator import attrgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .model import SEVERITIES, SEVERITY_RANK, STATUSES, Finding, Status, count_by_status
-from .targets import Target, counts_by_target, target_of
+from .targets import Target, target_of
 
 if TYPE_CHECKING:
     from .pipeline import ScanContext
@@ -35,24 +37,29 @@ class Results:
     context: ScanContext | None = field(default=None, repr=False, compare=False)
 
     def summary(self) -> dict[str, Any]:
+        # Passes at C speed (map, Counter) over every finding of a 100k-resource scan, then over the few
+        # distinct (status, severity, target, control) keys.
+        findings = self.findings
+        keys = Counter(map(attrgetter("status", "severity", "target", "control_id"), findings))
         by_status = dict.fromkeys(STATUSES, 0)
         failing = dict.fromkeys(SEVERITIES, 0)
-        controls: set[str] = set()
-        refs: dict[int, dict[str, Any]] = {}  # a resource's findings mostly share one reference dict
-        for finding in self.findings:  # one pass: this runs over every finding of a 100k-resource scan
-            by_status[finding.status] += 1
-            if finding.status == "fail":
-                failing[finding.severity] += 1
-            controls.add(finding.control_id)
-            refs[id(finding.resource)] = finding.resource
+        by_target: dict[str, dict[str, int]] = {t.key: dict.fromkeys(STATUSES, 0) for t in self.targets}
+        for (status, severity, target, _), count in keys.items():
+            by_status[status] += count
+            if status == "fail":
+                failing[severity] += count
+            if target is not None:
+                by_target.setdefault(target, dict.fromkeys(STATUSES, 0))[status] += count
+        # a resource's findings mostly share one reference dict: distinct dicts first, then distinct resources
+        refs = {id(ref): ref for ref in map(attrgetter("resource"), findings)}
         resources = {(r.get("type"), r.get("id")) for r in refs.values() if r.get("id") != "*"}
         return {
-            "total": len(self.findings),
+            "total": len(findings),
             "by_status": by_status,
             "failing_by_severity": failing,
-            "controls": len(controls),
+            "controls": len({key[3] for key in keys}),
             "resources": len(resources),
-            "by_target": counts_by_target(self.findings, self.targets),
+            "by_target": by_target,
         }
 
     def to_dict(self) -> dict[str, Any]:

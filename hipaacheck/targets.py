@@ -22,7 +22,7 @@ from enum import Enum
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
-from .model import STATUSES, Finding, source_family
+from .model import Finding, source_family
 
 if TYPE_CHECKING:
     from .inventory import Inventory
@@ -140,20 +140,9 @@ def error_findings(active: Iterable[ActiveControl], family: str, target: Target)
     return findings
 
 
-def counts_by_target(findings: Iterable[Finding], targets: Iterable[Target]) -> dict[str, dict[str, int]]:
-    """Target key → by_status counts of its findings (every target listed, in the given order)."""
-    counts: dict[str, dict[str, int]] = {t.key: dict.fromkeys(STATUSES, 0) for t in targets}
-    for finding in findings:
-        if finding.target is not None:
-            if finding.target not in counts:
-                counts[finding.target] = dict.fromkeys(STATUSES, 0)
-            counts[finding.target][finding.status] += 1
-    return counts
-
-
 def sort_targets(targets: Iterable[Target]) -> list[Target]:
     return sorted(targets, key=lambda t: (t.kind, t.id))
 
 
-__all__ = ["Target", "TargetStatus", "counts_by_target", "error_findings", "sort_targets",
+__all__ = ["Target", "TargetStatus", "error_findings", "sort_targets",
            "stamp_findings", "stamp_resources", "status_of", "target_of"]

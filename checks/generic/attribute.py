@@ -8,9 +8,10 @@ the resources it holds for; the others are ``skip`` with the unmet condition as 
 """
 from __future__ import annotations
 
+import operator
 import re
 from functools import lru_cache
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 from hipaacheck.model import NotApplicable, Outcome, Resource
 from hipaacheck.registry import check
@@ -51,11 +52,8 @@ def condition_schema(param: str) -> dict[str, Any]:
 CONDITION_SCHEMA = condition_schema("condition")
 
 
-def lookup(resource: Resource, path: str) -> Any:
-    resource.ensure_readable(path)  # an unreadable attribute, or any unreadable prefix, is an error
-    head, _, rest = path.partition(".")
-    value = resource.attributes.get(head, _MISSING)
-    for part in rest.split(".") if rest else []:
+def _descend(value: Any, parts: tuple[str, ...]) -> Any:
+    for part in parts:
         if isinstance(value, dict):
             value = value.get(part, _MISSING)
         elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
@@ -67,51 +65,64 @@ def lookup(resource: Resource, path: str) -> Any:
     return value
 
 
+def _matches(actual: Any, expected: Any) -> bool:
+    return re.search(str(expected), str(actual)) is not None
+
+
+# Each operator on (actual, expected), for an actual value that is there.
+_TESTS: dict[str, Callable[[Any, Any], bool]] = {
+    "eq": operator.eq, "ne": operator.ne, "lt": operator.lt, "le": operator.le, "gt": operator.gt,
+    "ge": operator.ge, "in": lambda actual, expected: actual in expected,
+    "not_in": lambda actual, expected: actual not in expected, "contains": operator.contains,
+    "matches": _matches,
+}
+
+
 def _compare(op: str, actual: Any, expected: Any) -> bool:
     if op == "exists":
         return actual is not _MISSING and actual is not None
     if op == "absent":
         return actual is _MISSING or actual is None
+    if op not in _TESTS:
+        raise ValueError(f"unknown operator {op!r}")
     if actual is _MISSING:
         return False
     try:
-        if op == "eq":
-            return actual == expected
-        if op == "ne":
-            return actual != expected
-        if op == "lt":
-            return actual < expected
-        if op == "le":
-            return actual <= expected
-        if op == "gt":
-            return actual > expected
-        if op == "ge":
-            return actual >= expected
-        if op == "in":
-            return actual in expected
-        if op == "not_in":
-            return actual not in expected
-        if op == "contains":
-            return expected in actual
-        if op == "matches":
-            return re.search(str(expected), str(actual)) is not None
+        return bool(_TESTS[op](actual, expected))
     except TypeError:
         return False  # e.g. "300" < 600: a value of the wrong type is not compliant
-    raise ValueError(f"unknown operator {op!r}")
 
 
-def evaluate(node: dict[str, Any], resource: Resource, observed: dict[str, Any]) -> bool:
+Test = Callable[[Resource, dict[str, Any]], bool]
+
+
+def _compile(node: dict[str, Any]) -> Test:
+    """The condition as nested closures: paths split and operators looked up once per control, not per resource."""
     # all()/any() get lists, not generators, on purpose: every leaf must run so that
     # ``observed`` holds every path the message may name, not only those before a short-circuit.
     if "all" in node:
-        return all([evaluate(child, resource, observed) for child in node["all"]])
+        every = [_compile(child) for child in node["all"]]
+        return lambda resource, observed: all([test(resource, observed) for test in every])
     if "any" in node:
-        return any([evaluate(child, resource, observed) for child in node["any"]])
+        some = [_compile(child) for child in node["any"]]
+        return lambda resource, observed: any([test(resource, observed) for test in some])
     if "not" in node:
-        return not evaluate(node["not"], resource, observed)
-    actual = lookup(resource, node["path"])
-    observed[node["path"]] = None if actual is _MISSING else actual
-    return _compare(node["op"], actual, node.get("value"))
+        inner = _compile(node["not"])
+        return lambda resource, observed: not inner(resource, observed)
+    path, op, expected = node["path"], node["op"], node.get("value")
+    head, _, rest = path.partition(".")
+    parts = tuple(rest.split(".")) if rest else ()
+
+    def leaf(resource: Resource, observed: dict[str, Any]) -> bool:
+        if resource.unreadable:
+            resource.ensure_readable(path)  # an unreadable attribute, or any unreadable prefix, is an error
+        actual = resource.attributes.get(head, _MISSING)
+        if parts:
+            actual = _descend(actual, parts)
+        observed[path] = None if actual is _MISSING else actual
+        return _compare(op, actual, expected)
+
+    return leaf
 
 
 def describe(node: dict[str, Any]) -> str:
@@ -125,18 +136,19 @@ def describe(node: dict[str, Any]) -> str:
     return f"{node['path']} {node['op']}{value}"
 
 
-_DESCRIBED: dict[int, tuple[dict[str, Any], str]] = {}  # id(condition) -> (condition, description)
+_COMPILED: dict[int, tuple[dict[str, Any], Test, str]] = {}  # id(condition) -> (condition, test, description)
 
 
-def described(condition: dict[str, Any]) -> str:
-    """:func:`describe`, once per condition object: a control's condition is the same dict for every
-    resource it evaluates. The condition itself is kept in the entry, so its id cannot be reused."""
-    entry = _DESCRIBED.get(id(condition))
+def _per_condition(condition: dict[str, Any]) -> tuple[Test, str]:
+    """The compiled test and the description of ``condition``, made once per condition object: a control's
+    condition is the same dict for every resource it evaluates. The condition is kept in the entry, so
+    its id cannot be reused while the entry lives."""
+    entry = _COMPILED.get(id(condition))
     if entry is None or entry[0] is not condition:
-        if len(_DESCRIBED) > 4096:
-            _DESCRIBED.clear()
-        entry = _DESCRIBED[id(condition)] = (condition, describe(condition))
-    return entry[1]
+        if len(_COMPILED) > 4096:
+            _COMPILED.clear()
+        entry = _COMPILED[id(condition)] = (condition, _compile(condition), describe(condition))
+    return entry[1], entry[2]
 
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
@@ -198,11 +210,12 @@ def attribute(resource: Resource, params: dict[str, Any]) -> Outcome:
     """
     observed: dict[str, Any] = {}
     scope = params.get("only_if")
-    if scope is not None and not evaluate(scope, resource, {}):
-        raise NotApplicable(f"not in scope: {describe(scope)} does not hold")
-    condition = params["condition"]
-    ok = evaluate(condition, resource, observed)
-    expected = described(condition)
+    if scope is not None:
+        in_scope, scope_text = _per_condition(scope)
+        if not in_scope(resource, {}):
+            raise NotApplicable(f"not in scope: {scope_text} does not hold")
+    test, expected = _per_condition(params["condition"])
+    ok = test(resource, observed)
     evidence = {"observed": observed, "expected": expected}
     if ok:
         return Outcome("pass", render(params.get("pass_message") or f"{expected} holds", observed), evidence)
