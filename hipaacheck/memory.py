@@ -40,5 +40,16 @@ def keep_long_lived() -> None:
     gc.freeze()
 
 
+_KEPT: list[object] = []
+
+
+def keep_until_exit(value: object) -> None:
+    """Keep ``value`` (a scan's results) alive until the command ends: when the process ends with it
+    (:func:`hipaacheck.cli.run`), nothing spends a tenth of a big scan freeing 400k findings one by one."""
+    _KEPT.append(value)
+
+
 def release_long_lived() -> None:
+    """For in-process callers (tests): what :func:`keep_long_lived` and :func:`keep_until_exit` kept is let go."""
     gc.unfreeze()
+    _KEPT.clear()

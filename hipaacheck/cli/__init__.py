@@ -44,7 +44,9 @@ def _command_of(argv: Sequence[str]) -> str | None:
     return argv[0] if argv and argv[0] in SUBCOMMANDS else None
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, process_ends: bool = False) -> int:
+    """Run one command; ``process_ends``: the process exits right after, so what the command kept
+    alive (:func:`~hipaacheck.memory.keep_until_exit`) is left for the exit to drop whole."""
     argv = list(sys.argv[1:] if argv is None else argv)
     if argv == ["--version"]:  # answered before building every subcommand's parser: start-up matters here
         sys.stdout.write(f"hipaacheck {__version__}\n")
@@ -69,9 +71,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = _dispatch(args, argv)
     finally:
-        from ..memory import release_long_lived
+        if not process_ends:
+            from ..memory import release_long_lived
 
-        release_long_lived()
+            release_long_lived()
         if hasattr(args, "log_level"):
             from ..logsetup import teardown_logging
 
@@ -124,12 +127,20 @@ def flush_stdout() -> None:
 
 
 def run() -> None:
-    code = main()
+    """The console script. It ends the process with ``os._exit`` once the exit handlers ran (as mypy
+    does): interpreter teardown would otherwise free a big scan's objects one by one."""
+    import atexit
+    import os
+
+    code = main(process_ends=True)
     try:
         sys.stdout.flush()
     except OSError:  # already reported: what stdout could not take goes nowhere, so exit adds no traceback
-        import os
-
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         code = code or EXIT_INPUT
-    raise SystemExit(code)
+    atexit._run_exitfuncs()  # the content cache and logging flush themselves here, as at a normal exit
+    try:
+        sys.stderr.flush()
+    except OSError:
+        pass
+    os._exit(code)

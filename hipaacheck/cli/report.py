@@ -25,6 +25,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..errors import InputError
     from ..formats import parse_formats
+    from ..memory import keep_until_exit
     from ..pipeline import write_outputs
     from ..results import Results
 
@@ -36,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
     if len(on_stdout) > 1:
         raise InputError("--format", "several formats need --output-dir (or --output FORMAT=PATH for each)")
     results = Results.load(args.results)
+    keep_until_exit(results)
     regate(results, args.fail_on, args.soft_fail, args.fail_on_new_only)
     console = on_stdout == ["table"]  # the table on stdout is the console: fitted, coloured
     write_outputs(results, [f for f in formats if not (console and f == "table")], args.output_dir,

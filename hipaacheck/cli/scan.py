@@ -28,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from ..memory import keep_until_exit
     from ..pipeline import run_scan, write_outputs
     from ..progress import make_progress
     from .request import scan_request, scan_source
@@ -40,6 +41,7 @@ def run(args: argparse.Namespace) -> int:
     progress = make_progress(args.quiet)
     try:
         results, code = run_scan(request, progress)
+        keep_until_exit(results)
     finally:
         if progress:
             progress.done()
