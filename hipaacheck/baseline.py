@@ -94,7 +94,7 @@ def mark_drift(current: list[Finding], baseline: list[Finding]) -> Drift:
             state = RESOLVED
         else:
             state = UNCHANGED if key in known else NEW
-        finding.extra["drift"] = state
+        finding.annotate(drift=state)
     return drift
 
 

@@ -10,12 +10,13 @@ from typing import Any, Iterable
 
 from .inventory import Inventory
 from .memory import gc_paused
-from .model import Finding, Location, NotApplicable, Outcome, Resource, Unreadable, source_family
+from .model import NO_EXTRA, Finding, Location, NotApplicable, Outcome, Resource, Unreadable, source_family
 from .profiles import ActiveControl
 from .registry import CheckSpec, get_check
 
 
-def make_finding(active: ActiveControl, resource: dict[str, Any], outcome: Outcome) -> Finding:
+def make_finding(active: ActiveControl, resource: dict[str, Any], outcome: Outcome,
+                 target: str | None = None) -> Finding:
     """A finding shares its resource's reference and its control's citations (never mutated), so
     100k findings do not carry 100k copies of either."""
     control = active.control
@@ -31,6 +32,7 @@ def make_finding(active: ActiveControl, resource: dict[str, Any], outcome: Outco
         evidence=outcome.evidence,
         title=control.title,
         location=outcome.location,
+        target=target,
     )
 
 
@@ -58,13 +60,19 @@ def run_check(active: ActiveControl, resource: Resource, spec: CheckSpec | None 
     return outcomes
 
 
-def evaluate(active_controls: Iterable[ActiveControl], inventory: Inventory) -> list[Finding]:
-    """Every finding, in :func:`finding_order`: made in that order, so 400k findings need no sort."""
+def evaluate(active_controls: Iterable[ActiveControl], inventory: Inventory,
+             target: tuple[str, str] | None = None) -> list[Finding]:
+    """Every finding, in :func:`finding_order`: made in that order, so 400k findings need no sort.
+
+    ``target``: (source family, target key); the findings of that family's controls name the target
+    (:attr:`Finding.target`) as they are made.
+    """
     with gc_paused(long_lived=True):
-        return _evaluate(active_controls, inventory)
+        return _evaluate(active_controls, inventory, target)
 
 
-def _evaluate(active_controls: Iterable[ActiveControl], inventory: Inventory) -> list[Finding]:
+def _evaluate(active_controls: Iterable[ActiveControl], inventory: Inventory,
+              target: tuple[str, str] | None) -> list[Finding]:
     by_type = {rtype: sorted(resources, key=_resource_order) for rtype, resources in inventory.by_type().items()}
     errors_by_type: dict[str, list] = {}
     for error in inventory.errors:
@@ -74,20 +82,22 @@ def _evaluate(active_controls: Iterable[ActiveControl], inventory: Inventory) ->
     for active in sorted(active_controls, key=lambda a: a.control.id):
         rtype = active.control.resource_type
         family = source_family(rtype)
+        owner = target[1] if target is not None and target[0] == family else None
         placeholder = {"type": rtype, "id": "*"}
         if family != inventory.source and rtype not in collected:  # auxiliary sources add their types
             findings.append(make_finding(active, placeholder, Outcome(
-                "skip", f"applies to {family} resources; this scan's source is {inventory.source}")))
+                "skip", f"applies to {family} resources; this scan's source is {inventory.source}"), owner))
             continue
         if rtype not in collected:
             findings.append(make_finding(active, placeholder, Outcome(
-                "error", f"the inventory holds no {rtype} data (not collected)")))
+                "error", f"the inventory holds no {rtype} data (not collected)"), owner))
             continue
-        errors = [make_finding(active, *_collection_error(rtype, error)) for error in errors_by_type.get(rtype, [])]
+        errors = [make_finding(active, *_collection_error(rtype, error), owner)
+                  for error in errors_by_type.get(rtype, [])]
         resources = by_type.get(rtype, [])
         if not resources and not errors:
-            findings.append(make_finding(active, placeholder, Outcome("skip", f"no {rtype} resources found")))
-        chunk = _control_findings(active, resources)
+            findings.append(make_finding(active, placeholder, Outcome("skip", f"no {rtype} resources found"), owner))
+        chunk = _control_findings(active, resources, owner)
         if errors:  # few: placed among the resources' findings by a sort of this control's findings only
             chunk.extend(errors)
             chunk.sort(key=finding_order)
@@ -108,7 +118,7 @@ def _collection_error(rtype: str, error: Any) -> tuple[dict[str, Any], Outcome]:
     return ref, Outcome("error", message, {"code": error.code} if error.code else {})
 
 
-def _control_findings(active: ActiveControl, resources: list[Resource]) -> list[Finding]:
+def _control_findings(active: ActiveControl, resources: list[Resource], target: str | None) -> list[Finding]:
     """One control's findings on ``resources`` (sorted), in :func:`finding_order`: the hot loop of a scan."""
     control = active.control
     control_id, check_id, severity, citations, title = (control.id, control.check, active.severity,
@@ -128,7 +138,7 @@ def _control_findings(active: ActiveControl, resources: list[Resource]) -> list[
                 location = outcome.location = Location(path=host_file)
             append(Finding(control_id, check_id, outcome.status, severity,
                            {**ref, "item": outcome.item} if outcome.item else ref, citations,
-                           outcome.message, outcome.evidence, title, location))
+                           outcome.message, outcome.evidence, title, location, NO_EXTRA, target))
     return findings
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
+from types import MappingProxyType
 from typing import Any, Iterable, Mapping
 
 SEVERITIES = ("critical", "high", "medium", "low", "info")
@@ -229,6 +230,9 @@ def errored(message: str, location: Location | None = None, item: str | None = N
     return Outcome("error", message, evidence, location, item)
 
 
+NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # the extra fields of a finding as the engine makes it
+
+
 @dataclass(slots=True)
 class Finding:
     """One status for one control on one resource: the unit every format renders."""
@@ -243,8 +247,13 @@ class Finding:
     evidence: dict[str, Any] = field(default_factory=dict)
     title: str = ""
     location: Location | None = None
-    extra: dict[str, Any] = field(default_factory=dict)  # waiver, drift, attestation...
+    # waiver, drift, attestation...: replaced (annotate), never changed in place, since findings share NO_EXTRA
+    extra: Mapping[str, Any] = field(default_factory=dict)
     target: str | None = None  # the Target.key it belongs to (hipaacheck.targets); not part of identity
+
+    def annotate(self, **values: Any) -> None:
+        """Add fields written beside the finding's own (``drift``, ``waiver``)."""
+        self.extra = {**self.extra, **values}
 
     @property
     def identity(self) -> str:

@@ -28,7 +28,7 @@ from .request import CatalogSpec, ScanRequest
 from .results import Results, record_verdict
 from .selection import narrow
 from .sources import Source, SourcePlan, SourceSpec, auxiliary_for, build_source, default_profile_for
-from .targets import stamp_findings, target_of
+from .targets import target_of
 
 Progress = Callable[[str], None]
 
@@ -167,10 +167,10 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Re
         keep_long_lived()
         from .engine import evaluate
 
-        findings = evaluate(plan.active, full)
+        target = target_of(plan.source.family, inventory.metadata, inventory)
+        findings = evaluate(plan.active, full, (plan.source.family, target.key))
         results = build_results(plan, inventory, findings, started_at)
-        results.targets = [target_of(plan.source.family, inventory.metadata, inventory)]
-        stamp_findings(results.findings, results.targets[0], plan.source.family, slot=False)
+        results.targets = [target]
         results.context = ScanContext(plan, inventory)
     from . import posture
 

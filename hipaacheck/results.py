@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from . import __version__
-from .model import SEVERITIES, SEVERITY_RANK, STATUSES, Finding, Status, count_by_status
+from .model import SEVERITIES, SEVERITY_RANK, STATUSES, Finding, Status
 from .targets import Target, target_of
 
 if TYPE_CHECKING:
@@ -140,26 +140,50 @@ def is_blocking(finding: Finding, fail_on: str, new_only: bool = False) -> bool:
     return finding.status == "fail" and SEVERITY_RANK[finding.severity] >= SEVERITY_RANK[fail_on]
 
 
+@dataclass(frozen=True)
+class GateCounts:
+    """The findings under a gate: counts by status and how many block (one pass at C speed)."""
+
+    by_status: dict[str, int]
+    blocking: int
+
+    @classmethod
+    def of(cls, findings: list[Finding], fail_on: str = "low", new_only: bool = False) -> "GateCounts":
+        keys = Counter(map(attrgetter("status", "severity"), findings))
+        by_status = dict.fromkeys(STATUSES, 0)
+        for (status, _), count in keys.items():
+            by_status[status] += count
+        if new_only:  # the drift mark decides: the rare gate reads each failure
+            blocking = sum(1 for f in findings if f.status == "fail" and is_blocking(f, fail_on, True))
+        else:
+            floor = SEVERITY_RANK[fail_on]
+            blocking = sum(count for (status, severity), count in keys.items()
+                           if status == "fail" and SEVERITY_RANK[severity] >= floor)
+        return cls(by_status, blocking)
+
+    @property
+    def exit_code(self) -> int:
+        """0 nothing failing at or above the gate; 1 failures; 3 no failures but errors."""
+        if self.blocking:
+            return EXIT_FAIL
+        return EXIT_INCOMPLETE if self.by_status["error"] else EXIT_OK
+
+
 def exit_code(findings: list[Finding], fail_on: str = "low", new_only: bool = False) -> int:
     """0 nothing failing at or above ``fail_on``; 1 failures; 3 no failures but errors."""
-    if any(is_blocking(f, fail_on, new_only) for f in findings):
-        return EXIT_FAIL
-    if any(f.status == "error" for f in findings):
-        return EXIT_INCOMPLETE
-    return EXIT_OK
+    return GateCounts.of(findings, fail_on, new_only).exit_code
 
 
 VERDICT_WORDS = {EXIT_OK: "PASS", EXIT_FAIL: "FAIL", EXIT_INCOMPLETE: "INCOMPLETE"}
 
 
-def verdict_line(results: Results, fail_on: str = "low", new_only: bool = False, code: int | None = None) -> str:
-    """``FAIL: 3 failing at or above low (3 fail, 2 pass)``; ``code``: the exit code, when already known."""
-    counts = count_by_status(results.findings)
-    if code is None:
-        code = exit_code(results.findings, fail_on, new_only)
+def verdict_line(results: Results, fail_on: str = "low", new_only: bool = False,
+                 gate: GateCounts | None = None) -> str:
+    """``FAIL: 3 failing at or above low (3 fail, 2 pass)``; ``gate``: the counts, when already known."""
+    gate = gate or GateCounts.of(results.findings, fail_on, new_only)
+    code, counts, blocking = gate.exit_code, gate.by_status, gate.blocking
     word = VERDICT_WORDS[code]
     parts = ", ".join(f"{counts[s]} {s}" for s in VERDICT_ORDER if counts[s])
-    blocking = sum(1 for f in results.findings if is_blocking(f, fail_on, new_only))
     new = "new " if new_only else ""
     detail = f"{blocking} {new}failing at or above {fail_on}" if code == EXIT_FAIL else (
         "some checks could not run" if code == EXIT_INCOMPLETE else f"nothing {new}failing at or above {fail_on}")
@@ -180,8 +204,9 @@ class Verdict:
 
 def judge(results: Results, fail_on: str = "low", soft_fail: bool = False, new_only: bool = False) -> Verdict:
     """The verdict of ``results`` under a gate (``--fail-on``, ``--soft-fail``, ``--fail-on-new-only``)."""
-    code = exit_code(results.findings, fail_on, new_only)
-    line = verdict_line(results, fail_on, new_only, code)
+    gate = GateCounts.of(results.findings, fail_on, new_only)
+    code = gate.exit_code
+    line = verdict_line(results, fail_on, new_only, gate)
     soft = soft_fail and code in (EXIT_FAIL, EXIT_INCOMPLETE)
     return Verdict(VERDICT_WORDS[code], EXIT_OK if soft else code, line + (" [--soft-fail: exit 0]" if soft else ""))
 

@@ -159,12 +159,12 @@ def apply_waivers(findings: list[Finding], waivers: list[Waiver], today: date,
             index, waiver = valid[0]
             used.add(index)
             finding.status = "waived"
-            finding.extra["waiver"] = waiver.to_dict()
+            finding.annotate(waiver=waiver.to_dict())
         elif matching:
             index, waiver = matching[0]
             expired_used.add(index)
             finding.message = f"{finding.message} (waiver expired on {waiver.expires.isoformat()})"
-            finding.extra["waiver_expired"] = waiver.to_dict()
+            finding.annotate(waiver_expired=waiver.to_dict())
     return WaiverReport(
         stale=[w for i, w in enumerate(waivers) if i not in used and i not in expired_used],
         expired=[w for i, w in enumerate(waivers) if i in expired_used])
