@@ -16,6 +16,7 @@ from .errors import InputError
 
 MAX_NODES = 1_000_000  # nodes of a YAML document once every alias is expanded
 MAX_DEPTH = 100  # nesting levels of a YAML or JSON document; hipaacheck's own need fewer than 20
+JSON_CHUNK = 1 << 24  # bytes of JSON looked at a time for its nesting
 
 
 class LineDict(dict):
@@ -96,7 +97,7 @@ def json_too_deep(text: str | bytes, limit: int = MAX_DEPTH) -> bool:
     brackets kept, and each round removes one level of innermost pairs.
     """
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    kept = b"".join(_structure(part) for part in _chunks(raw))
+    kept = b"".join(_structure(part) for part in _chunks(raw, JSON_CHUNK))
     kept = kept.replace(b'""', b"")  # most strings hold no bracket; dropping two adjacent quotes keeps the parity
     brackets = b"".join(kept.split(b'"')[::2])
     for _ in range(limit):
@@ -113,7 +114,7 @@ def _structure(raw: bytes) -> bytes:
     return raw.translate(_BRACKETS, _NOT_STRUCTURE)
 
 
-def _chunks(raw: bytes, size: int = 1 << 24) -> Iterator[bytes]:
+def _chunks(raw: bytes, size: int) -> Iterator[bytes]:
     """``raw`` in pieces of about ``size`` bytes, each cut after a byte that is not a backslash (so no
     escape is cut): a large file is never copied whole while its structure is picked out."""
     start = 0
