@@ -10,6 +10,7 @@ whole as before, so every such error reads as it always has.
 """
 from __future__ import annotations
 
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ FINDING_SCHEMA = "results#/properties/findings/items"
 def read_results(path: Path, supported_version: str) -> tuple[dict[str, Any], list[Finding]]:
     """The validated results document at ``path`` without its ``findings``, and those findings."""
     text, where, too_deep = read_json_text(path)
-    json_text = lambda: read_text(path)  # noqa: E731  # read again only to name an error's line
+    json_text = partial(read_text, path)  # read again only to name an error's line
     try:
         if too_deep:
             raise ValueError("nested too deep")  # parse_json names it, after any syntax error, as before
