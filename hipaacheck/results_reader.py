@@ -35,7 +35,7 @@ def read_results(path: Path, supported_version: str) -> tuple[dict[str, Any], li
         data = parse_json(text, where, too_deep)  # names what json refuses; the walk refuses nothing more
         del text
         validate_document(data, "results", path, json_text)
-        findings = consume(data.pop(FINDINGS))
+        findings = _consume(data.pop(FINDINGS))
     else:
         del text
         validate_document(data, "results", path, json_text)  # its findings are [] here: each was checked alone
@@ -83,7 +83,7 @@ def _read_findings(walker: JsonWalker) -> tuple[list[Finding], tuple[int, Any] |
     return findings, invalid
 
 
-def consume(raw: list[Any]) -> list[Finding]:
+def _consume(raw: list[Any]) -> list[Finding]:
     """Findings from their parsed, validated dicts, letting go of each dict once converted."""
     shared = Shared()
     findings = []

@@ -255,3 +255,14 @@ def test_nesting_is_counted_the_same_in_any_size_of_piece(monkeypatch, text) -> 
     for size in range(1, len(text) + 1):
         monkeypatch.setattr(yamlio, "JSON_CHUNK", size)
         assert {limit: yamlio.json_too_deep(text, limit) for limit in range(1, 8)} == expected
+
+
+def test_what_the_walk_cannot_read_but_json_can_still_loads_whole(tmp_path, host_document, monkeypatch) -> None:
+    from hipaacheck import results_reader
+
+    def refuse(text: str) -> None:
+        raise ValueError("a layout the walk does not know")
+
+    monkeypatch.setattr(results_reader, "_walk", refuse)
+    text = json.dumps(host_document)
+    assert Results.load(write(tmp_path, text)) == whole(text)
