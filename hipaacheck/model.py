@@ -290,19 +290,22 @@ class Finding:
         return data
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Finding":
+    def from_dict(cls, data: Mapping[str, Any], copy: bool = True) -> "Finding":
+        """A finding of a results document; ``copy=False`` takes its resource, citations and evidence as they
+        are (a reader sharing equal ones between findings, :mod:`hipaacheck.results_reader`)."""
         known = {"control_id", "check_id", "title", "status", "severity", "resource", "citations",
                  "message", "evidence", "location", "target"}
         loc = data.get("location")
+        resource, citations, evidence = data["resource"], data.get("citations") or [], data.get("evidence") or {}
         return cls(
             control_id=data["control_id"],
             check_id=data["check_id"],
             status=data["status"],
             severity=data["severity"],
-            resource=dict(data["resource"]),
-            citations=list(data.get("citations") or []),
+            resource=dict(resource) if copy else resource,
+            citations=list(citations) if copy else citations,
             message=data.get("message", ""),
-            evidence=dict(data.get("evidence") or {}),
+            evidence=dict(evidence) if copy else evidence,
             title=data.get("title", ""),
             location=Location(**loc) if loc else None,
             extra={k: v for k, v in data.items() if k not in known},

@@ -86,11 +86,11 @@ class Results:
     @classmethod
     def load(cls, path: Path) -> "Results":
         from .memory import gc_paused, keep_long_lived
-        from .validation import load_versioned_json  # lazy: keeps PyYAML off the start-up path
+        from .results_reader import read_results  # lazy: keeps PyYAML off the start-up path
 
         with gc_paused():
-            data = load_versioned_json(path, "results", RESULTS_SCHEMA_VERSION)
-            results = cls._build(data, _consume(data["findings"]))
+            data, findings = read_results(path, RESULTS_SCHEMA_VERSION)
+            results = cls._build(data, findings)
         keep_long_lived()
         return results
 
@@ -117,16 +117,6 @@ def _family(run: dict[str, Any]) -> str:
     if source != "snapshot":
         return source
     return "aws" if "account" in (run.get("target") or {}) else "host"
-
-
-def _consume(raw: list[Any]) -> list[Finding]:
-    """Findings from their parsed dicts, letting go of each dict once converted: a loaded file's
-    dicts and its findings are never both held whole."""
-    findings = []
-    for index, item in enumerate(raw):
-        raw[index] = None
-        findings.append(Finding.from_dict(item))
-    return findings
 
 
 def tool_info() -> dict[str, str]:

@@ -17,17 +17,25 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .errors import InputError
+from .jsonwalk import JsonWalker
 from .yamlio import json_path, line_of
 
 DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
-JSON_SPACE = re.compile(r"[ \t\n\r]*")
 
 
 @cache
 def packaged_schema(name: str) -> dict[str, Any]:
-    """Load one of the JSON Schemas shipped in ``hipaacheck/schemas``."""
+    """Load one of the JSON Schemas shipped in ``hipaacheck/schemas``; ``results#/properties/findings/items``
+    names a part of one (a JSON pointer that holds no ``$ref``), under the same ``$schema``."""
+    name, _, pointer = name.partition("#")
     text = resources.files("hipaacheck").joinpath("schemas").joinpath(f"{name}.schema.json").read_text("utf-8")
-    return json.loads(text)
+    schema = json.loads(text)
+    if not pointer:
+        return schema
+    part = schema
+    for key in pointer.strip("/").split("/"):
+        part = part[key]
+    return {"$schema": schema["$schema"], **part}
 
 
 def is_date(value: str) -> bool:
@@ -76,33 +84,34 @@ def _validator(name: str) -> Any:
 
 
 def validate_document(data: Any, schema_name: str, source: Path | str,
-                      json_text: Callable[[], str] | None = None) -> None:
+                      json_text: Callable[[], str] | None = None, at: tuple[Any, ...] = ()) -> None:
     """Raise :class:`InputError` naming the most specific schema violation.
 
     ``json_text`` gives the JSON the document was parsed from, read only to name the
     violation's line (YAML documents loaded by :func:`~hipaacheck.yamlio.load_yaml`
-    carry their own lines).
+    carry their own lines). ``at``: where ``data`` sits in that JSON, for a part of a
+    document checked alone (``("findings", 3)`` with schema ``results#/properties/findings/items``).
     """
     import fastjsonschema
 
     try:
         compiled(schema_name)(data)
     except fastjsonschema.JsonSchemaValueException as fast:
-        raise _violation(data, schema_name, source, fast, json_text) from None
+        raise _violation(data, schema_name, source, fast, json_text, at) from None
 
 
 def _violation(data: Any, schema_name: str, source: Path | str, fast: Any,
-               json_text: Callable[[], str] | None) -> InputError:
+               json_text: Callable[[], str] | None, at: tuple[Any, ...]) -> InputError:
     import jsonschema
 
     errors = list(_validator(schema_name).iter_errors(data))
     if errors:
         error = jsonschema.exceptions.best_match(errors)
-        parts, message = list(error.absolute_path), plain_message(error)
+        parts, message = [*at, *error.absolute_path], plain_message(error, at)
     else:  # the two validators disagree: report what the compiled one found
-        parts = _typed_path(data, fast.path[1:])
+        parts = [*at, *_typed_path(data, fast.path[1:])]
         message = fast.message[len(fast.name):].strip() if fast.message.startswith(fast.name) else fast.message
-    return _error(parts, message, data, source, json_text)
+    return _error(parts, message, None if at else data, source, json_text)
 
 
 def schema_error(error: Any, data: Any, source: Path | str) -> InputError:
@@ -122,10 +131,11 @@ def _kind(value: Any) -> str:
     return TYPE_NAMES["null"]
 
 
-def plain_message(error: Any) -> str:
+def plain_message(error: Any, at: tuple[Any, ...] = ()) -> str:
     """What a person should fix, for the schema failures people make most (jsonschema's wording otherwise):
-    ``'too long' is too short`` becomes ``justification must be at least 20 characters``."""
-    path = [part for part in error.absolute_path if isinstance(part, str)]
+    ``'too long' is too short`` becomes ``justification must be at least 20 characters``. ``at``: where the
+    validated value sits in its document."""
+    path = [part for part in (*at, *error.absolute_path) if isinstance(part, str)]
     field = path[-1] if path else "the value"
     rule, limit = error.validator, error.validator_value
     if rule == "minLength":
@@ -184,38 +194,13 @@ def json_line(text: str, parts: list[Any]) -> int | None:
 
     Runs only to explain an error, so it may skip values by decoding them.
     """
-    decoder = json.JSONDecoder()
     try:
-        pos: int | None = JSON_SPACE.match(text).end()  # type: ignore[union-attr]
-        for part in parts:
-            pos = _member(text, pos, part, decoder)  # type: ignore[arg-type]
-            if pos is None:
-                return None
+        walker = JsonWalker(text)
+        if not all(walker.find(part) for part in parts):
+            return None
     except (ValueError, IndexError):
         return None
-    return text.count("\n", 0, pos) + 1
-
-
-def _member(text: str, pos: int, part: Any, decoder: json.JSONDecoder) -> int | None:
-    """Where member ``part`` of the object or array at ``pos`` starts (the last of duplicate keys, as json keeps)."""
-    opener = text[pos]
-    if opener not in "{[":
-        return None
-    pos = JSON_SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
-    index, found = 0, None
-    while text[pos] not in "}]":
-        if opener == "{":
-            key, pos = json.decoder.scanstring(text, pos + 1)  # type: ignore[attr-defined]
-            pos = JSON_SPACE.match(text, JSON_SPACE.match(text, pos).end() + 1).end()  # type: ignore[union-attr]
-            if key == part:
-                found = pos
-        elif index == part:
-            return pos
-        pos = JSON_SPACE.match(text, decoder.raw_decode(text, pos)[1]).end()  # type: ignore[union-attr]
-        if text[pos] == ",":
-            pos = JSON_SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
-        index += 1
-    return found
+    return text.count("\n", 0, walker.pos) + 1
 
 
 def load_versioned_json(path: Path, schema_name: str, supported_version: str) -> Any:
@@ -224,8 +209,13 @@ def load_versioned_json(path: Path, schema_name: str, supported_version: str) ->
 
     data = load_json(path)
     validate_document(data, schema_name, path, lambda: read_text(path))
+    check_version(data, path, schema_name, supported_version)
+    return data
+
+
+def check_version(data: dict[str, Any], path: Path, schema_name: str, supported_version: str) -> None:
+    """Refuse a valid document whose major ``schema_version`` this hipaacheck does not read."""
     found = str(data["schema_version"])
     if found.split(".")[0] != supported_version.split(".")[0]:
         raise InputError(f"{path}: $.schema_version",
                          f"unsupported {schema_name} version {found!r} (this hipaacheck reads {supported_version})")
-    return data

@@ -10,12 +10,13 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from .errors import InputError
 
 MAX_NODES = 1_000_000  # nodes of a YAML document once every alias is expanded
 MAX_DEPTH = 100  # nesting levels of a YAML or JSON document; hipaacheck's own need fewer than 20
+JSON_CHUNK = 1 << 24  # bytes of JSON looked at a time for its nesting
 
 
 class LineDict(dict):
@@ -55,7 +56,11 @@ def dates_to_text(data: Any, list_key: str, fields: Iterable[str]) -> None:
 
 
 def load_json(path: Path | str) -> Any:
-    path = Path(path)
+    return parse_json(*read_json_text(Path(path)))
+
+
+def read_json_text(path: Path) -> tuple[str, str, bool]:
+    """The text of JSON file ``path``, the name errors give it, and whether it nests past :data:`MAX_DEPTH`."""
     raw = read_bytes(path)
     too_deep = json_too_deep(raw)
     try:
@@ -63,7 +68,7 @@ def load_json(path: Path | str) -> Any:
     except UnicodeDecodeError:
         raise InputError(str(path), "not UTF-8 text") from None
     del raw  # a large inventory is not held twice while it parses
-    return parse_json(text, str(path), too_deep)
+    return text, str(path), too_deep
 
 
 def parse_json(text: str | bytes, where: str, too_deep: bool | None = None) -> Any:
@@ -92,9 +97,7 @@ def json_too_deep(text: str | bytes, limit: int = MAX_DEPTH) -> bool:
     brackets kept, and each round removes one level of innermost pairs.
     """
     raw = text.encode("utf-8") if isinstance(text, str) else text
-    if b"\\" in raw:  # a scan is far cheaper than replace's copy of a document holding no escape
-        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
-    kept = raw.translate(_BRACKETS, _NOT_STRUCTURE)
+    kept = b"".join(_structure(part) for part in _chunks(raw, JSON_CHUNK))
     kept = kept.replace(b'""', b"")  # most strings hold no bracket; dropping two adjacent quotes keeps the parity
     brackets = b"".join(kept.split(b'"')[::2])
     for _ in range(limit):
@@ -102,6 +105,25 @@ def json_too_deep(text: str | bytes, limit: int = MAX_DEPTH) -> bool:
             return False
         brackets = brackets.replace(b"[]", b"")
     return bool(brackets)
+
+
+def _structure(raw: bytes) -> bytes:
+    """The quotes and brackets of ``raw`` outside escapes."""
+    if b"\\" in raw:  # a scan is far cheaper than replace's copy of a piece holding no escape
+        raw = raw.replace(b"\\\\", b"").replace(b'\\"', b"")
+    return raw.translate(_BRACKETS, _NOT_STRUCTURE)
+
+
+def _chunks(raw: bytes, size: int) -> Iterator[bytes]:
+    """``raw`` in pieces of about ``size`` bytes, each cut after a byte that is not a backslash (so no
+    escape is cut): a large file is never copied whole while its structure is picked out."""
+    start = 0
+    while start < len(raw):
+        end = min(start + size, len(raw))
+        while end < len(raw) and raw[end - 1] == 0x5C:  # a backslash: cut after the run and the byte it escapes
+            end += 1
+        yield raw[start:end]
+        start = end
 
 
 _BRACKETS = bytes.maketrans(b"{}", b"[]")  # in valid JSON, only the nesting counts
