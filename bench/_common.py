@@ -73,6 +73,9 @@ def seed(endpoint: str, buckets: int, users: int, log_groups: int, db_instances:
         s3.create_bucket(Bucket=f"{prefix}-bucket-{i:05d}")
         if i % 2:
             s3.put_bucket_versioning(Bucket=f"{prefix}-bucket-{i:05d}", VersioningConfiguration={"Status": "Enabled"})
+        else:  # S3's default for a bucket made since April 2023 (moto creates buckets without it)
+            s3.put_public_access_block(Bucket=f"{prefix}-bucket-{i:05d}", PublicAccessBlockConfiguration=dict.fromkeys(
+                ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True))
 
     def user(i: int) -> None:
         iam.create_user(UserName=f"bench-user-{i:04d}")

@@ -67,7 +67,7 @@ CASES = [
     Case("aws.lambda.not_public", seeds.lambdas, GOOD_BAD, ("GetPolicy",)),
     Case("aws.lambda.function_url_auth", seeds.lambdas, GOOD_BAD, ("ListFunctionUrlConfigs",)),
     Case("aws.s3.no_public_read", seeds.buckets, {"good": "pass", "bad-read": "fail", "blocked": "pass",
-                                                 "bad-write": "pass"}, ("GetBucketAcl",)),
+                                                 "bad-write": "pass"}, ("GetBucketAcl",), still=("blocked",)),
     Case("aws.s3.no_public_write", seeds.buckets, {"good": "pass", "bad-write": "fail", "blocked": "pass",
                                                   "bad-read": "pass"}, ("GetBucketPolicy",)),
     Case("aws.elb.listeners_encrypted", seeds.classic_elbs, {**GOOD_BAD, "old": "pass"}, ("DescribeLoadBalancers",)),

@@ -115,3 +115,52 @@ def test_listing_denied_gives_one_error_per_control(aws, monkeypatch):
     findings = evaluate_control("aws.s3.versioning", collect({"aws.s3.bucket"}))
     assert [(f.status, f.resource["id"]) for f in findings] == [("error", "s3:ListBuckets")]
     assert "AccessDenied" in findings[0].message
+
+
+def acl_calls(monkeypatch) -> list[str]:
+    """Bucket names GetBucketAcl is called for, in this collection."""
+    called: list[str] = []
+
+    def note(params=None, **_):
+        called.append(params["Bucket"])
+
+    hook_events(monkeypatch, "before-parameter-build.s3.GetBucketAcl", note)
+    return called
+
+
+def public_read_acl_buckets(aws) -> None:
+    s3 = aws.client("s3")
+    for name in ("ignored", "open"):
+        s3.create_bucket(Bucket=name)
+        s3.put_bucket_acl(Bucket=name, ACL="public-read")
+    s3.put_public_access_block(Bucket="ignored", PublicAccessBlockConfiguration=PAB)
+
+
+def test_ignore_public_acls_on_the_bucket_spares_the_acl_read_and_still_judges_it(aws, monkeypatch):
+    public_read_acl_buckets(aws)
+    called = acl_calls(monkeypatch)
+    findings = evaluate_control("aws.s3.no_public_read", collect({"aws.s3.bucket"}))
+    assert called == ["open"]
+    by_id = {f.resource["id"]: f for f in findings}
+    assert by_id["arn:aws:s3:::ignored"].status == "pass" and by_id["arn:aws:s3:::ignored"].evidence["acl_grants"] is None
+    assert by_id["arn:aws:s3:::open"].status == "fail"  # the ACL S3 honours is read and judged
+
+
+def test_ignore_public_acls_on_the_account_spares_every_acl_read(aws, monkeypatch):
+    public_read_acl_buckets(aws)
+    aws.client("s3control").put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=PAB)
+    called = acl_calls(monkeypatch)
+    findings = evaluate_control("aws.s3.no_public_read", collect({"aws.s3.bucket"}))
+    assert called == [] and {f.status for f in findings} == {"pass"}
+
+
+def test_an_unread_account_setting_means_the_acl_is_read(aws, monkeypatch):
+    public_read_acl_buckets(aws)
+    aws.client("s3control").put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=PAB)
+    called = acl_calls(monkeypatch)
+    hook_events(monkeypatch, "before-call", deny(services=["s3control"]))
+    findings = evaluate_control("aws.s3.no_public_read", collect({"aws.s3.bucket"}))
+    assert called == ["open"]
+    # the ACL grants public read; the unread account level might void it: error, never a guess
+    opened = {f.resource["id"]: f for f in findings}["arn:aws:s3:::open"]
+    assert opened.status == "error" and "s3control" in opened.message

@@ -175,7 +175,9 @@ def seed_aws(session) -> None:
                       GrantReadACP="uri=http://acs.amazonaws.com/groups/s3/LogDelivery")
     s3.put_bucket_logging(Bucket="data", BucketLoggingStatus={
         "LoggingEnabled": {"TargetBucket": "log-bucket", "TargetPrefix": "data/"}})
-    c("s3control").put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration=pab)
+    # IgnorePublicAcls off at the account level, so log-bucket's ACL is read (S3 honours it)
+    c("s3control").put_public_access_block(AccountId=ACCOUNT, PublicAccessBlockConfiguration={
+        **pab, "IgnorePublicAcls": False})
 
     iam = c("iam")
     iam.update_account_password_policy(MinimumPasswordLength=14, RequireSymbols=True, MaxPasswordAge=90,

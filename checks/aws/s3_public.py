@@ -23,14 +23,15 @@ def no_public_access(resource: Resource, params: dict[str, Any]) -> Outcome:
     """Neither the policy nor the ACL lets everyone ``access`` the bucket, after Block Public Access."""
     access = params["access"]
     statements = public_grants(resource.get("policy"), ACTIONS[access])
-    grants = sorted({f"{g['uri'].rsplit('/', 1)[-1]}:{g['permission']}" for g in resource.get("acl_grants") or []
+    acl = resource.get("acl_grants")  # None: not read, since IgnorePublicAcls voids any public grant
+    grants = sorted({f"{g['uri'].rsplit('/', 1)[-1]}:{g['permission']}" for g in acl or []
                      if g.get("uri") in PUBLIC_GROUPS and g.get("permission") in ACL_PERMISSIONS[access]})
     effective = resource.get("effective_public_access_block") or {}
     restrict = _voids(effective, "RestrictPublicBuckets", bool(statements))
     ignore = _voids(effective, "IgnorePublicAcls", bool(grants))
     effective_policy = [] if restrict else statements
     effective_acl = [] if ignore else grants
-    evidence: dict[str, Any] = {"policy_statements": statements, "acl_grants": grants,
+    evidence: dict[str, Any] = {"policy_statements": statements, "acl_grants": grants if acl is not None else None,
                                 "restrict_public_buckets": restrict, "ignore_public_acls": ignore,
                                 "blocked_by": sorted({level for flag in ("RestrictPublicBuckets", "IgnorePublicAcls")
                                                       for level in (effective.get(flag) or {}).get("set_by") or []})}

@@ -58,12 +58,27 @@ def _read_bucket(ctx: AwsContext, listed: dict[str, Any]) -> Resource:
     ctx.read(resource, "public_access_block",
              lambda: s3.get_public_access_block(Bucket=name)["PublicAccessBlockConfiguration"], NO_PAB, None)
     ctx.read(resource, "policy", lambda: json.loads(s3.get_bucket_policy(Bucket=name)["Policy"]), NO_POLICY, None)
-    ctx.read(resource, "acl_grants", lambda: _grants(s3.get_bucket_acl(Bucket=name)))
+    if ctx.wants(resource.type, "acl_grants") and _acl_ignored(ctx, resource):
+        resource.attributes["acl_grants"] = None  # S3 ignores the ACL: GetBucketAcl would decide nothing
+    else:
+        ctx.read(resource, "acl_grants", lambda: _grants(s3.get_bucket_acl(Bucket=name)))
     ctx.read(resource, "versioning", lambda: s3.get_bucket_versioning(Bucket=name).get("Status", "Disabled"))
     ctx.read(resource, "logging", lambda: _logging(s3.get_bucket_logging(Bucket=name)))
     ctx.read(resource, "object_lock", lambda: _object_lock(s3.get_object_lock_configuration(Bucket=name)),
              NO_OBJECT_LOCK, {"enabled": False})
     return resource
+
+
+def _acl_ignored(ctx: AwsContext, resource: Resource) -> bool:
+    """Whether IgnorePublicAcls, read at the bucket or the account level, makes S3 ignore every public ACL
+    grant on the bucket (the default for buckets made since April 2023). An unread level decides nothing."""
+    if (resource.attributes.get("public_access_block") or {}).get("IgnorePublicAcls") is True:
+        return True
+    try:
+        account = account_pab(ctx)  # read once per run; the effective settings need it anyway
+    except Exception:  # noqa: BLE001 - then the ACL is read, and the failure reported where it matters
+        return False
+    return (account or {}).get("IgnorePublicAcls") is True
 
 
 def _grants(answer: dict[str, Any]) -> list[dict[str, Any]]:
