@@ -200,3 +200,19 @@ def test_a_proxyjump_host_from_the_ssh_config_is_used_through_the_system_client(
     assert "bytes_received" not in target["details"]  # a proxied connection's bytes are the proxy's
     local = cli("scan", "--root", COMPLIANT, "--format", "json")
     assert _comparable(result.json()["findings"]) == _comparable(local.json()["findings"])
+
+
+def test_includes_deeper_than_the_fetch_rounds_are_errors_never_a_pass(cli, sshd, tmp_path, monkeypatch):
+    """With one fetch round, what the first fetch reveals (drop-ins, includes) is never fetched: each
+    finding that then differs from a root scan of the same tree is an error naming why, never a verdict."""
+    from hipaacheck.sources.ssh import source
+
+    monkeypatch.setattr(source, "MAX_ROUNDS", 1)
+    remote = _ssh(cli, sshd, tmp_path, "--remote-root", NONCOMPLIANT).json()["findings"]
+    local = cli("scan", "--root", NONCOMPLIANT, "--format", "json").json()["findings"]
+    expected = {(f["control_id"], f["resource"]["id"], f["resource"].get("item")): f["status"] for f in local}
+    differing = [f for f in remote
+                 if expected.get((f["control_id"], f["resource"]["id"], f["resource"].get("item"))) != f["status"]]
+    assert differing, "one round must leave something unfetched in this tree"
+    assert {f["status"] for f in differing} == {"error"}, [(f["control_id"], f["status"]) for f in differing]
+    assert any("not fetched" in f["message"] for f in differing)

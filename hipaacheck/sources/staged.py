@@ -14,7 +14,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from ..errors import InputError
 from .host.files import FileRead, FileStat, HostContext, HostFileError
@@ -117,6 +117,13 @@ class StagedContext(HostContext):
         if path in self.tree.problems:
             return FileStat(host_path, exists=True, error=self.tree.problems[path])
         return super().stat(host_path)
+
+    def mark_unfetched(self, host_paths: Iterable[str], reason: str) -> None:
+        """Record ``reason`` for target paths with no fetched copy: reading or listing them is then an error."""
+        for host_path in host_paths:
+            local = self._local(host_path)
+            if local is not None and local not in self.tree.meta:
+                self.tree.problems.setdefault(local, reason)
 
     def _local(self, host_path: str) -> Path | None:
         try:

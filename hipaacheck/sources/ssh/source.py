@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping
 from ...errors import InputError
 from ...inventory import Inventory
 from .. import ProgressCallback, SourcePlan, Wanted
-from ..staged import Asks, StagedTree, collect_staged, only_inventory
+from ..staged import Asks, StagedContext, StagedTree, collect_staged, only_inventory
 from .connect import Endpoint, LoginError, SshOptions, connect, open_sftp, resolve
 from .fetch import RemoteFetcher
 from .inventory import HostSpec, targets_from
@@ -127,12 +127,17 @@ def _collect_until_settled(tree: StagedTree, fetcher: RemoteFetcher, resource_ty
         inventory = collect_staged(tree, resource_types, metadata, asks)
         new = Asks(asks.paths - done.paths, asks.contents - done.contents, asks.globs - done.globs)
         if not (new.paths or new.contents or new.globs):
-            break
+            return inventory
         fetcher.fetch(new.globs, new.paths, new.contents)
         done.paths |= new.paths
         done.contents |= new.contents
         done.globs |= new.globs
-    return inventory
+    # Rounds exhausted: what the collectors still ask for was never fetched, and must not read as absent.
+    asks = Asks()
+    collect_staged(tree, resource_types, metadata, asks)
+    StagedContext(tree).mark_unfetched((asks.paths - done.paths) | (asks.contents - done.contents),
+                                       f"not fetched: includes nest deeper than {MAX_ROUNDS} rounds")
+    return collect_staged(tree, resource_types, metadata)
 
 
 def build(values: Mapping[str, Any], plan: SourcePlan | None = None) -> SshSource:
