@@ -196,7 +196,8 @@ def run_info(run: dict[str, Any]) -> dict[str, Any]:
         "tool": tool_info(),
         "python": {"implementation": platform.python_implementation(), "version": platform.python_version(),
                    "executable_version": sys.version.split()[0]},
-        "platform": platform.platform(terse=True),
+        # not platform.platform(): it runs `uname -p` in a subprocess for a field it then drops
+        "platform": "-".join(part for part in (platform.system(), platform.release(), platform.machine()) if part),
         "started_at": run.get("started_at"),
         "finished_at": run.get("finished_at"),
         "collected_at": run.get("collected_at"),
