@@ -143,3 +143,32 @@ def test_unreadable_user_policies(aws, monkeypatch):
     findings = evaluate_control("aws.iam.user_no_admin_policy", collect({"aws.iam.user"}))
     assert {f.status for f in findings} == {"error"}
     assert "iam:ListUserPolicies: AccessDenied" in findings[0].message
+
+
+def test_users_roles_and_inline_policies_are_listed_once_for_all_collectors(aws, monkeypatch):
+    """The user, role and inline-policy collectors share each listing (and each inline document)."""
+    from collections import Counter
+
+    seed(aws)
+    calls: Counter = Counter()
+
+    def note(model=None, params=None, **_):
+        if model is not None:
+            calls[(model.name, str(sorted((params or {}).get("body", {}).items())))] += 1
+
+    hook_events(monkeypatch, "before-call", note)
+    inventory = collect({"aws.iam.user", "aws.iam.role", "aws.iam.inline_policy"})
+    assert {key: n for key, n in calls.items() if n > 1 and key[0] != "GenerateCredentialReport"} == {}
+    assert sum(n for (name, _), n in calls.items() if name == "ListUserPolicies") == 3  # alice, bob, svc
+    inline = {r.id: r for r in inventory.resources if r.type == "aws.iam.inline_policy"}
+    assert inline[f"{user_arn('bob')}#everything"].attributes["document"] == ADMIN_DOC
+
+
+def test_a_shared_listing_denied_is_an_error_in_every_collector_that_reads_it(aws, monkeypatch):
+    seed(aws)
+    hook_events(monkeypatch, "before-call", deny(["ListUserPolicies"]))
+    inventory = collect({"aws.iam.user", "aws.iam.inline_policy"})
+    for control in ("aws.iam.user_no_admin_policy", "aws.iam.inline_policy_no_admin"):
+        findings = [f for f in evaluate_control(control, inventory) if ":user/" in f.resource["id"]]
+        assert findings and {f.status for f in findings} == {"error"}, control
+        assert all("iam:ListUserPolicies: AccessDenied" in f.message for f in findings), control

@@ -31,6 +31,7 @@ from typing import Any, Iterator
 from ...model import Resource
 from .registry import aws_collector
 from .context import AwsContext, iso
+from .iam_listing import PRINCIPAL_KEYS, inline_policy_document, inline_policy_names, principals
 
 ADMIN_ARN_SUFFIX = ":iam::aws:policy/AdministratorAccess"
 # The published content of the AWS-managed AdministratorAccess policy (needs no read).
@@ -137,14 +138,13 @@ def managed_policy_document(ctx: AwsContext, arn: str) -> Any:
 
 def _policies(ctx: AwsContext, kind: str, name: str) -> list[dict[str, Any]]:
     """Managed and inline policies of one user or group (``kind`` is ``user`` or ``group``)."""
-    key = {"UserName": name} if kind == "user" else {"GroupName": name}
+    key = {PRINCIPAL_KEYS[kind][1]: name}
     policies = [{"kind": "managed", "name": p["PolicyName"], "arn": p["PolicyArn"],
                  "document": managed_policy_document(ctx, p["PolicyArn"])}
                 for p in ctx.paginate("iam", None, f"list_attached_{kind}_policies", "AttachedPolicies", **key)]
-    get_inline = getattr(ctx.client("iam"), f"get_{kind}_policy")
-    for policy_name in ctx.paginate("iam", None, f"list_{kind}_policies", "PolicyNames", **key):
-        document = get_inline(**key, PolicyName=policy_name)["PolicyDocument"]
-        policies.append({"kind": "inline", "name": policy_name, "document": document})
+    for policy_name in inline_policy_names(ctx, kind, name):
+        policies.append({"kind": "inline", "name": policy_name,
+                         "document": inline_policy_document(ctx, kind, name, policy_name)})
     return policies
 
 
@@ -236,14 +236,13 @@ def _user(ctx: AwsContext, user: dict[str, Any], report: CredentialReport,
 def users(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     report = credential_report(ctx)
     rows = {row["arn"]: row for row in report.rows if row.get("user") != ROOT_ROW and row.get("arn")}
-    listed = ctx.paginate("iam", None, "list_users", "Users")
-    yield from ctx.map(lambda user: _user(ctx, user, report, rows), listed)
+    yield from ctx.map(lambda user: _user(ctx, user, report, rows), principals(ctx, "user"))
 
 
 @aws_collector("aws.iam.role", service="iam", is_global=True,
                calls=("iam:ListRoles",))
 def roles(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
-    for role in ctx.paginate("iam", None, "list_roles", "Roles"):
+    for role in principals(ctx, "role"):
         yield ctx.resource("aws.iam.role", role["Arn"], None, name=role["RoleName"], path=role.get("Path", "/"),
                            max_session_duration=role.get("MaxSessionDuration", 3600),
                            created=iso(role.get("CreateDate")),

@@ -8,9 +8,9 @@ from typing import Any, Iterator
 from ...model import Resource
 from ._listing import read_each
 from .context import AwsContext
+from .iam_listing import PRINCIPAL_KEYS, inline_policy_document, inline_policy_names, principals
 from .registry import aws_collector
 
-PRINCIPALS = (("user", "UserName", "Users"), ("group", "GroupName", "Groups"), ("role", "RoleName", "Roles"))
 
 
 def _document(ctx: AwsContext, arn: str, version: str) -> Any:
@@ -33,13 +33,12 @@ def policies(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     yield from resources
 
 
-def _inline(ctx: AwsContext, kind: str, key: str, principal: dict[str, Any]) -> list[Resource]:
+def _inline(ctx: AwsContext, kind: str, principal: dict[str, Any]) -> list[Resource]:
     """The principal's inline policies; when they cannot be listed, one unreadable stand-in (``#*``),
     so the principal's policies are an ``error`` finding, not silently absent."""
-    name = principal[key]
-    get = getattr(ctx.client("iam"), f"get_{kind}_policy")
+    name = principal[PRINCIPAL_KEYS[kind][1]]
     try:
-        names = ctx.paginate("iam", None, f"list_{kind}_policies", "PolicyNames", **{key: name})
+        names = inline_policy_names(ctx, kind, name)
     except Exception as exc:  # noqa: BLE001 - recorded on the stand-in
         unseen = ctx.resource("aws.iam.inline_policy", f"{principal['Arn']}#*", None, name="*",
                               principal_type=kind, principal=name)
@@ -48,8 +47,7 @@ def _inline(ctx: AwsContext, kind: str, key: str, principal: dict[str, Any]) -> 
     resources = [ctx.resource("aws.iam.inline_policy", f"{principal['Arn']}#{policy}", None, name=policy,
                               principal_type=kind, principal=name) for policy in names]
     for resource in resources:
-        ctx.read(resource, "document", lambda: get(**{key: name}, PolicyName=resource.attributes["name"])
-                 ["PolicyDocument"])
+        ctx.read(resource, "document", lambda: inline_policy_document(ctx, kind, name, resource.attributes["name"]))
     return resources
 
 
@@ -59,8 +57,7 @@ def _inline(ctx: AwsContext, kind: str, key: str, principal: dict[str, Any]) -> 
                       "iam:ListUsers"))
 def inline_policies(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     """Inline policies of every user, group and role (service-linked roles' are AWS's own: left out)."""
-    for kind, key, result in PRINCIPALS:
-        principals = [p for p in ctx.paginate("iam", None, f"list_{kind}s", result)
-                      if not p.get("Path", "/").startswith("/aws-service-role/")]
-        for found in ctx.map(partial(_inline, ctx, kind, key), principals):
+    for kind in PRINCIPAL_KEYS:
+        own = [p for p in principals(ctx, kind) if not p.get("Path", "/").startswith("/aws-service-role/")]
+        for found in ctx.map(partial(_inline, ctx, kind), own):
             yield from found
