@@ -61,8 +61,10 @@ def run_once(endpoint: str, types: set[str], max_workers: int, trace: bool = Tru
     original = AwsContext.__init__
 
     def note(model: Any = None, params: Any = None, request_signer: Any = None, **_: Any) -> None:
+        # repr, not json.dumps: this hook runs on every call and its CPU counts as ours
+        request = (params or {})
         key = (f"{model.service_model.service_name}:{model.name}", getattr(request_signer, "region_name", ""),
-               json.dumps(params, sort_keys=True, default=str))
+               repr((request.get("url"), request.get("query_string"), request.get("body"))))
         with lock:
             seen[key] += 1
 
@@ -102,6 +104,31 @@ def run_once(endpoint: str, types: set[str], max_workers: int, trace: bool = Tru
     }
 
 
+FLOOR_CALLS = ("get_bucket_encryption", "get_public_access_block", "get_bucket_policy", "get_bucket_versioning",
+               "get_bucket_logging")
+
+
+def bare_boto3_ms_per_call(endpoint: str, buckets: int) -> float:
+    """CPU per call of a plain boto3 loop making the collector's per-bucket S3 reads, with the source's own
+    client configuration: the floor that botocore itself sets for "own CPU per call"."""
+    import boto3
+
+    from hipaacheck.sources.aws.context import AwsOptions, client_config
+
+    s3 = boto3.session.Session().client("s3", region_name=REGION, endpoint_url=endpoint,
+                                        config=client_config(AwsOptions(regions=[REGION])))
+    names = [b["Name"] for b in s3.list_buckets()["Buckets"]][:buckets]
+    started, calls = own_cpu_seconds(), 0
+    for name in names:
+        for operation in FLOOR_CALLS:
+            try:
+                getattr(s3, operation)(Bucket=name)
+            except s3.exceptions.ClientError:
+                pass  # "not configured" answers are calls all the same
+            calls += 1
+    return round((own_cpu_seconds() - started) * 1000 / max(calls, 1), 3)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--buckets", type=int, default=1000)
@@ -115,6 +142,8 @@ def main(argv: list[str] | None = None) -> int:
                                           "(e.g. hipaa-aws; default: every attribute of --types)")
     parser.add_argument("--no-tracemalloc", action="store_true",
                         help="leave tracemalloc off (it slows Python down): for wall time and CPU per call")
+    parser.add_argument("--floor", action="store_true",
+                        help="also time a bare boto3 loop of the per-bucket S3 reads, before and after the runs")
     parser.add_argument("--json", action="store_true", help="print the full report as JSON")
     args = parser.parse_args(argv)
     with moto_server() as endpoint:
@@ -127,11 +156,15 @@ def main(argv: list[str] | None = None) -> int:
         attributes = None
         if args.profile:
             types, attributes = profile_selection(args.profile)
+        floors = [bare_boto3_ms_per_call(endpoint, args.buckets)] if args.floor else []
         reports = [run_once(endpoint, types, int(w), trace=not args.no_tracemalloc, attributes=attributes)
                    for w in args.workers.split(",")]
+        if args.floor:
+            floors.append(bare_boto3_ms_per_call(endpoint, args.buckets))
     rss_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     if args.json:
-        print(json.dumps({"runs": reports, "max_rss_mib": round(rss_mib, 1)}, indent=2))
+        print(json.dumps({"runs": reports, "bare_boto3_ms_per_call": floors, "max_rss_mib": round(rss_mib, 1)},
+                         indent=2))
         return 0
     for report in reports:
         memory = f"{report['peak_python_mib']} MiB" if report["peak_python_mib"] is not None else "not traced"
@@ -143,6 +176,9 @@ def main(argv: list[str] | None = None) -> int:
               f"unreadable {report['unreadable_resources']}, repeated calls {len(report['repeated_calls'])}")
         for op, n in report["calls_by_operation"].items():
             print(f"    {n:6d}  {op}")
+    if floors:
+        print(f"bare boto3 loop of {', '.join(FLOOR_CALLS)} per bucket: "
+              f"{' / '.join(str(f) for f in floors)} ms CPU/call (before / after the runs)")
     print(f"process max RSS {rss_mib:.0f} MiB")
     return 0
 
