@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import operator
 import re
-from functools import lru_cache
+from dataclasses import dataclass
 from typing import Any, Callable, Iterator
 
-from hipaacheck.model import NotApplicable, Outcome, Resource
+from hipaacheck.model import NotApplicable, Outcome, Resource, Status
 from hipaacheck.registry import check
 
 _MISSING = object()
@@ -78,19 +78,25 @@ _TESTS: dict[str, Callable[[Any, Any], bool]] = {
 }
 
 
-def _compare(op: str, actual: Any, expected: Any) -> bool:
+def _value_test(op: str, expected: Any) -> Callable[[Any], bool]:
+    """Operator ``op`` against ``expected``, as a test of the actual value (:data:`_MISSING` when not there)."""
     if op == "exists":
-        return actual is not _MISSING and actual is not None
+        return lambda actual: actual is not _MISSING and actual is not None
     if op == "absent":
-        return actual is _MISSING or actual is None
+        return lambda actual: actual is _MISSING or actual is None
     if op not in _TESTS:
         raise ValueError(f"unknown operator {op!r}")
-    if actual is _MISSING:
-        return False
-    try:
-        return bool(_TESTS[op](actual, expected))
-    except TypeError:
-        return False  # e.g. "300" < 600: a value of the wrong type is not compliant
+    compare = _TESTS[op]
+
+    def test(actual: Any) -> bool:
+        if actual is _MISSING:
+            return False  # what is not there cannot be shown compliant
+        try:
+            return bool(compare(actual, expected))
+        except TypeError:
+            return False  # e.g. "300" < 600: a value of the wrong type is not compliant
+
+    return test
 
 
 Test = Callable[[Resource, dict[str, Any]], bool]
@@ -109,7 +115,8 @@ def _compile(node: dict[str, Any]) -> Test:
     if "not" in node:
         inner = _compile(node["not"])
         return lambda resource, observed: not inner(resource, observed)
-    path, op, expected = node["path"], node["op"], node.get("value")
+    path = node["path"]
+    holds = _value_test(node["op"], node.get("value"))
     head, _, rest = path.partition(".")
     parts = tuple(rest.split(".")) if rest else ()
 
@@ -120,7 +127,7 @@ def _compile(node: dict[str, Any]) -> Test:
         if parts:
             actual = _descend(actual, parts)
         observed[path] = None if actual is _MISSING else actual
-        return _compare(op, actual, expected)
+        return holds(actual)
 
     return leaf
 
@@ -136,35 +143,51 @@ def describe(node: dict[str, Any]) -> str:
     return f"{node['path']} {node['op']}{value}"
 
 
-_COMPILED: dict[int, tuple[dict[str, Any], Test, str]] = {}  # id(condition) -> (condition, test, description)
+_PLANS: dict[int, tuple[dict[str, Any], "_Plan"]] = {}  # id(params) -> (params, plan)
 
 
-def _per_condition(condition: dict[str, Any]) -> tuple[Test, str]:
-    """The compiled test and the description of ``condition``, made once per condition object: a control's
-    condition is the same dict for every resource it evaluates. The condition is kept in the entry, so
-    its id cannot be reused while the entry lives."""
-    entry = _COMPILED.get(id(condition))
-    if entry is None or entry[0] is not condition:
-        if len(_COMPILED) > 4096:
-            _COMPILED.clear()
-        entry = _COMPILED[id(condition)] = (condition, _compile(condition), describe(condition))
-    return entry[1], entry[2]
+@dataclass(frozen=True, slots=True)
+class _Plan:
+    """A control's parameters made ready once: compiled tests, the description, message pieces."""
+
+    test: Test
+    expected: str
+    pass_pieces: tuple[str, ...]
+    fail_pieces: tuple[str, ...]
+    scope: Test | None = None
+    out_of_scope: str = ""
+
+
+def _plan(params: dict[str, Any]) -> _Plan:
+    """The plan of ``params``, made once per params object: a control's params are the same dict for every
+    resource it evaluates. The params are kept in the entry, so their id cannot be reused while it lives."""
+    entry = _PLANS.get(id(params))
+    if entry is None or entry[0] is not params:
+        if len(_PLANS) > 4096:
+            _PLANS.clear()
+        expected = describe(params["condition"])
+        scope = params.get("only_if")
+        plan = _Plan(_compile(params["condition"]), expected,
+                     _pieces(params.get("pass_message") or f"{expected} holds"),
+                     _pieces(params.get("fail_message") or f"expected {expected}"),
+                     _compile(scope) if scope is not None else None,
+                     f"not in scope: {describe(scope)} does not hold" if scope is not None else "")
+        entry = _PLANS[id(params)] = (params, plan)
+    return entry[1]
 
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
 
 
-@lru_cache(maxsize=4096)
 def _pieces(template: str) -> tuple[str, ...]:
     """``template`` split into literal text (even indexes) and placeholder paths (odd indexes)."""
     return tuple(PLACEHOLDER.split(template))
 
 
-def render(template: str, observed: dict[str, Any]) -> str:
-    """Fill ``{path}`` placeholders with the observed values (``unset`` when absent)."""
-    pieces = _pieces(template)
+def render(pieces: tuple[str, ...], observed: dict[str, Any]) -> str:
+    """Fill the ``{path}`` placeholders of a template's pieces with the observed values (``unset`` when absent)."""
     if len(pieces) == 1:
-        return template
+        return pieces[0]
     out = []
     for index, piece in enumerate(pieces):
         if index % 2 == 0:
@@ -208,15 +231,10 @@ def attribute(resource: Resource, params: dict[str, Any]) -> Outcome:
     ``pass_message``/``fail_message`` may name observed paths in braces, e.g.
     ``PASS_MAX_DAYS is {settings.PASS_MAX_DAYS}``.
     """
+    plan = _plan(params)
+    if plan.scope is not None and not plan.scope(resource, {}):
+        raise NotApplicable(plan.out_of_scope)
     observed: dict[str, Any] = {}
-    scope = params.get("only_if")
-    if scope is not None:
-        in_scope, scope_text = _per_condition(scope)
-        if not in_scope(resource, {}):
-            raise NotApplicable(f"not in scope: {scope_text} does not hold")
-    test, expected = _per_condition(params["condition"])
-    ok = test(resource, observed)
-    evidence = {"observed": observed, "expected": expected}
-    if ok:
-        return Outcome("pass", render(params.get("pass_message") or f"{expected} holds", observed), evidence)
-    return Outcome("fail", render(params.get("fail_message") or f"expected {expected}", observed), evidence)
+    if plan.test(resource, observed):
+        return Outcome(Status.PASS, render(plan.pass_pieces, observed), {"observed": observed, "expected": plan.expected})
+    return Outcome(Status.FAIL, render(plan.fail_pieces, observed), {"observed": observed, "expected": plan.expected})
