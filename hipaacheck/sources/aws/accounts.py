@@ -25,7 +25,7 @@ from ...inventory import Inventory
 from ...shards import Shard
 from ...targets import Target, TargetStatus, status_of
 from .. import ProgressCallback, Wanted
-from .context import AwsContext, AwsOptions, DeadlineExceeded, describe_error, new_session
+from .context import AwsContext, AwsOptions, DeadlineExceeded, assume_role, describe_error, new_session
 
 ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,64}$")
@@ -196,15 +196,10 @@ class AccountsSource:
         options = replace(self.account_options(caller), role_arn=None)
         if account.id == caller.account:
             return AwsContext(self.own_session(caller), options, dict(caller.identity))
-        kwargs: dict[str, str] = {"RoleArn": self.role_arn(caller, account.id), "RoleSessionName": SESSION_NAME}
-        if self.aws.external_id:
-            kwargs["ExternalId"] = self.aws.external_id
-        answer = sts.assume_role(**kwargs)
-        creds = answer["Credentials"]
-        session = account_session(caller, aws_access_key_id=creds["AccessKeyId"],
-                                  aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
-        user = answer.get("AssumedRoleUser") or {}
-        identity = {"Account": account.id, "Arn": str(user.get("Arn") or kwargs["RoleArn"]),
+        role_arn = self.role_arn(caller, account.id)
+        credentials, user = assume_role(sts, role_arn, SESSION_NAME, self.aws.external_id)
+        session = account_session(caller, **credentials)
+        identity = {"Account": account.id, "Arn": str(user.get("Arn") or role_arn),
                     "UserId": str(user.get("AssumedRoleId") or "")}
         return AwsContext(session, options, identity)
 

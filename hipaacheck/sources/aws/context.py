@@ -61,6 +61,20 @@ class DeadlineExceeded(Exception):
     time: what was not collected by then becomes ``error`` findings, and the report still comes out."""
 
 
+def assume_role(sts: Any, role_arn: str, session_name: str,
+                external_id: str | None = None) -> tuple[dict[str, str], dict[str, Any]]:
+    """AssumeRole: the session's credential keywords (``aws_access_key_id``...) and the answer's
+    ``AssumedRoleUser`` (empty when the answer has none)."""
+    kwargs = {"RoleArn": role_arn, "RoleSessionName": session_name}
+    if external_id:
+        kwargs["ExternalId"] = external_id
+    answer = sts.assume_role(**kwargs)
+    creds = answer["Credentials"]
+    credentials = {"aws_access_key_id": creds["AccessKeyId"], "aws_secret_access_key": creds["SecretAccessKey"],
+                   "aws_session_token": creds["SessionToken"]}
+    return credentials, answer.get("AssumedRoleUser") or {}
+
+
 def client_config(options: AwsOptions) -> Any:
     """The botocore configuration of every client of a run, the identity call's included: adaptive
     retries, ``--max-attempts``, ``--connect-timeout`` and ``--read-timeout``."""
@@ -220,13 +234,8 @@ class AwsContext:
         try:
             sts = sts_of(session)
             if options.role_arn:
-                kwargs = {"RoleArn": options.role_arn, "RoleSessionName": "hipaacheck"}
-                if options.external_id:
-                    kwargs["ExternalId"] = options.external_id
-                creds = sts.assume_role(**kwargs)["Credentials"]
-                session = new_session(aws_access_key_id=creds["AccessKeyId"],
-                                      aws_secret_access_key=creds["SecretAccessKey"],
-                                      aws_session_token=creds["SessionToken"], region_name=session.region_name)
+                credentials, _ = assume_role(sts, options.role_arn, "hipaacheck", options.external_id)
+                session = new_session(region_name=session.region_name, **credentials)
                 sts = sts_of(session)
             identity = sts.get_caller_identity()
         except (BotoCoreError, ClientError, DeadlineExceeded) as exc:
