@@ -16,7 +16,6 @@ from typing import Any, Callable, Mapping
 
 from .clock import now_utc
 from .controls import ControlCatalog, builtin_controls
-from .errors import InputError
 from .formats import get_format
 from .inventory import Inventory, merge
 from .memory import keep_long_lived
@@ -111,8 +110,7 @@ def plan_collection(source_spec: SourceSpec, catalog_spec: CatalogSpec
 
 
 def plan_scan(request: ScanRequest) -> Plan:
-    if len(request.output.stdout_formats) > 1:
-        raise InputError("--format", "several formats need --output-dir (or --output FORMAT=PATH for each)")
+    request.output.check_stdout()
     for name in request.output.formats:
         get_format(name)
     source, profile, catalog, active = plan_collection(request.source, request.catalog)

@@ -54,6 +54,23 @@ class OutputSpec:
         named = dict(self.paths)
         return () if self.output_dir is not None else tuple(f for f in self.formats if f not in named)
 
+    @property
+    def console_table(self) -> bool:
+        """Whether the table is what goes to standard output: then it is the console (fitted, coloured)."""
+        return self.stdout_formats == ("table",)
+
+    @property
+    def report_formats(self) -> tuple[str, ...]:
+        """The formats written as reports: all of them but the table that is the console."""
+        return tuple(f for f in self.formats if not (self.console_table and f == "table"))
+
+    def check_stdout(self) -> None:
+        """Refuse two formats on standard output: their bytes would be interleaved."""
+        from .errors import InputError
+
+        if len(self.stdout_formats) > 1:
+            raise InputError("--format", "several formats need --output-dir (or --output FORMAT=PATH for each)")
+
 
 @dataclass(frozen=True)
 class ScanRequest:

@@ -23,26 +23,23 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..errors import InputError
     from ..formats import parse_formats
     from ..memory import keep_until_exit
     from ..pipeline import write_outputs
+    from ..request import OutputSpec
     from ..results import Results
 
     from .request import formats_with_outputs
 
-    formats = formats_with_outputs(parse_formats(args.format), args.output)
-    paths = dict(args.output)
-    on_stdout = [] if args.output_dir else [f for f in formats if f not in paths]
-    if len(on_stdout) > 1:
-        raise InputError("--format", "several formats need --output-dir (or --output FORMAT=PATH for each)")
+    output = OutputSpec(formats=tuple(formats_with_outputs(parse_formats(args.format), args.output)),
+                        output_dir=args.output_dir, paths=tuple(args.output), pretty=args.pretty)
+    output.check_stdout()
     results = Results.load(args.results)
     keep_until_exit(results)
     regate(results, args.fail_on, args.soft_fail, args.fail_on_new_only)
-    console = on_stdout == ["table"]  # the table on stdout is the console: fitted, coloured
-    write_outputs(results, [f for f in formats if not (console and f == "table")], args.output_dir,
-                  pretty=args.pretty, show_passed=args.show_passed, paths=paths)
-    if console:
+    write_outputs(results, output.report_formats, output.output_dir, pretty=output.pretty,
+                  show_passed=args.show_passed, paths=dict(output.paths))
+    if output.console_table:
         from .console import write_console
 
         write_console(sys.stdout, results, {}, show_passed=args.show_passed, wide=args.wide, color=args.color)

@@ -46,11 +46,10 @@ def run(args: argparse.Namespace) -> int:
         if progress:
             progress.done()
     output = request.output
-    console_table = output.stdout_formats == ("table",)  # the table on stdout is the console
+    console_table = output.console_table
     reports: dict[str, object] = {}  # filename -> where its bytes are, for the evidence bundle
     keep = reports if output.evidence_bundle else None
-    formats = [f for f in output.formats if not (console_table and f in output.stdout_formats)]
-    written = write_outputs(results, formats, output.output_dir, keep, pretty=output.pretty,
+    written = write_outputs(results, output.report_formats, output.output_dir, keep, pretty=output.pretty,
                             show_passed=args.show_passed, paths=dict(output.paths))
     if output.evidence_bundle:
         from ..pipeline import write_evidence_bundle
