@@ -85,14 +85,12 @@ class Results:
 
     @classmethod
     def load(cls, path: Path) -> "Results":
-        from .memory import gc_paused, keep_long_lived
+        from .memory import gc_paused
         from .results_reader import read_results  # lazy: keeps PyYAML off the start-up path
 
-        with gc_paused():
+        with gc_paused(long_lived=True):  # the findings live as long as the command
             data, findings = read_results(path, RESULTS_SCHEMA_VERSION)
-            results = cls._build(data, findings)
-        keep_long_lived()
-        return results
+            return cls._build(data, findings)
 
     @classmethod
     def _build(cls, data: dict[str, Any], findings: list[Finding]) -> "Results":
