@@ -62,7 +62,7 @@ def run_once(endpoint: str, types: set[str], max_workers: int, trace: bool = Tru
 
     def note(model: Any = None, params: Any = None, request_signer: Any = None, **_: Any) -> None:
         # repr, not json.dumps: this hook runs on every call and its CPU counts as ours
-        request = (params or {})
+        request = params or {}
         key = (f"{model.service_model.service_name}:{model.name}", getattr(request_signer, "region_name", ""),
                repr((request.get("url"), request.get("query_string"), request.get("body"))))
         with lock:
