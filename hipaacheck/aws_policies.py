@@ -37,12 +37,23 @@ def public_principal(statement: dict[str, Any]) -> bool:
     return isinstance(principal, dict) and "*" in as_list(principal.get("AWS"))
 
 
+# Condition operators that tie a key to the values named. Negated ones (StringNotEquals: everyone but
+# these) and ...IfExists ones (true when the key is absent, as on a direct call) tie it to nothing.
+TYING_OPERATORS = {"stringequals", "stringequalsignorecase", "stringlike", "arnequals", "arnlike", "ipaddress"}
+
+
 def restricted(statement: dict[str, Any]) -> bool:
     """The statement has a condition tying it to named accounts, sources, networks or organizations; a
     value that names everyone (``*``, ``0.0.0.0/0``) ties it to nothing."""
     conditions = statement.get("Condition") or {}
-    return any(key.lower() in RESTRICTING_KEYS and not all(str(v) in OPEN_VALUES for v in as_list(values))
-               for block in conditions.values() if isinstance(block, dict) for key, values in block.items())
+    return any(_ties(operator) and key.lower() in RESTRICTING_KEYS
+               and not all(str(v) in OPEN_VALUES for v in as_list(values))
+               for operator, block in conditions.items() if isinstance(block, dict) for key, values in block.items())
+
+
+def _ties(operator: str) -> bool:
+    name = operator.lower()
+    return name.removeprefix("foranyvalue:") in TYING_OPERATORS
 
 
 def allows(statement: dict[str, Any], action: str) -> bool:
