@@ -4,7 +4,10 @@
 session the AWS source opens, before any request is sent, with the given response (or
 ``response(params, region)`` for a callable: ``params`` are the call's API parameters). Each response is
 validated against the operation's output shape with the validator ``botocore.stub.Stubber`` uses
-(``botocore.validate.validate_parameters``), so a response botocore could not produce fails the test.
+(``botocore.validate.validate_parameters``), so a response botocore could not produce fails the test:
+the hook runs in the source's collector threads, where the source turns any exception into an ``error``
+finding, so each failure is also recorded in :data:`SHAPE_ERRORS`, which the autouse fixture in
+``aws_fixtures`` asserts empty after every test.
 A Stubber itself is not used: it needs one queue per client in call order, and the collectors call
 from a thread pool in no fixed order.
 """
@@ -13,6 +16,8 @@ from __future__ import annotations
 from typing import Any, Callable
 
 from aws_helpers import _Http, hook_events
+
+SHAPE_ERRORS: list[str] = []  # answers that failed validation in this test (checked by aws_fixtures)
 
 def model_answers(monkeypatch, responses: dict[str, Any]) -> list[str]:
     """Answer ``responses`` (operation name -> response); returns the operations answered, in order."""
@@ -31,7 +36,11 @@ def model_answers(monkeypatch, responses: dict[str, Any]) -> list[str]:
         if callable(response):
             response = response((context or {}).get("hipaacheck_params") or {},
                                 getattr(request_signer, "region_name", None))
-        validate_parameters(response, model.output_shape)  # what Stubber.add_response checks
+        try:
+            validate_parameters(response, model.output_shape)  # what Stubber.add_response checks
+        except Exception as exc:
+            SHAPE_ERRORS.append(f"{model.name}: {exc}")
+            raise
         answered.append(model.name)
         return _Http(200), {**response, "ResponseMetadata": {"HTTPStatusCode": 200}}
 

@@ -12,6 +12,17 @@ import pytest
 from aws_helpers import REGION, reset_server
 
 
+@pytest.fixture(autouse=True)
+def _model_answers_are_well_shaped():
+    """A mocked answer botocore could not produce fails the test, even when it was refused in a collector
+    thread (where it would only have become an ``error`` finding)."""
+    from aws_answers import SHAPE_ERRORS
+
+    SHAPE_ERRORS.clear()
+    yield
+    assert not SHAPE_ERRORS, f"mocked AWS answers not shaped like botocore's model: {SHAPE_ERRORS}"
+
+
 @pytest.fixture
 def aws(monkeypatch):
     """moto in-process: every boto3 client in the test talks to the in-memory backend."""

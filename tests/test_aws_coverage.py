@@ -11,9 +11,7 @@ from typing import Any, Callable
 
 import pytest
 import aws_coverage_seeds as seeds
-from aws_helpers import REGION, active_control, collect, deny, hook_events
-
-from hipaacheck.engine import evaluate
+from aws_helpers import REGION, collect, collect_and_evaluate, deny, hook_events
 
 TWO_REGIONS = ("us-east-1", "eu-west-1")
 
@@ -130,8 +128,7 @@ def run(case: Case, monkeypatch, session, denied: bool = False) -> tuple[dict[st
     labels = case.seed(session, monkeypatch)
     if denied:  # registered after the seed's answers, so it is consulted first
         hook_events(monkeypatch, "before-call", deny(case.deny))
-    control = active_control(case.control, **case.params)
-    findings = evaluate([control], collect({control.control.resource_type}, case.regions))
+    findings = collect_and_evaluate(case.control, case.regions, **case.params)
     got: dict[str, str] = {}
     for label, fragment in labels.items():
         exact = [f for f in findings if f.resource["id"].endswith(fragment)]
@@ -166,3 +163,14 @@ def test_every_new_control_has_a_case():
     alarm_and_trail = {i for i in builtin_controls().controls
                        if i.startswith(("aws.cloudwatch.alarm_", "aws.cloudtrail.s3_data_events_"))}
     assert len(own | alarm_and_trail) >= 80
+
+
+def test_a_mocked_answer_botocore_could_not_produce_is_recorded_for_the_test_to_fail(aws, monkeypatch):
+    """The shape check runs in a collector thread, where its exception only becomes an ``error`` finding:
+    it is recorded, and the autouse fixture in aws_fixtures fails the test on it."""
+    from aws_answers import SHAPE_ERRORS, model_answers
+
+    model_answers(monkeypatch, {"ListAnalyzers": {"analyzers": "not-a-list"}})
+    collect({"aws.accessanalyzer.region"})
+    assert SHAPE_ERRORS and SHAPE_ERRORS[0].startswith("ListAnalyzers: ")
+    SHAPE_ERRORS.clear()  # seen: this test is about the recording, not a bad seed
