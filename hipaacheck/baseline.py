@@ -98,26 +98,15 @@ def mark_drift(current: list[Finding], baseline: list[Finding]) -> Drift:
     return drift
 
 
-def target_names(run: dict[str, Any], targets: Any = None) -> set[str]:
-    """What a results file was scanned against: ``aws:ACCOUNT`` or ``host:NAME`` for each target (its
-    ``targets`` list when it has one, else the run's target); empty when the file does not say."""
-    entries = [t for t in targets if isinstance(t, dict)] if isinstance(targets, list) else []
-    entries = entries or [run.get("target") or {}]
-    names = set()
-    for entry in entries:
-        if entry.get("account"):
-            names.add(f"aws:{entry['account']}")
-        elif entry.get("host"):
-            names.add(f"host:{entry['host']}")
-        elif entry.get("id"):
-            names.add(f"{entry.get('kind') or entry.get('type') or 'target'}:{entry['id']}")
-    return names
+def target_names(results: Results) -> set[str]:
+    """What results were scanned against: ``aws:ACCOUNT`` or ``KIND:ID`` (``host:web-1``) for each of their
+    targets (a schema 1.0 file's come from its run's target)."""
+    return {f"aws:{t.id}" if t.kind == "aws-account" else f"{t.kind}:{t.id}" for t in results.targets}
 
 
 def check_same_targets(baseline: Results, current: Results, where: str) -> None:
     """Refuse to compare results that share no target: every finding would count as new or resolved."""
-    old = target_names(baseline.run, baseline.extra.get("targets"))
-    new = target_names(current.run, current.extra.get("targets"))
+    old, new = target_names(baseline), target_names(current)
     if old and new and not old & new:
         from .errors import InputError
 

@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import json
 
+from conftest import FIXTURES
 from posture_fixtures import make_env, scan_args
 
 
-def saved(cli, env, path, **target):
+def saved(cli, env, path, host=None, account=None):
+    """A scan's results, said to be of ``host`` or ``account`` (in its targets, as the checks read them)."""
     doc = cli(*scan_args(env, "--format", "json")).json()
-    doc["run"]["target"] = target or doc["run"]["target"]
+    kind, ident = ("host", host) if host else ("aws-account", account)
+    if ident:
+        doc["targets"] = [{**doc["targets"][0], "kind": kind, "id": ident, "name": ident}]
     path.write_text(json.dumps(doc))
     return path
 
@@ -35,9 +39,10 @@ def test_scan_baseline_of_another_host_is_refused(tmp_path, cli):
     assert allowed.code == 1 and allowed.json()["drift"]["counts"]["new"] == 0
 
 
-def test_results_that_name_targets_compare_when_they_share_one():
+def test_results_name_each_of_their_targets():
     from hipaacheck.baseline import target_names
+    from hipaacheck.results import Results
 
-    merged = target_names({}, [{"account": "111111111111"}, {"account": "222222222222"}])
-    assert merged == {"aws:111111111111", "aws:222222222222"}
-    assert target_names({"target": {}}) == set()  # says nothing: not refused
+    merged = Results.load(FIXTURES / "results" / "org.json")
+    assert {"aws:001864325094", "aws:123456789012"} <= target_names(merged)
+    assert target_names(Results(findings=[], run={})) == set()  # says nothing: not refused
