@@ -161,3 +161,13 @@ def test_the_merged_results_record_the_gate_every_report_shows(cli, tmp_path) ->
     assert line.startswith("INCOMPLETE") and line.endswith("[--soft-fail: exit 0]") and line in result.err
     report = (out / "hipaacheck.md").read_text()
     assert line in report and "at or above low" not in report
+
+
+def test_output_names_where_a_format_goes(cli, tmp_path) -> None:
+    sarif = tmp_path / "ci" / "merged.sarif"
+    result = cli("merge", MIXED, "--output-dir", tmp_path / "m", "--format", "json", "--output", f"sarif={sarif}",
+                 "--quiet")
+    assert result.code == 1, result.err
+    assert json.loads(sarif.read_text())["version"] == "2.1.0"
+    assert (tmp_path / "m" / "hipaacheck-results.json").exists()
+    assert not (tmp_path / "m" / "hipaacheck.sarif").exists()

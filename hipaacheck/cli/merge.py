@@ -39,18 +39,20 @@ def run(args: argparse.Namespace) -> int:
     from ..pipeline import write_evidence_bundle, write_outputs
     from ..request import OutputSpec
     from ..results import record_verdict
-    from .request import redact_command
+    from .request import formats_with_outputs, redact_command
     from .scan import load_sign_key
 
-    formats = parse_formats(args.format)
-    sign_key = load_sign_key(OutputSpec(evidence_bundle=args.evidence_bundle, sign_key=args.sign_key))
+    output = OutputSpec(formats=tuple(formats_with_outputs(parse_formats(args.format), args.output)),
+                        output_dir=args.output_dir, paths=tuple(args.output), pretty=args.pretty,
+                        evidence_bundle=args.evidence_bundle, sign_key=args.sign_key)
+    sign_key = load_sign_key(output)
     with tempfile.TemporaryDirectory(prefix="hipaacheck-merge-") as workdir:
         inputs = load_inputs(args.results, Path(workdir))
         results = merge_results(inputs, args.latest_wins, redact_command(getattr(args, "argv", [])))
         verdict = record_verdict(results, args.fail_on, args.soft_fail)  # every format shows it, as for scan
         reports: dict[str, object] = {}
-        write_outputs(results, formats, args.output_dir, reports if args.evidence_bundle else None,
-                      pretty=args.pretty)
+        write_outputs(results, output.formats, output.output_dir, reports if output.evidence_bundle else None,
+                      pretty=output.pretty, paths=dict(output.paths))
         if args.evidence_bundle:
             carried = {name: path for item in inputs for name, path in item.carried.items()}
             write_evidence_bundle(args.evidence_bundle, results, reports, sign_key, carried)
