@@ -261,3 +261,19 @@ def test_unreadable_faillock_conf_makes_the_faillock_watch_an_error(tmp_path: Pa
     (root / "etc/security/faillock.conf").mkdir(parents=True)
     outcomes = run("host.audit.watches", collect(root, "host.audit_rules"), paths_from=["faillock_dir"])
     assert statuses(outcomes) == ["error"]
+
+
+def test_chrony_files_past_the_read_budget_make_the_sources_an_error_not_a_part(tmp_path: Path) -> None:
+    from hipaacheck.sources.host.timesync import MAX_CHRONY_FILES
+
+    many = {f"/etc/chrony/conf.d/{n:04d}.conf": "driftfile /var/lib/chrony/chrony.drift\n"
+            for n in range(MAX_CHRONY_FILES)}  # with chrony.conf one past the budget
+    conf = "confdir /etc/chrony/conf.d\n"
+    root = tree(tmp_path, {**DEBIAN_VERSION, DEBIAN_CHRONY: conf, **many,
+                           "/etc/chrony/conf.d/9999.conf": "server late.example.org\n"})
+    from hipaacheck.sources.host.source import HostSource
+
+    inventory = HostSource(root).collect({"host.time_sync"})
+    assert not [r for r in inventory.resources if r.type == "host.time_sync"]  # no partial resource to pass
+    [error] = inventory.errors
+    assert error.resource_type == "host.time_sync" and f"pulls in more than {MAX_CHRONY_FILES} files" in error.message

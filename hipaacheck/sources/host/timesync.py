@@ -5,11 +5,13 @@ chrony's sources are those of the files chronyd reads: its one chrony.conf and w
 """
 from __future__ import annotations
 
+from collections import deque
 from pathlib import PurePosixPath
 from typing import Any
 
 from ...model import Resource
 from .registry import host_collector
+from .expansion import ExpansionBudget
 from .files import FileRead, HostContext
 from .parsing import dropin_paths, files_resource, logical_lines, parse_ini_section, read_paths
 
@@ -56,10 +58,13 @@ def chrony_reads(ctx: HostContext) -> list[FileRead]:
     if main is None:
         return []
     reads: list[FileRead] = []
-    pending = [main]
+    pending = deque([main])
     seen = {main.path}
-    while pending and len(reads) < MAX_CHRONY_FILES:
-        read = pending.pop(0)
+    # past the budget the resource is an error: sources read in part must not look like all of them
+    budget = ExpansionBudget("chrony include", max_depth=0, max_files=MAX_CHRONY_FILES)
+    while pending:
+        read = pending.popleft()
+        budget.enter(read.path, 0)  # no depth to bound: a file already seen is never read again
         reads.append(read)
         if read.path.endswith(".sources"):
             continue  # a sources file holds only source directives
