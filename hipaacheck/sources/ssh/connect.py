@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from ...text import one_line
 from .inventory import HostSpec
 
 if TYPE_CHECKING:
@@ -209,9 +210,8 @@ def _quote(text: str) -> str:
 
 
 def _printable(text: str) -> str:
-    """The first line of a remote or library message, control characters replaced, bounded."""
-    first = text.splitlines()[0] if text else ""
-    return "".join(ch if ch.isprintable() else "?" for ch in first)[:200]
+    """The first line of a remote or library message, control characters escaped (text.one_line), bounded."""
+    return one_line(text.splitlines()[0] if text else "")[:200]
 
 
 def _why(exc: BaseException) -> str:
