@@ -15,7 +15,7 @@ from typing import Any
 from .errors import InputError
 from .validation import validate_document
 from .workforce import read_bytes
-from .yamlio import line_of, load_yaml
+from .yamlio import dump_yaml, line_of, load_yaml
 
 NOTICES = ("individuals", "hhs", "covered_entity")
 MAX_REGISTER_BYTES = 16 * 1024 * 1024
@@ -98,11 +98,8 @@ def load_register(path: Path | str) -> Register:
 
 def save_register(register: Register) -> None:
     """Validate, then replace the file atomically (the caller holds its lock)."""
-    import yaml
-
     from .atomic import write_text_atomic
 
     check_register(register.document, register.path)
     header = "# Incident and breach register for hipaacheck (scan --incidents FILE); no PHI in descriptions.\n"
-    write_text_atomic(register.path, header + yaml.safe_dump(register.document, sort_keys=False,
-                                                             allow_unicode=True, width=100))
+    write_text_atomic(register.path, header + dump_yaml(register.document))

@@ -51,10 +51,14 @@ def _sections(findings: list[Finding], heading_level: str) -> list[str]:
     return lines
 
 
+def _ordered(counts: dict[str, int]) -> list[int]:
+    return [counts[status] for status in STATUS_ORDER]
+
+
 def _per_target(results: Results) -> list[str]:
     """A table of targets with their status and counts, then a section per target."""
     views = target_views(results)
-    rows = [[cell(v.title), cell(v.target.status if v.target else "-"), *(str(v.counts()[s]) for s in STATUS_ORDER)]
+    rows = [[cell(v.title), cell(v.target.status if v.target else "-"), *(str(n) for n in _ordered(v.counts()))]
             for v in views]
     lines = ["", f"### Targets ({len(results.targets)})", ""]
     lines += _table(rows, ["Target", "Status", *STATUS_ORDER])
