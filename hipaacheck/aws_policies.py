@@ -9,6 +9,8 @@ from fnmatch import fnmatchcase
 from typing import Any, Iterator
 
 # Condition keys that pin a public principal to known callers: such a statement is not open to everyone.
+# S3 Block Public Access settings, as S3 names them at the bucket and the account level
+PAB_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 RESTRICTING_KEYS = {"aws:sourcearn", "aws:sourceaccount", "aws:sourceowner", "aws:principalorgid",
                     "aws:principalaccount", "aws:principalarn", "aws:sourcevpc", "aws:sourcevpce",
                     "aws:sourceip", "aws:userid", "aws:username", "aws:principalorgpaths", "lambda:functionurlauthtype",

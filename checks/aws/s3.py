@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from hipaacheck.aws_policies import as_list, public_principal, statements
+from hipaacheck.aws_policies import PAB_FLAGS, as_list, public_principal, statements
 from hipaacheck.model import NotApplicable, Outcome, Resource, errored, failed, passed
 from hipaacheck.registry import check
 
@@ -92,7 +92,6 @@ def log_bucket_object_lock(resource: Resource, params: dict[str, Any]) -> Outcom
     return failed("log bucket without Object Lock", object_lock=lock)
 
 
-PAB_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
 @check("aws.s3.effective_public_access_block", resource_type="aws.s3.bucket",

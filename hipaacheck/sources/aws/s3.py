@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterator
 
+from ...aws_policies import PAB_FLAGS
 from ...model import Resource
 from .registry import aws_collector
 from .context import AwsContext, iso
@@ -18,7 +19,6 @@ NO_PAB = ("NoSuchPublicAccessBlockConfiguration",)
 NO_POLICY = ("NoSuchBucketPolicy",)
 NO_OBJECT_LOCK = ("ObjectLockConfigurationNotFoundError",)
 LIST_PAGE = 10000  # ListBuckets MaxBuckets limit
-PAB_FLAGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
 
 def bucket_region(location: dict[str, Any]) -> str:
