@@ -18,14 +18,14 @@ from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from ..jsonenc import dumps_text
-from ..model import SEVERITIES, Finding
+from ..model import SEVERITIES, Finding, service_of_type
 from ..results import Results, recorded_gate, verdict_of
 from ..security_rule import security_rule
 from .common import (SAFEGUARD_ORDER, STATUS_ORDER, ControlView, compact_json, control_views, paragraph,
                      resource_label, safeguards_of, tool_version)
 from .interface import OutputFormat
 from .people import people_view
-from .table import service_of, short_name
+from .table import region_and_account, service_of, short_name
 from .targets import several_targets, target_views
 
 TEMPLATE = "report.html.j2"
@@ -127,12 +127,8 @@ def coverage_rows(rows: Any) -> list[dict[str, str]]:
 
 
 def target_of(finding: Finding, run_target: dict[str, Any]) -> str:
-    """The account or target a finding belongs to: its own ``target`` or account, else the run's host/account."""
-    r = finding.resource
-    target = finding.extra.get("target") or r.get("target") or r.get("account")
-    if not target and str(r.get("id", "")).startswith("arn:"):
-        target = str(r["id"]).split(":")[4] if r["id"].count(":") >= 5 else ""
-    return str(target or run_target.get("account") or run_target.get("host") or "")
+    """The account a finding belongs to (its resource's, else its ARN's), else the run's host or account."""
+    return region_and_account(finding)[1] or str(run_target.get("account") or run_target.get("host") or "")
 
 
 def _label(finding: Finding) -> str:
@@ -165,8 +161,7 @@ def findings_data(results: Results, views: list[ControlView]) -> dict[str, Any]:
 def service_of_control(view: ControlView) -> str:
     rtype = str(view.meta.get("resource_type") or "")
     if rtype:
-        parts = rtype.split(".")
-        return parts[1] if len(parts) > 1 else parts[0]
+        return service_of_type(rtype)
     return service_of(view.findings[0]) if view.findings else ""
 
 

@@ -60,7 +60,7 @@ def short_name(resource_id: str) -> str:
     return resource
 
 
-def _where(finding: Finding) -> tuple[str, str]:
+def region_and_account(finding: Finding) -> tuple[str, str]:
     """(region, account): the resource's, else those in its ARN."""
     r = finding.resource
     parts = str(r.get("id", "")).split(":", 5)
@@ -73,7 +73,7 @@ def _row(finding: Finding, wide: bool = False) -> tuple[str, ...]:
     name = rid if wide else short_name(rid)
     if finding.resource.get("item"):
         name += f" [{finding.resource['item']}]"
-    region, account = _where(finding)
+    region, account = region_and_account(finding)
     cells = (finding.status.upper(), finding.severity, finding.control_id, name, region, account, finding.message)
     return tuple(_flat(cell) for cell in cells)  # every cell: a host's name or an account slot comes from the target
 
