@@ -43,7 +43,7 @@ def inventory_member(target: Target) -> str:
 def scan_targets(plan: Plan, progress: Callable[[str], None] | None = None) -> TargetsScan:
     from .clock import now_utc
     from .evidence.bundle import spooled
-    from .pipeline import needed_attributes, needed_types
+    from .pipeline import join_auxiliary, needed_attributes, needed_types
 
     source: Any = plan.source
     family = source.family
@@ -52,13 +52,15 @@ def scan_targets(plan: Plan, progress: Callable[[str], None] | None = None) -> T
     scan = TargetsScan(findings=[], targets=[], collected_at=now_utc())
     keep_bundle = plan.request.output.evidence_bundle is not None
     keep_tags = plan.posture.waivers is not None
-    for target, inventory in source.collect_targets(needed_types(own, family), progress,
-                                                    attributes=needed_attributes(own, family)):
+    # every selected control's needs of this family, the auxiliary sources' joins included
+    for target, inventory in source.collect_targets(needed_types(plan.active, family), progress,
+                                                    attributes=needed_attributes(plan.active, family)):
         scan.targets.append(target)
         if inventory is None:
             scan.findings.extend(error_findings(own, family, target))
             continue
         stamp_resources(inventory, target)
+        join_auxiliary(plan, inventory)
         found = evaluate(own, inventory)
         stamp_findings(found, target, family, slot=True)
         scan.findings.extend(found)
@@ -72,9 +74,9 @@ def scan_targets(plan: Plan, progress: Callable[[str], None] | None = None) -> T
         # MiB) is garbage now: collect it before freezing what lives on, or it would stay frozen.
         gc.collect()
         keep_long_lived()
-    from .pipeline import collect_source
+    from .pipeline import collect_auxiliary
 
-    extra = [collect_source(aux, plan.active, progress) for aux in plan.auxiliary]
+    extra = collect_auxiliary(plan, progress)
     base = Inventory(source=family, collected_at=scan.collected_at, resource_types=[])
     scan.extra_inventory = merge([base, *extra])
     scan.findings.extend(evaluate(others, scan.extra_inventory))

@@ -127,13 +127,23 @@ def plan_scan(request: ScanRequest) -> Plan:
 def collect_all(plan: Plan, progress: Progress | None = None) -> tuple[Inventory, Inventory]:
     """(what the main source collected, that plus every auxiliary inventory) for evaluation."""
     inventory = collect_source(plan.source, plan.active, progress)
-    extra = []
+    join_auxiliary(plan, inventory)
+    extra = collect_auxiliary(plan, progress)
+    return inventory, merge([inventory, *extra]) if extra else inventory
+
+
+def join_auxiliary(plan: Plan, inventory: Inventory) -> None:
+    """Hand a main inventory (one target's, in a several-target scan) to the auxiliary sources that join
+    with it: a roster joins with the accounts found."""
     for aux in plan.auxiliary:
         join = getattr(aux, "join", None)
-        if join is not None:  # a roster joins with the accounts the main source found
+        if join is not None:
             join(inventory)
-        extra.append(collect_source(aux, plan.active, progress))
-    return inventory, merge([inventory, *extra]) if extra else inventory
+
+
+def collect_auxiliary(plan: Plan, progress: Progress | None = None) -> list[Inventory]:
+    """What each auxiliary source collects for the selected controls, once every main inventory was joined."""
+    return [collect_source(aux, plan.active, progress) for aux in plan.auxiliary]
 
 
 def build_results(plan: Plan, inventory: Inventory, findings: list[Finding], started_at: str) -> Results:

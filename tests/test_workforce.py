@@ -336,3 +336,20 @@ def test_snapshot_scan_joins_like_the_live_scan(cli, tmp_path):
     _, offline, _ = scan(cli, "--source", "snapshot", "--inventory", inventory, "--workforce", roster)
     assert [(f["control_id"], f["status"], f["message"]) for f in live] == \
         [(f["control_id"], f["status"], f["message"]) for f in offline]
+
+
+def test_termination_joins_the_accounts_of_every_target_of_a_several_target_scan(cli, tmp_path):
+    """Each image's host accounts join the roster, as a single host's do (the join types are collected even
+    though no host control of the profile reads them)."""
+    from image_builder import ImageSpec, oci_layout, tree_layer
+
+    for name, users in (("web", {"nologin": USERS["nologin"]}), ("db", USERS)):
+        oci_layout(tmp_path / name, ImageSpec([(tree_layer(host_tree(tmp_path / f"{name}-root", users)), True)],
+                                              tag=f"{name}:1"))
+    roster = write_roster(tmp_path, [person("E1", termination_date="2026-11-01", accounts=["host:live"]),
+                                     person("E2", termination_date="2026-11-01", accounts=["host:nologin"])])
+    _, findings, _ = scan(cli, "--source", "image", "--image", tmp_path / "web", "--image", tmp_path / "db",
+                          "--workforce", roster)
+    found = by_resource(findings, "workforce.termination.access_removed")
+    assert found["E1"]["status"] == "fail", found["E1"]["message"]  # live can still log in on db
+    assert found["E2"]["status"] == "pass", found["E2"]["message"]

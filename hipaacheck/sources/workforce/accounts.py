@@ -42,6 +42,12 @@ class ScannedTargets:
     targets: dict[str, str] = field(default_factory=dict)  # "aws:ACCOUNT" / "host:NAME" -> kind
     problems: dict[str, str] = field(default_factory=dict)  # such a target -> why its accounts are unknown
 
+    def add(self, other: "ScannedTargets") -> None:
+        """Take in what another target's inventory shows."""
+        self.accounts.extend(other.accounts)
+        self.targets.update(other.targets)
+        self.problems.update(other.problems)
+
     def scanned(self, kind: str) -> bool:
         return any(label.startswith(f"{kind}:") for label in (*self.targets, *self.problems))
 

@@ -28,8 +28,9 @@ class WorkforceSource:
         self.found = ScannedTargets()
 
     def join(self, inventory: Inventory) -> None:
-        """Take the accounts of the main source's inventory (before :meth:`collect`)."""
-        self.found = scanned_targets(inventory)
+        """Take the accounts of a main inventory (before :meth:`collect`; once per target of a
+        several-target scan)."""
+        self.found.add(scanned_targets(inventory))
 
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                 attributes: Wanted | None = None) -> Inventory:
