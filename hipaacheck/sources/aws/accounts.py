@@ -14,24 +14,20 @@ from __future__ import annotations
 
 import re
 import time
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from itertools import islice
-from typing import Any, Callable, Iterator, Mapping, TypeVar
+from typing import Any, Iterator, Mapping
 
 from ...errors import InputError
 from ...inventory import Inventory
 from ...shards import Shard
 from ...targets import Target, TargetStatus, status_of
 from .. import ProgressCallback, Wanted
+from ..parallel import in_order
 from .context import AwsContext, AwsOptions, DeadlineExceeded, assume_role, describe_error, new_session
 
 ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,64}$")
 SESSION_NAME = "hipaacheck"
-T = TypeVar("T")
-R = TypeVar("R")
 
 
 def account_ids(text: str | None, flag: str) -> tuple[str, ...]:
@@ -77,25 +73,6 @@ class Account:
     name: str
 
 
-def in_order(function: Callable[[T], R], items: list[T], workers: int) -> Iterator[R]:
-    """``function`` over ``items``, ``workers`` at a time, results in the items' order. The next item
-    starts only after the consumer has taken (and, for the one-worker case, let go of) a result."""
-    with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="hipaacheck-account") as pool:
-        queue = iter(items)
-        pending: deque[Future[R]] = deque(pool.submit(function, item) for item in islice(queue, workers))
-        try:
-            while pending:
-                result = pending.popleft().result()
-                yield result
-                del result
-                for item in queue:
-                    pending.append(pool.submit(function, item))
-                    break
-        finally:
-            for future in pending:
-                future.cancel()
-
-
 class AccountsSource:
     """``--source aws --accounts ...``: each account a target (see the module docstring)."""
 
@@ -129,7 +106,7 @@ class AccountsSource:
             def scan(account: Account) -> tuple[Target, Inventory | None]:
                 return self.scan_account(caller, sts, account, resource_types, progress, attributes)
 
-            yield from in_order(scan, accounts, self.options.workers)
+            yield from in_order(scan, accounts, self.options.workers, name="hipaacheck-account")
         finally:
             caller.close()
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import stat
 import time
-from collections import deque
-from concurrent.futures import Future, ThreadPoolExecutor
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from ...errors import InputError
 from ...inventory import Inventory
 from .. import ProgressCallback, SourcePlan, Wanted
+from ..parallel import in_order
 from ..staged import Asks, StagedContext, StagedTree, collect_staged, only_inventory
 from .connect import Endpoint, LoginError, SshOptions, connect, open_sftp, resolve
 from .fetch import RemoteFetcher
@@ -51,21 +50,12 @@ class SshSource:
 
         load_collectors()  # imported once here, not raced by the workers
         stop_at = time.monotonic() + self.deadline if self.deadline else None
-        with ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="ssh") as pool:
-            waiting: deque[Future[tuple[Target, Inventory | None]]] = deque()
-            hosts = iter(self.hosts)
-            for host in hosts:  # bounded look-ahead: at most twice the workers' inventories held at once
-                waiting.append(pool.submit(self._scan, host, resource_types, stop_at))
-                if len(waiting) >= 2 * self.workers:
-                    break
-            while waiting:
-                result = waiting.popleft().result()
-                if progress:
-                    progress(f"ssh {result[0].name}")
-                yield result
-                following = next(hosts, None)
-                if following is not None:
-                    waiting.append(pool.submit(self._scan, following, resource_types, stop_at))
+        # bounded look-ahead: at most twice the workers' inventories held at once
+        for result in in_order(lambda host: self._scan(host, resource_types, stop_at), list(self.hosts),
+                               self.workers, ahead=2 * self.workers, name="ssh"):
+            if progress:
+                progress(f"ssh {result[0].name}")
+            yield result
 
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                 attributes: Wanted | None = None) -> Inventory:
