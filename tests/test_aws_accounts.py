@@ -200,6 +200,22 @@ def test_the_deadline_is_the_whole_scans(cli, org, tmp_path, monkeypatch) -> Non
     assert all("--deadline of 60 s passed" in t["reason"] for t in targets)
 
 
+def test_a_member_past_the_deadline_names_the_deadline_given(cli, org, tmp_path, monkeypatch) -> None:
+    """The clock jumps an hour at a member account's first bucket listing, after its context exists: what
+    is not collected names the scan's --deadline as given (each account shares the caller's deadline)."""
+    real, offset = time.monotonic, [0.0]
+    monkeypatch.setattr(time, "monotonic", lambda: real() + offset[0])
+
+    def expire(**_: Any) -> None:
+        offset[0] = 3600.0
+
+    hook_events(monkeypatch, "before-call.s3.ListBuckets", expire)
+    result, path = scan(cli, tmp_path, "late", "--accounts", org["clinic"], "--deadline", "60")
+    assert result.code == 1, result.err  # the password policy, read before the jump, fails
+    s3 = [f for f in json.loads(path.read_text())["findings"] if f["resource"]["type"] == "aws.s3.bucket"]
+    assert s3 and all(f["status"] == "error" and "--deadline of 60 s passed" in f["message"] for f in s3), s3
+
+
 def test_collect_covers_one_account(cli, org, tmp_path) -> None:
     result = cli("collect", "aws", "--accounts", "all", "--org-role", ROLE, "-o", tmp_path / "inv.json")
     assert result.code == 2 and result.err.count("\n") == 1 and "an inventory holds one account" in result.err

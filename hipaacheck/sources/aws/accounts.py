@@ -13,7 +13,6 @@ accounts go on.
 from __future__ import annotations
 
 import re
-import time
 from dataclasses import dataclass, replace
 from typing import Any, Iterator, Mapping
 
@@ -161,24 +160,24 @@ class AccountsSource:
                    "partition": caller.partition, "api_calls": metadata.get("api_calls", 0)}
         return Target("aws-account", account.id, account.name, status, reason, details), inventory
 
-    def account_options(self, caller: AwsContext) -> AwsOptions:
-        """The options of one account's context: ``--deadline`` is the whole scan's, so an account started
-        late gets what is left of it (an account started after it is an error target)."""
-        if caller.deadline.at is None:
-            return self.aws
-        return replace(self.aws, deadline=max(caller.deadline.at - time.monotonic(), 1e-3))
-
     def connect(self, caller: AwsContext, sts: Any, account: Account) -> AwsContext:
-        """A context of ``account``: the caller's own credentials for its own account, else the role's."""
-        options = replace(self.account_options(caller), role_arn=None)
+        """A context of ``account``: the caller's own credentials for its own account, else the role's.
+        ``--deadline`` is the whole scan's: each account's context shares the caller's (an account started
+        after it passed is an error target)."""
+        options = replace(self.aws, role_arn=None)
         if account.id == caller.account:
-            return AwsContext(self.own_session(caller), options, dict(caller.identity))
+            return self._context(caller, self.own_session(caller), options, dict(caller.identity))
         role_arn = self.role_arn(caller, account.id)
         credentials, user = assume_role(sts, role_arn, SESSION_NAME, self.aws.external_id)
         session = account_session(caller, **credentials)
         identity = {"Account": account.id, "Arn": str(user.get("Arn") or role_arn),
                     "UserId": str(user.get("AssumedRoleId") or "")}
-        return AwsContext(session, options, identity)
+        return self._context(caller, session, options, identity)
+
+    @staticmethod
+    def _context(caller: AwsContext, session: Any, options: AwsOptions, identity: dict[str, str]) -> AwsContext:
+        caller.deadline.guard(session)
+        return AwsContext(session, options, identity, caller.deadline)
 
     def own_session(self, caller: AwsContext) -> Any:
         """The caller's credentials in a session of their own (the caller's has its own event handlers)."""
