@@ -59,25 +59,19 @@ def s3_data_coverage(answer: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 def _bucket_tags(ctx: AwsContext) -> dict[str, dict[str, str]]:
-    s3 = ctx.client("s3")
-    names = [b["Name"] for b in listed_buckets(ctx)]
+    """Each listed bucket's tags, asked of its own region (where ListBuckets reports it; a redirect otherwise);
+    a bucket whose tags cannot be read carries the reason instead."""
 
-    def one(name: str) -> tuple[str, dict[str, str]]:
+    def one(listed: dict[str, Any]) -> tuple[str, Any]:
+        name = listed["Name"]
         try:
-            return name, tags(s3.get_bucket_tagging(Bucket=name).get("TagSet"))
-        except Exception as exc:  # noqa: BLE001 - a bucket without tags answers NoSuchTagSet
-            if ctx.describe(exc)[0] == "NoSuchTagSet":
-                return name, {}
-            raise
+            answer = ctx.client("s3", listed.get("BucketRegion")).get_bucket_tagging(Bucket=name)
+            return name, tags(answer.get("TagSet"))
+        except Exception as exc:  # noqa: BLE001 - recorded as the bucket's entry
+            code = ctx.describe(exc)[0]
+            return name, {} if code == "NoSuchTagSet" else {"unreadable": ctx.reason(exc)}
 
-    return dict(ctx.map(lambda n: _guard(ctx, one, n), names))
-
-
-def _guard(ctx: AwsContext, function: Any, name: str) -> tuple[str, Any]:
-    try:
-        return function(name)
-    except Exception as exc:  # noqa: BLE001 - recorded as the bucket's entry
-        return name, {"unreadable": ctx.reason(exc)}
+    return dict(ctx.map(one, listed_buckets(ctx)))
 
 
 @aws_collector("aws.cloudtrail.s3_data_events", service="cloudtrail", is_global=True,
