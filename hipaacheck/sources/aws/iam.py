@@ -123,15 +123,17 @@ def attached_policy_versions(ctx: AwsContext) -> dict[str, str]:
         for p in ctx.paginate("iam", None, "list_policies", "Policies", Scope="All", OnlyAttached=True)})
 
 
-def managed_policy_document(ctx: AwsContext, arn: str) -> Any:
+def managed_policy_document(ctx: AwsContext, arn: str, version: str | None = None) -> Any:
+    """The default version's document of a managed policy (``version``, when the caller has listed it), once
+    per run for every collector that reads it."""
     if arn.endswith(ADMIN_ARN_SUFFIX):
         return ADMIN_DOCUMENT
 
     def fetch() -> Any:
-        version = attached_policy_versions(ctx).get(arn)
-        if version is None:
-            version = ctx.client("iam").get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
-        return ctx.client("iam").get_policy_version(PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"]
+        default = version or attached_policy_versions(ctx).get(arn)
+        if default is None:
+            default = ctx.client("iam").get_policy(PolicyArn=arn)["Policy"]["DefaultVersionId"]
+        return ctx.client("iam").get_policy_version(PolicyArn=arn, VersionId=default)["PolicyVersion"]["Document"]
 
     return ctx.memo(("iam", "policy_document", arn), fetch)
 

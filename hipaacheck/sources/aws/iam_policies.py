@@ -8,15 +8,10 @@ from typing import Any, Iterator
 from ...model import Resource
 from ._listing import read_each
 from .context import AwsContext
+from .iam import managed_policy_document
 from .iam_listing import PRINCIPAL_KEYS, inline_policy_document, inline_policy_names, principals
 from .registry import aws_collector
 
-
-
-def _document(ctx: AwsContext, arn: str, version: str) -> Any:
-    """The default version's document; shared with the user collector's reads of the same policy."""
-    return ctx.memo(("iam", "policy_document", arn), lambda: ctx.client("iam").get_policy_version(
-        PolicyArn=arn, VersionId=version)["PolicyVersion"]["Document"])
 
 
 @aws_collector("aws.iam.policy", service="iam", is_global=True,
@@ -29,7 +24,8 @@ def policies(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
                               managed_by="customer" if ":aws:policy/" not in p["Arn"] else "aws",
                               attachment_count=p.get("AttachmentCount", 0), default_version=p.get("DefaultVersionId"))
                  for p in listed]
-    read_each(ctx, resources, "document", lambda r: _document(ctx, r.id, r.attributes["default_version"]))
+    read_each(ctx, resources, "document",
+              lambda r: managed_policy_document(ctx, r.id, r.attributes["default_version"]))
     yield from resources
 
 
