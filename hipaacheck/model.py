@@ -230,6 +230,9 @@ def errored(message: str, location: Location | None = None, item: str | None = N
     return Outcome("error", message, evidence, location, item)
 
 
+# A finding's own fields in results JSON; any other member is one of its extra fields (waiver, drift...)
+FINDING_FIELDS = frozenset({"control_id", "check_id", "title", "status", "severity", "resource", "citations",
+                            "message", "evidence", "location", "target"})
 NO_EXTRA: Mapping[str, Any] = MappingProxyType({})  # the extra fields of a finding as the engine makes it
 
 
@@ -293,8 +296,6 @@ class Finding:
     def from_dict(cls, data: Mapping[str, Any], copy: bool = True) -> "Finding":
         """A finding of a results document; ``copy=False`` takes its resource, citations and evidence as they
         are (a reader sharing equal ones between findings, :mod:`hipaacheck.results_reader`)."""
-        known = {"control_id", "check_id", "title", "status", "severity", "resource", "citations",
-                 "message", "evidence", "location", "target"}
         loc = data.get("location")
         resource, citations, evidence = data["resource"], data.get("citations") or [], data.get("evidence") or {}
         return cls(
@@ -308,7 +309,7 @@ class Finding:
             evidence=dict(evidence) if copy else evidence,
             title=data.get("title", ""),
             location=Location(**loc) if loc else None,
-            extra={k: v for k, v in data.items() if k not in known},
+            extra={k: v for k, v in data.items() if k not in FINDING_FIELDS},
             target=data.get("target"),
         )
 
