@@ -15,11 +15,11 @@ an uncovered paragraph is a ``gap``. Without findings: ``covered`` or ``gap``.
 """
 from __future__ import annotations
 
-from operator import attrgetter
 from typing import Any, Iterable
 
 from .attestations import ALTERNATIVE_CHECK, ATTESTATION_CHECKS
 from .model import Finding, Status, worst_status
+from .results import Tally
 from .security_rule import security_rule
 
 ROW_STATUS = {Status.FAIL: "not-satisfied", Status.ERROR: "incomplete", Status.MANUAL: "needs-attestation",
@@ -29,7 +29,7 @@ ROW_STATUS = {Status.FAIL: "not-satisfied", Status.ERROR: "incomplete", Status.M
 def _alternatives(findings: Iterable[Finding]) -> dict[str, list[str]]:
     """Addressable citations with a current documented alternative -> the controls that hold it."""
     held: dict[str, list[str]] = {}
-    for finding in [f for f in findings if f.check_id == ALTERNATIVE_CHECK]:  # few, among 400k at scale
+    for finding in findings:
         specification = finding.evidence.get("specification")
         if finding.status == "pass" and specification:
             held.setdefault(specification, [])
@@ -44,14 +44,17 @@ def _status(statuses: set[str]) -> str:
     return ROW_STATUS[worst_status(evaluated)] if evaluated else "not-evaluated"
 
 
-def coverage_rows(active_controls: Iterable[Any], findings: Iterable[Finding] | None = None) -> list[dict[str, Any]]:
-    """One row per catalog paragraph, in catalog order (see the module docstring for the rules)."""
+def coverage_rows(active_controls: Iterable[Any], findings: Iterable[Finding] | None = None,
+                  tally: Tally | None = None) -> list[dict[str, Any]]:
+    """One row per catalog paragraph, in catalog order (see the module docstring for the rules);
+    ``tally``: the findings' counts, when already made."""
     active = list(active_controls)
     findings = list(findings) if findings is not None else None
-    alternatives = _alternatives(findings or [])
+    alternatives: dict[str, list[str]] = {}
     statuses: dict[str, set[str]] = {}
-    for control_id, status in set(map(attrgetter("control_id", "status"), findings or [])):  # at C speed
-        statuses.setdefault(control_id, set()).add(status)
+    if findings is not None:
+        statuses = (tally or Tally(findings)).statuses_by_control()
+        alternatives = _alternatives([f for f in findings if f.check_id == ALTERNATIVE_CHECK])  # few among 400k
     rows = []
     for paragraph in security_rule():
         citing = [a.control for a in active if paragraph.citation in a.control.citations]

@@ -43,15 +43,26 @@ def run_check(active: ActiveControl, resource: Resource, spec: CheckSpec | None 
         return [Outcome("error", f"check {active.control.check!r} is not registered")]
     try:
         result = spec.function(resource, active.params)
-        if type(result) is Outcome:  # most checks: one outcome, nothing more to check
-            return [result]
-        outcomes = [result] if isinstance(result, Outcome) else list(result or [])
-    except Unreadable as exc:
-        return [Outcome("error", f"could not read {exc.attribute}: {exc.reason}", {"unreadable": exc.attribute})]
-    except NotApplicable as exc:
-        return [Outcome("skip", str(exc) or "not applicable")]
     except Exception as exc:  # noqa: BLE001 - a broken check is an error finding, not a crash
-        return [Outcome("error", f"check raised {type(exc).__name__}: {exc}")]
+        return [outcome_of_exception(exc)]
+    return [result] if type(result) is Outcome else outcomes_of(result)
+
+
+def outcome_of_exception(exc: Exception) -> Outcome:
+    """What a check's exception means: unreadable input is an error, not applicable a skip, any other a broken check."""
+    if isinstance(exc, Unreadable):
+        return Outcome("error", f"could not read {exc.attribute}: {exc.reason}", {"unreadable": exc.attribute})
+    if isinstance(exc, NotApplicable):
+        return Outcome("skip", str(exc) or "not applicable")
+    return Outcome("error", f"check raised {type(exc).__name__}: {exc}")
+
+
+def outcomes_of(result: Any) -> list[Outcome]:
+    """A check's return value other than one plain Outcome: an Outcome subclass, or an iterable of them."""
+    try:
+        outcomes = [result] if isinstance(result, Outcome) else list(result or [])
+    except Exception as exc:  # noqa: BLE001 - a generator check raises while it is consumed
+        return [outcome_of_exception(exc)]
     if not outcomes:
         return [Outcome("skip", "nothing to evaluate on this resource")]
     bad = [o for o in outcomes if not isinstance(o, Outcome)]
@@ -124,14 +135,24 @@ def _control_findings(active: ActiveControl, resources: list[Resource], target: 
     control_id, check_id, severity, citations, title = (control.id, control.check, active.severity,
                                                         control.citations, control.title)
     spec = get_check(control.check)
+    if spec is None:  # guarded at load time; kept for plugins unloaded since
+        return [Finding(control_id, check_id, "error", severity, resource.ref(), citations,
+                        f"check {check_id!r} is not registered", {}, title, None, NO_EXTRA, target)
+                for resource in resources]
+    function, params = spec.function, active.params
+    host_files = control.resource_type.startswith("host.")  # a host resource's id is the file it was read from
     findings: list[Finding] = []
     append = findings.append
     for resource in resources:
         ref = resource.ref()
-        outcomes = run_check(active, resource, spec)
+        try:  # run_check, inlined: the hot loop of a scan
+            result = function(resource, params)
+            outcomes = (result,) if type(result) is Outcome else outcomes_of(result)
+        except Exception as exc:  # noqa: BLE001 - a broken check is an error finding, not a crash
+            outcomes = (outcome_of_exception(exc),)
         if len(outcomes) > 1:
-            outcomes.sort(key=_outcome_order)
-        host_file = resource.id if resource.type.startswith("host.") and resource.id.startswith("/") else None
+            outcomes = sorted(outcomes, key=_outcome_order)
+        host_file = resource.id if host_files and resource.id.startswith("/") else None
         for outcome in outcomes:
             location = outcome.location
             if location is None and host_file is not None:

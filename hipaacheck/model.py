@@ -274,22 +274,20 @@ class Finding:
     def to_dict(self) -> dict[str, Any]:
         """The finding as results JSON holds it. Its ``resource``, ``citations`` and ``evidence`` are the
         finding's own (shared with other findings): encode the dict or copy them, never mutate them."""
-        data: dict[str, Any] = {
-            "control_id": self.control_id,
-            "check_id": self.check_id,
-            "title": self.title,
-            "status": self.status,
-            "severity": self.severity,
-            "resource": self.resource,
-        }
-        if self.target is not None:
-            data["target"] = self.target
-        data["citations"] = self.citations
-        data["message"] = self.message
-        data["evidence"] = self.evidence
+        # one dict display per layout (400k findings per big scan): ``target`` sits between resource and citations
+        if self.target is None:
+            data = {"control_id": self.control_id, "check_id": self.check_id, "title": self.title,
+                    "status": self.status, "severity": self.severity, "resource": self.resource,
+                    "citations": self.citations, "message": self.message, "evidence": self.evidence}
+        else:
+            data = {"control_id": self.control_id, "check_id": self.check_id, "title": self.title,
+                    "status": self.status, "severity": self.severity, "resource": self.resource,
+                    "target": self.target, "citations": self.citations, "message": self.message,
+                    "evidence": self.evidence}
         if self.location is not None:
             data["location"] = self.location.to_dict()
-        data.update(self.extra)
+        if self.extra:
+            data.update(self.extra)
         return data
 
     @classmethod

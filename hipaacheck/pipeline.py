@@ -185,7 +185,7 @@ def run_scan(request: ScanRequest, progress: Progress | None = None) -> tuple[Re
     posture.apply(results, plan.posture, full)
     from .coverage import coverage_rows
 
-    results.extra["coverage"] = coverage_rows(plan.active, results.findings)
+    results.extra["coverage"] = coverage_rows(plan.active, results.findings, results.tally())
     gate = request.gate
     verdict = record_verdict(results, gate.fail_on, gate.soft_fail, gate.fail_on_new_only)
     return results, verdict.exit_code
