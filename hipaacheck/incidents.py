@@ -14,8 +14,7 @@ from typing import Any
 
 from .errors import InputError
 from .validation import validate_document
-from .workforce import read_bytes
-from .yamlio import dump_yaml, line_of, load_yaml
+from .yamlio import dump_yaml, line_of, load_yaml, read_limited
 
 NOTICES = ("individuals", "hhs", "covered_entity")
 MAX_REGISTER_BYTES = 16 * 1024 * 1024
@@ -84,7 +83,7 @@ def check_register(document: Any, path: Path) -> None:
 def load_register(path: Path | str) -> Register:
     """Load and validate a register; any problem is one :class:`InputError` naming file, line and field."""
     path = Path(path)
-    data = read_bytes(path, "incident register", MAX_REGISTER_BYTES)
+    data = read_limited(path, "incident register", MAX_REGISTER_BYTES)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError:

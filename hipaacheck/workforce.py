@@ -19,7 +19,7 @@ from typing import Any
 
 from .errors import InputError
 from .validation import packaged_schema, validate_document
-from .yamlio import LineDict, LineList, dates_to_text, line_of, load_yaml
+from .yamlio import LineDict, LineList, dates_to_text, line_of, load_yaml, read_limited
 
 DATE_FIELDS = ("hire_date", "termination_date", "last_training_date")
 ACCOUNT_SEPARATORS = re.compile(r"[;\s]+")
@@ -59,18 +59,6 @@ class Roster:
         """The roster as the evidence bundle stores it: no name, no e-mail; the original's SHA-256."""
         return {"version": 1, "file": self.path.name, "sha256": self.sha256,
                 "people": [person.to_dict() for person in self.people]}
-
-
-def read_bytes(path: Path, what: str, limit: int = MAX_ROSTER_BYTES) -> bytes:
-    """A regular input file's bytes, or an :class:`InputError` naming it."""
-    try:
-        if not path.is_file():
-            raise InputError(str(path), f"{what} not found" if not path.exists() else "not a regular file")
-        if path.stat().st_size > limit:
-            raise InputError(str(path), f"larger than {limit} bytes")
-        return path.read_bytes()
-    except PermissionError:
-        raise InputError(str(path), "permission denied") from None
 
 
 def _decode(path: Path, data: bytes) -> str:
@@ -126,7 +114,7 @@ def _person(raw: dict[str, Any], line: int | None) -> Person:
 def load_roster(path: Path | str) -> Roster:
     """Load and validate a roster; any problem is one :class:`InputError` naming file, row and field."""
     path = Path(path)
-    data = read_bytes(path, "workforce roster")
+    data = read_limited(path, "workforce roster", MAX_ROSTER_BYTES)
     text = _decode(path, data)
     if path.suffix.lower() == ".csv":
         document: Any = _csv_document(path, text)

@@ -8,6 +8,7 @@ built) and nest at most :data:`MAX_DEPTH` levels; a JSON document nests at most
 from __future__ import annotations
 
 import json
+import stat
 from datetime import date
 from pathlib import Path
 from typing import Any, Iterable, Iterator
@@ -142,6 +143,23 @@ def read_text(path: Path) -> str:
         return read_bytes(path).decode("utf-8")
     except UnicodeDecodeError:
         raise InputError(str(path), "not UTF-8 text") from None
+
+
+def read_limited(path: Path, what: str, limit: int) -> bytes:
+    """A regular input file's bytes (a roster, a register), at most ``limit`` of them, or an
+    :class:`InputError` naming it: any failure to read it (EIO, a file swapped for a loop) is one line."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            raise InputError(str(path), "not a regular file")
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)  # the size as read, not as stat said: the file may grow meanwhile
+    except FileNotFoundError:
+        raise InputError(str(path), f"{what} not found") from None
+    except OSError as exc:
+        raise _read_error(path, exc) from None
+    if len(data) > limit:
+        raise InputError(str(path), f"larger than {limit} bytes")
+    return data
 
 
 def _read_error(path: Path, exc: OSError) -> InputError:
