@@ -67,3 +67,52 @@ def test_color_always_marks_statuses_and_verdict(tmp_path, cli):
     assert "\x1b[31mFAIL\x1b[0m      high" in colored and colored.rstrip().splitlines()[-1].startswith("\x1b[31mFAIL\x1b[0m: ")
     plain = cli(*scan_args(make_env(tmp_path / "p"))).out
     assert "\x1b[" not in plain  # not a terminal: auto is off
+
+
+def listed_rows(text: str) -> list[str]:
+    return [line for line in text.splitlines() if line.startswith(("FAIL ", "ERROR "))]
+
+
+def test_max_rows_caps_the_console_and_says_how_many_more(tmp_path, cli):
+    env = make_env(tmp_path)
+    result = cli(*scan_args(env, "--max-rows", "1"))
+    assert [row.split()[2] for row in listed_rows(result.out)] == ["posture.max_days"]  # the most severe first
+    assert "... and 1 more: 1 of 2 findings listed (--max-rows 0 lists all; reports written to files hold every " \
+           "finding)" in result.out
+    assert "Failing by severity: critical 0, high 1, medium 1, low 0, info 0" in result.out  # counts stay whole
+    assert "Not listed: 1 pass (--show-passed lists them)" in result.out
+    assert len(listed_rows(cli(*scan_args(env, "--max-rows", "0")).out)) == 2
+    assert "more:" not in cli(*scan_args(env, "--max-rows", "2")).out
+
+
+def test_max_rows_leaves_table_files_whole(tmp_path, cli):
+    out = tmp_path / "out"
+    result = cli(*scan_args(make_env(tmp_path), "--format", "table", "--output-dir", out, "--max-rows", "1"))
+    assert result.code == 1
+    assert len(listed_rows((out / "hipaacheck.txt").read_text())) == 2
+    assert len(listed_rows(result.err)) == 1  # the console beside the file is capped
+
+
+def test_the_default_cap_on_a_large_report(tmp_path, cli):
+    import json
+
+    from hipaacheck.cli.options import CONSOLE_ROWS
+
+    saved = tmp_path / "results.json"
+    cli(*scan_args(make_env(tmp_path), "--format", "json", "--output", f"json={saved}"))
+    data = json.loads(saved.read_text())
+    failing = next(f for f in data["findings"] if f["status"] == "fail")
+    data["findings"] = [{**failing, "resource": {**failing["resource"], "id": f"/etc/login.defs.{i:03}"}}
+                        for i in range(CONSOLE_ROWS + 50)]
+    saved.write_text(json.dumps(data))
+    result = cli("report", saved)
+    assert len(listed_rows(result.out)) == CONSOLE_ROWS
+    assert f"... and 50 more: {CONSOLE_ROWS} of {CONSOLE_ROWS + 50} findings listed" in result.out
+
+
+def test_max_rows_refuses_what_is_not_a_count(tmp_path, cli):
+    env = make_env(tmp_path)
+    for value, reason in (("-1", "is negative"), ("many", "is not a whole number")):
+        result = cli(*scan_args(env, "--max-rows", value))
+        assert result.code == 2 and "Traceback" not in result.err
+        assert "--max-rows" in result.err and reason in result.err

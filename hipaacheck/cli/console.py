@@ -32,14 +32,16 @@ def paint(line: str) -> str:
 
 
 def write_console(stream: TextIO, results: Results, written: Mapping[str, Path], quiet: bool = False,
-                  show_passed: bool = False, wide: bool = False, color: str = "auto") -> None:
+                  show_passed: bool = False, wide: bool = False, color: str = "auto",
+                  max_rows: int | None = None) -> None:
     """The table's findings and summary, fitted to the terminal, one ``Wrote`` line per file, then the
     verdict (alone when ``quiet``)."""
     colour = paint if use_color(color, stream) else str
     if not quiet:
         from ..formats.table import TableFormat, terminal_width
 
-        for line in TableFormat(show_passed=show_passed, width=terminal_width(), wide=wide).body(results):
+        for line in TableFormat(show_passed=show_passed, width=terminal_width(), wide=wide,
+                                max_rows=max_rows).body(results):
             stream.write(colour(line) + "\n")
         for what, path in written.items():
             stream.write(f"Wrote {what}: {path}\n")

@@ -75,6 +75,22 @@ def add_listing_options(group: argparse.ArgumentParser | argparse._ArgumentGroup
                        help="colour statuses and the verdict (default: auto, a terminal without NO_COLOR)")
     group.add_argument("--wide", action="store_true",
                        help="full resource ids and no cut to the terminal width (COLUMNS is honoured otherwise)")
+    group.add_argument("--max-rows", type=row_count, default=CONSOLE_ROWS, metavar="N",
+                       help=f"findings the console lists, most severe first (default: {CONSOLE_ROWS}; 0: all). "
+                            "Reports written to files list every finding")
+
+
+CONSOLE_ROWS = 100  # a CI log of a 100k-resource scan would otherwise hold 237k rows
+
+
+def row_count(value: str) -> int:
+    try:
+        count = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if count < 0:
+        raise argparse.ArgumentTypeError(f"{value!r} is negative (0 lists every finding)")
+    return count
 
 
 def add_attestation_options(parser: argparse.ArgumentParser) -> None:

@@ -42,7 +42,8 @@ def run(args: argparse.Namespace) -> int:
     if output.console_table:
         from .console import write_console
 
-        write_console(sys.stdout, results, {}, show_passed=args.show_passed, wide=args.wide, color=args.color)
+        write_console(sys.stdout, results, {}, show_passed=args.show_passed, wide=args.wide, color=args.color,
+                      max_rows=args.max_rows)
     return 0
 
 

@@ -65,7 +65,7 @@ def run(args: argparse.Namespace) -> int:
     from .console import write_console
 
     write_console(sys.stdout if console_table else sys.stderr, results, written, args.quiet, args.show_passed,
-                  args.wide, args.color)
+                  args.wide, args.color, args.max_rows)
     return code
 
 

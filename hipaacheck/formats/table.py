@@ -154,10 +154,11 @@ class TableFormat(OutputFormat):
     filename = "hipaacheck.txt"
 
     def __init__(self, pretty: bool = False, show_passed: bool = False, width: int | None = None,
-                 wide: bool = False) -> None:
+                 wide: bool = False, max_rows: int | None = None) -> None:
         super().__init__(pretty, show_passed)
         self.width = None if wide else width
         self.wide = wide
+        self.max_rows = max_rows or None  # the console's cap (--max-rows); a file lists every finding
 
     def write(self, results: Results, out: BinaryIO) -> None:
         for line in self.body(results):
@@ -167,7 +168,8 @@ class TableFormat(OutputFormat):
     def body(self, results: Results) -> Iterator[str]:
         """The table and its summary, line by line (the verdict follows them)."""
         chosen = results.findings if self.show_passed else [f for f in results.findings if f.status in LISTED]
-        rows = [_row(f, self.wide) for f in sorted(chosen, key=attention_key)]
+        ordered = sorted(chosen, key=attention_key)
+        rows = [_row(f, self.wide) for f in ordered[:self.max_rows]]
         if rows:
             shown = [i for i, header in enumerate(HEADERS) if header not in OPTIONAL or any(row[i] for row in rows)]
             natural = {HEADERS[i]: max([len(HEADERS[i]) + 2, *(len(row[i]) for row in rows)]) for i in shown}
@@ -189,8 +191,11 @@ class TableFormat(OutputFormat):
                 yield line(row)
                 if below:
                     yield BELOW + cell(row, detail).rstrip()
+            if len(ordered) > len(rows):
+                yield f"... and {len(ordered) - len(rows)} more: {len(rows)} of {len(ordered)} findings listed " \
+                      "(--max-rows 0 lists all; reports written to files hold every finding)"
             yield ""
-        yield from summary_lines(results, len(rows))
+        yield from summary_lines(results, len(ordered))
         if several_targets(results):
             yield ""
             yield from (_target_line(view) for view in target_views(results))
