@@ -17,7 +17,7 @@ from .engine import evaluate, finding_order
 from .inventory import Inventory, merge
 from .memory import keep_long_lived
 from .model import Finding, Resource, source_family
-from .targets import Target, error_findings, stamp_findings, stamp_resources
+from .targets import Target, error_findings, give_slot, stamp_resources
 
 if TYPE_CHECKING:
     from .pipeline import Plan
@@ -61,8 +61,8 @@ def scan_targets(plan: Plan, progress: Callable[[str], None] | None = None) -> T
             continue
         stamp_resources(inventory, target)
         join_auxiliary(plan, inventory)
-        found = evaluate(own, inventory)
-        stamp_findings(found, target, family, slot=True)
+        found = evaluate(own, inventory, (family, target.key))
+        give_slot(found, target)
         scan.findings.extend(found)
         if keep_bundle:
             scan.inventories[inventory_member(target)] = spooled(inventory.write_to)

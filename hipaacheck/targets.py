@@ -107,20 +107,13 @@ def stamp_resources(inventory: Inventory, target: Target) -> None:
             resource._ref = None
 
 
-def stamp_findings(findings: Iterable[Finding], target: Target, family: str, slot: bool) -> None:
-    """Mark ``family``'s findings as the target's; with ``slot``, findings naming no account get one."""
-    ours: dict[Any, bool] = {}  # resource type -> of ``family``: one lookup per type, not per finding
-    key = target.key
+def give_slot(findings: Iterable[Finding], target: Target) -> None:
+    """Findings of a several-target scan that name no account (placeholders, collection errors) get the
+    target's slot, as :func:`stamp_resources` gave its resources."""
+    slot = target.slot
     for finding in findings:
-        rtype = finding.resource.get("type")
-        mine = ours.get(rtype)
-        if mine is None:
-            mine = ours[rtype] = source_family(str(rtype or "")) == family
-        if not mine:
-            continue
-        finding.target = key
-        if slot and "account" not in finding.resource:
-            finding.resource = {**finding.resource, "account": target.slot}
+        if "account" not in finding.resource:
+            finding.resource = {**finding.resource, "account": slot}
 
 
 def error_findings(active: Iterable[ActiveControl], family: str, target: Target) -> list[Finding]:
@@ -145,4 +138,4 @@ def sort_targets(targets: Iterable[Target]) -> list[Target]:
 
 
 __all__ = ["Target", "TargetStatus", "error_findings", "sort_targets",
-           "stamp_findings", "stamp_resources", "status_of", "target_of"]
+           "give_slot", "stamp_resources", "status_of", "target_of"]

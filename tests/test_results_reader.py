@@ -12,7 +12,7 @@ import pytest
 from hipaacheck import yamlio
 from hipaacheck.errors import InputError
 from hipaacheck.results import Results
-from hipaacheck.targets import Target, TargetStatus, stamp_findings
+from hipaacheck.targets import Target, TargetStatus, give_slot
 from hipaacheck.validation import load_versioned_json
 from hipaacheck.waivers import Waiver, apply_waivers
 
@@ -244,7 +244,7 @@ def test_waiving_or_stamping_one_finding_leaves_its_twin_alone(tmp_path) -> None
     apply_waivers([first], [waiver], date(2026, 1, 1))
     assert first.status == "waived" and "waiver" in first.extra
     assert second.status == "fail" and second.extra == {}
-    stamp_findings([second], Target("aws-account", "1", "1", TargetStatus.SCANNED), "aws", slot=True)
+    give_slot([second], Target("aws-account", "1", "1", TargetStatus.SCANNED))
     assert second.resource["account"] == "1" and "account" not in first.resource
     assert first.to_dict()["resource"] == {"type": "aws.s3.bucket", "id": "bucket", "region": "us-east-1"}
 
