@@ -42,7 +42,7 @@ def run_check(active: ActiveControl, resource: Resource, spec: CheckSpec | None 
     if spec is None:  # guarded at load time; kept for plugins unloaded since
         return [Outcome("error", f"check {active.control.check!r} is not registered")]
     try:
-        result = spec.function(resource, active.params)
+        result = spec.function(resource, spec.prepared(active.params))
     except Exception as exc:  # noqa: BLE001 - a broken check is an error finding, not a crash
         return [outcome_of_exception(exc)]
     return [result] if type(result) is Outcome else outcomes_of(result)
@@ -135,11 +135,14 @@ def _control_findings(active: ActiveControl, resources: list[Resource], target: 
     control_id, check_id, severity, citations, title = (control.id, control.check, active.severity,
                                                         control.citations, control.title)
     spec = get_check(control.check)
-    if spec is None:  # guarded at load time; kept for plugins unloaded since
-        return [Finding(control_id, check_id, "error", severity, resource.ref(), citations,
-                        f"check {check_id!r} is not registered", {}, title, None, NO_EXTRA, target)
-                for resource in resources]
-    function, params = spec.function, active.params
+    try:
+        if spec is None:  # guarded at load time; kept for plugins unloaded since
+            raise LookupError(f"check {check_id!r} is not registered")
+        function, params = spec.function, spec.prepared(active.params)
+    except Exception as exc:  # noqa: BLE001 - every resource's finding says why the check could not run
+        message = str(exc) if isinstance(exc, LookupError) else f"check could not prepare its params: {exc}"
+        return [Finding(control_id, check_id, "error", severity, resource.ref(), citations, message, {}, title,
+                        None, NO_EXTRA, target) for resource in resources]
     host_files = control.resource_type.startswith("host.")  # a host resource's id is the file it was read from
     findings: list[Finding] = []
     append = findings.append

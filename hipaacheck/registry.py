@@ -10,6 +10,9 @@ so those paths are validated against the resource type's declaration too.
 A check may also declare which top-level attributes it ``reads``, so a source can skip the API calls
 no selected control needs (a generic check's reads follow from ``paths_in_params``); a check that
 declares neither may read anything, and everything is collected for it.
+
+A check whose params need work before use (conditions to compile, patterns to build) declares
+``prepare``: it runs once per control, and the check receives what it returned instead of the params dict.
 """
 from __future__ import annotations
 
@@ -24,7 +27,8 @@ from .errors import InputError
 from .model import Outcome, Resource
 from .registries import Registry, function_origin, same_function
 
-CheckFunction = Callable[[Resource, dict[str, Any]], "Outcome | Iterable[Outcome]"]
+CheckFunction = Callable[[Resource, Any], "Outcome | Iterable[Outcome]"]  # (resource, params or prepared)
+Prepare = Callable[[dict[str, Any]], Any]
 # params -> (place in params, attribute path) for every attribute path the params name
 ParamPaths = Callable[[dict[str, Any]], Iterable[tuple[tuple[Any, ...], str]]]
 ENTRY_POINT_GROUP = "hipaacheck.checks"
@@ -40,6 +44,11 @@ class CheckSpec:
     doc: str = ""
     paths_in_params: ParamPaths | None = None
     reads: frozenset[str] | None = None  # top-level attribute names; None: may read anything
+    prepare: Prepare | None = None  # params -> what the function receives, made once per control
+
+    def prepared(self, params: dict[str, Any]) -> Any:
+        """What :attr:`function` receives for a control with ``params``."""
+        return params if self.prepare is None else self.prepare(params)
 
     def reads_for(self, params: dict[str, Any]) -> frozenset[str] | None:
         """Attributes this check reads with ``params``; None when it may read anything."""
@@ -66,11 +75,13 @@ CHECKS: Registry[CheckSpec] = Registry("check", same_function)
 
 def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | None = None,
           required: Iterable[str] = (), paths_in_params: ParamPaths | None = None,
-          reads: Iterable[str] | None = None) -> Callable[[CheckFunction], CheckFunction]:
+          reads: Iterable[str] | None = None, prepare: Prepare | None = None
+          ) -> Callable[[CheckFunction], CheckFunction]:
     """Register the decorated function as check ``check_id``.
 
     ``reads`` names the top-level attributes the check reads (``("policy", "name")``); leave it out
-    when the check may read any attribute.
+    when the check may read any attribute. ``prepare(params)``, when given, runs once per control and
+    its result is what the function receives instead of ``params``.
     """
 
     def decorate(function: CheckFunction) -> CheckFunction:
@@ -83,6 +94,7 @@ def check(check_id: str, *, resource_type: str | None, params: dict[str, Any] | 
             doc=(function.__doc__ or "").strip(),
             paths_in_params=paths_in_params,
             reads=None if reads is None else frozenset(reads),
+            prepare=prepare,
         ), where=function_origin(function))
         return function
 

@@ -148,7 +148,7 @@ def test_every_aws_check_reads_only_what_it_declares(inventory):
                 probe = Recorded(resource.type, resource.id, Recording(attributes, seen), resource.region,
                                  resource.account, unreadable)
                 with contextlib.suppress(Exception):  # a missing attribute may raise; what was read counts
-                    outcome = check.function(probe, active.params)
+                    outcome = check.function(probe, check.prepared(active.params))
                     if not isinstance(outcome, Outcome):
                         list(outcome)  # a generator check reads only when iterated
                 assert seen <= reads, f"{control.id} read {sorted(seen - reads)} on {resource.id}"

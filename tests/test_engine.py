@@ -30,6 +30,22 @@ def _scope(resource, params):
     return Outcome("pass" if resource.get("value") else "fail", "value checked", {"value": resource.get("value")})
 
 
+PREPARED: list[dict] = []
+
+
+def _prepare_threshold(params: dict) -> int:
+    PREPARED.append(params)
+    if params.get("limit") == "broken":
+        raise ValueError("limit must be a number")
+    return int(params["limit"]) * 10
+
+
+@check("test.engine.prepared", resource_type="host.thing", prepare=_prepare_threshold)
+def _prepared(resource, threshold):
+    value = resource.get("value")
+    return Outcome("pass" if value <= threshold else "fail", f"{value} against {threshold}")
+
+
 def active(check_id: str, rtype: str = "host.thing", params: dict | None = None, cid: str = "c.one") -> ActiveControl:
     control = Control(id=cid, title="t", description="d", rationale="r", severity="high", citations=["164.312(b)"],
                       resource_type=rtype, check=check_id, params=params or {}, remediation={"summary": "fix"})
@@ -61,6 +77,25 @@ def test_whole_resource_unreadable():
     res = Resource("host.thing", "/x", unreadable={"*": "/x: parse error"})
     [finding] = evaluate([active("test.engine.scope")], inventory(res))
     assert finding.status == "error" and "parse error" in finding.message
+
+
+def test_prepare_runs_once_per_control_and_the_check_receives_what_it_made():
+    PREPARED.clear()
+    things = [Resource("host.thing", f"/{v}", {"value": v}) for v in (5, 20, 35)]
+    params = {"limit": "2"}
+    findings = evaluate([active("test.engine.prepared", params=params)], inventory(*things))
+    assert [(f.resource["id"], f.status, f.message) for f in findings] == [
+        ("/20", "pass", "20 against 20"), ("/35", "fail", "35 against 20"), ("/5", "pass", "5 against 20")]
+    assert PREPARED == [params]  # once for three resources
+
+
+def test_a_prepare_that_raises_is_an_error_on_every_resource_not_a_crash():
+    things = [Resource("host.thing", f"/{v}", {"value": v}) for v in (1, 2)]
+    findings = evaluate([active("test.engine.prepared", params={"limit": "broken"}, cid="a"),
+                         active("test.engine.scope", cid="b")], inventory(*things))
+    assert [(f.control_id, f.status) for f in findings] == [("a", "error"), ("a", "error"), ("b", "skip"), ("b", "skip")]
+    assert all(f.message == "check could not prepare its params: limit must be a number"
+               for f in findings if f.control_id == "a")
 
 
 def test_collection_error_gives_error_findings_with_operation_and_code():
@@ -131,7 +166,7 @@ def test_findings_are_made_in_result_order_without_a_final_sort():
 ])
 def test_attribute_check(condition, attrs, status):
     spec = get_check("attribute")
-    outcome = spec.function(Resource("host.thing", "/r", attrs), {"condition": condition})
+    outcome = spec.function(Resource("host.thing", "/r", attrs), spec.prepared({"condition": condition}))
     assert outcome.status == status
 
 
@@ -156,6 +191,7 @@ def test_attribute_messages_name_observed_values():
     spec = get_check("attribute")
     params = {"condition": {"path": "a.b", "op": "le", "value": 5}, "fail_message": "a.b is {a.b}, {missing.x} stays",
               "pass_message": "a.b is {a.b}"}
-    assert spec.function(Resource("host.thing", "/r", {"a": {"b": 9}}), params).message == "a.b is 9, {missing.x} stays"
-    assert spec.function(Resource("host.thing", "/r", {"a": {}}), params).message == "a.b is unset, {missing.x} stays"
-    assert spec.function(Resource("host.thing", "/r", {"a": {"b": 1}}), params).message == "a.b is 1"
+    plan = spec.prepared(params)
+    assert spec.function(Resource("host.thing", "/r", {"a": {"b": 9}}), plan).message == "a.b is 9, {missing.x} stays"
+    assert spec.function(Resource("host.thing", "/r", {"a": {}}), plan).message == "a.b is unset, {missing.x} stays"
+    assert spec.function(Resource("host.thing", "/r", {"a": {"b": 1}}), plan).message == "a.b is 1"

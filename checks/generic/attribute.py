@@ -143,11 +143,8 @@ def describe(node: dict[str, Any]) -> str:
     return f"{node['path']} {node['op']}{value}"
 
 
-_PLANS: dict[int, tuple[dict[str, Any], "_Plan"]] = {}  # id(params) -> (params, plan)
-
-
 @dataclass(frozen=True, slots=True)
-class _Plan:
+class Plan:
     """A control's parameters made ready once: compiled tests, the description, message pieces."""
 
     test: Test
@@ -158,22 +155,15 @@ class _Plan:
     out_of_scope: str = ""
 
 
-def _plan(params: dict[str, Any]) -> _Plan:
-    """The plan of ``params``, made once per params object: a control's params are the same dict for every
-    resource it evaluates. The params are kept in the entry, so their id cannot be reused while it lives."""
-    entry = _PLANS.get(id(params))
-    if entry is None or entry[0] is not params:
-        if len(_PLANS) > 4096:
-            _PLANS.clear()
-        expected = describe(params["condition"])
-        scope = params.get("only_if")
-        plan = _Plan(_compile(params["condition"]), expected,
-                     _pieces(params.get("pass_message") or f"{expected} holds"),
-                     _pieces(params.get("fail_message") or f"expected {expected}"),
-                     _compile(scope) if scope is not None else None,
-                     f"not in scope: {describe(scope)} does not hold" if scope is not None else "")
-        entry = _PLANS[id(params)] = (params, plan)
-    return entry[1]
+def make_plan(params: dict[str, Any]) -> Plan:
+    """``params`` made ready once per control (the check's ``prepare``)."""
+    expected = describe(params["condition"])
+    scope = params.get("only_if")
+    return Plan(_compile(params["condition"]), expected,
+                 _pieces(params.get("pass_message") or f"{expected} holds"),
+                 _pieces(params.get("fail_message") or f"expected {expected}"),
+                 _compile(scope) if scope is not None else None,
+                 f"not in scope: {describe(scope)} does not hold" if scope is not None else "")
 
 
 PLACEHOLDER = re.compile(r"\{([A-Za-z0-9_.]+)\}")
@@ -224,14 +214,13 @@ def referenced_paths(params: dict[str, Any]) -> Iterator[tuple[tuple[Any, ...], 
     "only_if": condition_schema("only_if"),
     "pass_message": {"type": "string"},
     "fail_message": {"type": "string"},
-}, required=["condition"], paths_in_params=referenced_paths)
-def attribute(resource: Resource, params: dict[str, Any]) -> Outcome:
+}, required=["condition"], paths_in_params=referenced_paths, prepare=make_plan)
+def attribute(resource: Resource, plan: Plan) -> Outcome:
     """Pass when the condition on the resource's attributes holds.
 
     ``pass_message``/``fail_message`` may name observed paths in braces, e.g.
     ``PASS_MAX_DAYS is {settings.PASS_MAX_DAYS}``.
     """
-    plan = _plan(params)
     if plan.scope is not None and not plan.scope(resource, {}):
         raise NotApplicable(plan.out_of_scope)
     observed: dict[str, Any] = {}
