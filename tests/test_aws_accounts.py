@@ -219,3 +219,23 @@ def test_a_member_past_the_deadline_names_the_deadline_given(cli, org, tmp_path,
 def test_collect_covers_one_account(cli, org, tmp_path) -> None:
     result = cli("collect", "aws", "--accounts", "all", "--org-role", ROLE, "-o", tmp_path / "inv.json")
     assert result.code == 2 and result.err.count("\n") == 1 and "an inventory holds one account" in result.err
+
+
+def test_securityhub_import_puts_each_accounts_findings_in_its_own_hub(cli, aws, org, tmp_path) -> None:
+    hubs = {name: member_client(aws, org[name], "securityhub") for name in ("clinic", "labs")}
+    hubs["management"] = aws.client("securityhub")
+    for hub in hubs.values():
+        hub.enable_security_hub()
+    result, path = scan(cli, tmp_path, "hub", "--securityhub-import")
+    assert result.code == 1, result.err
+    findings = json.loads(path.read_text())["findings"]
+    for name, hub in hubs.items():
+        stored = hub.get_findings(MaxResults=100)["Findings"]
+        expected = [f for f in findings if f["resource"].get("account") == org[name]]
+        assert len(stored) == len(expected) > 0, name
+        assert {f["AwsAccountId"] for f in stored} == {org[name]}
+        assert {f["ProductArn"] for f in stored} == {
+            f"arn:aws:securityhub:us-east-1:{org[name]}:product/{org[name]}/default"}
+    refused = [line for line in result.err.splitlines() if org["refused"] in line]
+    assert refused == [f"Security Hub: 3 findings of account {org['refused']} not imported: cannot assume "
+                       f"arn:aws:iam::{org['refused']}:role/{ROLE}: AccessDenied: not authorized to assume"]

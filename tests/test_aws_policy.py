@@ -155,6 +155,16 @@ def test_cli_prints_the_profile_policy(cli) -> None:
     assert cli("aws-policy", "--org-role", "bad role").code == 2
 
 
+def test_securityhub_import_is_the_one_write_and_only_when_asked(cli) -> None:
+    plain = json.loads(cli("aws-policy").out)["Statement"]
+    importing = json.loads(cli("aws-policy", "--securityhub-import").out)["Statement"]
+    assert importing[:-1] == plain
+    assert importing[-1] == {"Sid": "HipaacheckImportFindings", "Effect": "Allow",
+                             "Action": ["securityhub:BatchImportFindings"],
+                             "Resource": "arn:*:securityhub:*:*:product/*/default"}
+    assert not any("BatchImportFindings" in action for statement in plain for action in statement["Action"])
+
+
 # Declared calls the seeded account gives no occasion to make (each collector is read, so none is dead code).
 NOT_EXERCISED = {
     "backup:GetBackupPlan": "no backup plan", "config:DescribeConfigurationRecorderStatus": "no recorder",

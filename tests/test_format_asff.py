@@ -187,3 +187,20 @@ def test_fleet_hosts_keep_the_account_id_an_aws_account() -> None:
     assert sorted(f["Resources"][0]["Id"] for f in findings) == [
         "ssh:web1:/etc/ssh/sshd_config", "ssh:web2:/etc/ssh/sshd_config"]
     assert len({f["Id"] for f in findings}) == 2
+
+
+@mock_aws
+def test_findings_of_another_account_are_not_imported_and_say_why(tmp_path: Path) -> None:
+    from hipaacheck.exporters.securityhub import import_results
+    from hipaacheck.sources import SourceSpec
+
+    results = many(3)
+    other = "210987654321"
+    results.findings[0].resource = {**results.findings[0].resource, "account": other}
+    hub = boto3.client("securityhub", region_name="us-east-1")
+    hub.enable_security_hub()
+    report = import_results(results, SourceSpec.of("aws", {"regions": "us-east-1"}))
+    assert report.imported == 2 and not report.failed
+    assert report.unreached == {other: (1, "not the caller's account (123456789012); an Organization scan "
+                                           "imports into each member through its --org-role")}
+    assert {f["AwsAccountId"] for f in hub.get_findings(MaxResults=100)["Findings"]} == {"123456789012"}

@@ -17,6 +17,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--org-role", metavar="NAME",
                         help="also allow the scanning identity to list the Organization's accounts and to "
                              "assume role NAME in each (for scan --accounts)")
+    parser.add_argument("--securityhub-import", action="store_true",
+                        help="also allow importing findings into the account's own Security Hub (for scan "
+                             "--securityhub-import: attach to each member's role too)")
     parser.set_defaults(handler=run)
 
 
@@ -30,6 +33,6 @@ def run(args: argparse.Namespace) -> int:
         AccountsOptions.from_values({"accounts": "all", "org_role": args.org_role})  # a role name, or exit 2
     spec = catalog_spec(args)
     _, _, active = load_catalog(spec, spec.profile or "hipaa-aws")
-    policy = read_only_policy(needed_types(active, "aws"), args.org_role)
+    policy = read_only_policy(needed_types(active, "aws"), args.org_role, args.securityhub_import)
     sys.stdout.write(json.dumps(policy, indent=2) + "\n")
     return 0

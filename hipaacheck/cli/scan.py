@@ -101,6 +101,8 @@ def import_to_securityhub(aws: SourceSpec, results: Results, quiet: bool) -> Non
     if not quiet:
         sys.stderr.write(f"Security Hub: imported {report.imported} findings in {report.batches} batches"
                          f"{f', {len(report.failed)} rejected' if report.failed else ''}\n")
+    for account, (count, why) in report.unreached.items():
+        sys.stderr.write(one_line(f"Security Hub: {count} findings of account {account} not imported: {why}") + "\n")
     for failed in report.failed[:20]:
         sys.stderr.write(one_line(f"Security Hub rejected {failed.get('Id')}: {failed.get('ErrorCode')} "
                                   f"{failed.get('ErrorMessage')}") + "\n")

@@ -1,4 +1,10 @@
-"""``--securityhub-import``: send ASFF findings to Security Hub in batches of 100 (the API's limit)."""
+"""``--securityhub-import``: send ASFF findings to Security Hub in batches of 100 (the API's limit).
+
+Security Hub takes a finding under the default product only from the account it names (``AwsAccountId``):
+the caller's findings go to the caller's hub, and an Organization scan's member findings to each member's
+hub, through the ``--org-role`` the scan assumed there. Findings of an account that cannot be reached are
+reported as not imported, with the reason, and the other accounts go on.
+"""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -16,6 +22,12 @@ class ImportReport:
     batches: int = 0
     imported: int = 0
     failed: list[dict[str, Any]] = field(default_factory=list)  # {Id, ErrorCode, ErrorMessage}
+    unreached: dict[str, tuple[int, str]] = field(default_factory=dict)  # account -> (findings, why not imported)
+
+    def add(self, other: "ImportReport") -> None:
+        self.batches += other.batches
+        self.imported += other.imported
+        self.failed.extend(other.failed)
 
 
 def batch_import(client: Any, findings: list[dict[str, Any]], batch_size: int = BATCH_SIZE) -> ImportReport:
@@ -31,11 +43,41 @@ def batch_import(client: Any, findings: list[dict[str, Any]], batch_size: int = 
 
 
 def import_results(results: Results, aws: SourceSpec) -> ImportReport:
-    """Connect with the given AWS options and import every finding under the caller's account."""
+    """Connect with the given AWS options and import each finding into the hub of the account it names."""
     from ..formats.asff import to_asff
     from ..sources.aws.context import AwsContext, AwsOptions
 
-    ctx = AwsContext.connect(AwsOptions.from_values(aws.options))
-    region = ctx.options.regions[0] if ctx.options.regions else ctx.default_region
-    client = ctx.client("securityhub", region)
-    return batch_import(client, to_asff(results, account=ctx.account, region=region))
+    caller = AwsContext.connect(AwsOptions.from_values(aws.options))
+    region = caller.options.regions[0] if caller.options.regions else caller.default_region
+    by_account: dict[str, list[dict[str, Any]]] = {}
+    for finding in to_asff(results, account=caller.account, region=region):
+        by_account.setdefault(finding["AwsAccountId"], []).append(finding)
+    report = ImportReport()
+    for account, findings in sorted(by_account.items()):
+        try:
+            ctx = caller if account == caller.account else member_context(caller, aws, account)
+        except Unreachable as exc:
+            report.unreached[account] = (len(findings), str(exc))
+            continue
+        report.add(batch_import(ctx.client("securityhub", region), findings))
+    return report
+
+
+class Unreachable(Exception):
+    """An account whose hub the caller cannot import into."""
+
+
+def member_context(caller: Any, aws: SourceSpec, account: str) -> Any:
+    """A context in ``account`` through the Organization scan's ``--org-role``; :class:`Unreachable` without one."""
+    from ..sources.aws.accounts import Account, build_accounts
+    from ..sources.aws.context import describe_error
+
+    if not (aws.options.get("accounts") and aws.options.get("org_role")):
+        raise Unreachable(f"not the caller's account ({caller.account}); an Organization scan imports into each "
+                          "member through its --org-role")
+    org = build_accounts(aws.options)
+    try:
+        return org.connect(caller, caller.client("sts"), Account(account, account))
+    except Exception as exc:  # noqa: BLE001 - one member's refusal never stops the others
+        code, message, _ = describe_error(exc)
+        raise Unreachable(f"cannot assume {org.role_arn(caller, account)}: {code}: {message}") from None

@@ -1,8 +1,9 @@
 """AWS Security Finding Format: the list Security Hub's BatchImportFindings accepts.
 
-The product ARN names the importing account's default product; rendering without
-an AWS identity (a host scan) uses the scanned account when known, else a
-placeholder account that ``--securityhub-import`` replaces with the caller's.
+Each finding's product ARN is the default product of the account it names (``AwsAccountId``), the only
+account Security Hub takes it from: a member's finding of an Organization scan names the member. A host
+or image finding names the scanned account when known, else a placeholder account that
+``--securityhub-import`` replaces with the caller's.
 """
 from __future__ import annotations
 
@@ -96,7 +97,8 @@ def asff_finding(finding: Finding, remediation: str, target: dict[str, Any], acc
         "SchemaVersion": SCHEMA_VERSION,
         "Id": f"hipaacheck/{_clip(finding.control_id, LIMITS['Id'] - 64)}/"
               f"{short_hash(finding.identity + str(target.get('host', '')))}",
-        "ProductArn": f"arn:{_partition(resource_id)}:securityhub:{region}:{account}:product/{account}/default",
+        # the default product of the account the finding belongs to: Security Hub takes it only from that account
+        "ProductArn": f"arn:{_partition(resource_id)}:securityhub:{region}:{owner}:product/{owner}/default",
         "GeneratorId": _clip(f"hipaacheck/{finding.control_id}", LIMITS["GeneratorId"]),
         "AwsAccountId": owner,
         "Types": [FINDING_TYPE],

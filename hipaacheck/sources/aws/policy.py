@@ -58,9 +58,12 @@ def collector_calls(resource_types: Iterable[str]) -> set[str]:
     return {call for t in wanted for call in collectors[t].calls}
 
 
-def read_only_policy(resource_types: Iterable[str], org_role: str | None = None) -> dict[str, Any]:
+def read_only_policy(resource_types: Iterable[str], org_role: str | None = None,
+                     securityhub_import: bool = False) -> dict[str, Any]:
     """The policy document: read-only actions for the collectors of ``resource_types``; with ``org_role``,
-    also what the scanning identity needs to list the Organization and assume that role in each member."""
+    also what the scanning identity needs to list the Organization and assume that role in each member;
+    with ``securityhub_import``, importing findings under the account's own default product (the one
+    write a scan may make, and only when asked)."""
     actions = sorted({iam_action(call) for call in collector_calls(resource_types) | set(SCAN_CALLS)})
     statements: list[dict[str, Any]] = [
         {"Sid": "HipaacheckReadOnly", "Effect": "Allow", "Action": actions, "Resource": "*"}]
@@ -70,4 +73,8 @@ def read_only_policy(resource_types: Iterable[str], org_role: str | None = None)
              "Resource": "*"},
             {"Sid": "HipaacheckAssumeMemberRole", "Effect": "Allow", "Action": ["sts:AssumeRole"],
              "Resource": f"arn:*:iam::*:role/{org_role}"}]
+    if securityhub_import:
+        statements.append({"Sid": "HipaacheckImportFindings", "Effect": "Allow",
+                           "Action": ["securityhub:BatchImportFindings"],
+                           "Resource": "arn:*:securityhub:*:*:product/*/default"})
     return {"Version": POLICY_VERSION, "Statement": statements}
