@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 
 import pytest
+from aws_answers import edit_answer
 from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 from hipaacheck.inventory import Inventory
@@ -87,6 +89,45 @@ def test_root_controls_from_account_summary(seeded):
     root = f"arn:aws:iam::{ACCOUNT}:root"
     assert statuses(evaluate_control("aws.iam.root_mfa", seeded)) == {root: "fail"}  # moto: always 0
     assert statuses(evaluate_control("aws.iam.root_no_access_keys", seeded)) == {root: "pass"}
+
+
+ROOT_APP_DEVICE = {"SerialNumber": f"arn:aws:iam::{ACCOUNT}:mfa/root-account-mfa-device",
+                   "User": {"Path": "/", "UserName": "", "UserId": ACCOUNT, "Arn": f"arn:aws:iam::{ACCOUNT}:root",
+                            "CreateDate": datetime(2026, 1, 1, tzinfo=timezone.utc)}}
+
+
+def root_mfa_on(monkeypatch) -> None:
+    """What AWS answers for a root user with MFA on: moto's summary always says 0."""
+    def mfa_enabled(parsed, params):
+        parsed["SummaryMap"]["AccountMFAEnabled"] = 1
+
+    edit_answer(monkeypatch, "GetAccountSummary", mfa_enabled, "iam")
+
+
+def test_root_hardware_mfa_fails_a_virtual_device_and_passes_a_hardware_key(aws, monkeypatch):
+    seed(aws)  # alice has a virtual device: a user's device says nothing of root's
+    root = f"arn:aws:iam::{ACCOUNT}:root"
+    assert statuses(evaluate_control("aws.iam.root_hardware_mfa", collect({"aws.iam.account"}))) == {root: "fail"}
+    root_mfa_on(monkeypatch)
+    hardware = evaluate_control("aws.iam.root_hardware_mfa", collect({"aws.iam.account"}))
+    assert statuses(hardware) == {root: "pass"} and hardware[0].evidence["root_virtual_mfa"] is False
+
+    def add_root_app(parsed, params):  # moto cannot assign a device to root
+        assert params["AssignmentStatus"] == "Assigned"
+        parsed["VirtualMFADevices"].append(ROOT_APP_DEVICE)
+
+    edit_answer(monkeypatch, "ListVirtualMFADevices", add_root_app, "iam")
+    virtual = evaluate_control("aws.iam.root_hardware_mfa", collect({"aws.iam.account"}))
+    assert statuses(virtual) == {root: "fail"} and "virtual (app) device" in virtual[0].message
+    assert statuses(evaluate_control("aws.iam.root_mfa", collect({"aws.iam.account"}))) == {root: "pass"}
+
+
+def test_root_hardware_mfa_is_an_error_when_devices_cannot_be_listed(aws, monkeypatch):
+    root_mfa_on(monkeypatch)
+    hook_events(monkeypatch, "before-call", deny(["ListVirtualMFADevices"]))
+    [finding] = evaluate_control("aws.iam.root_hardware_mfa", collect({"aws.iam.account"}))
+    assert finding.status == "error" and "iam:ListVirtualMFADevices" in finding.message
+    assert [f.status for f in evaluate_control("aws.iam.root_mfa", collect({"aws.iam.account"}))] == ["pass"]
 
 
 def test_fresh_keys_pass_rotation_and_usage(seeded):

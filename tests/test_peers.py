@@ -52,13 +52,13 @@ def test_the_data_file_lists_exactly_the_checks_of_the_shared_reference(referenc
 
 def test_a_missing_reason_is_reported_and_fails_the_command(cli, tmp_path, monkeypatch):
     data = yaml.safe_load(DATA.read_text())
-    data["sources"]["Prowler"]["checks"]["iam_root_hardware_mfa_enabled"] = {}
+    data["sources"]["Prowler"]["checks"]["iam_policy_no_wildcard_marketplace_subscribe"] = {}
     path = tmp_path / "peers.yaml"
     path.write_text(yaml.safe_dump(data))
     monkeypatch.setattr(peers, "DATA", path)
     result = cli("peers", "--format", "json")
     assert result.code == 1
-    assert result.err == ("hipaacheck: Prowler iam_root_hardware_mfa_enabled: no control references it and no "
+    assert result.err == ("hipaacheck: Prowler iam_policy_no_wildcard_marketplace_subscribe: no control references it and no "
                           "out-of-scope reason is given\n")
 
 

@@ -72,6 +72,19 @@ def root_mfa(resource: Resource, params: dict[str, Any]) -> Outcome:
     return failed("root user has no MFA", AccountMFAEnabled=enabled)
 
 
+@check("aws.iam.root_hardware_mfa", resource_type="aws.iam.account", reads=("summary", "root_virtual_mfa"))
+def root_hardware_mfa(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """The root user's MFA is a hardware device: MFA is on and no virtual device is assigned to root."""
+    enabled = resource.get("summary").get("AccountMFAEnabled")
+    if enabled != 1:
+        return failed("root user has no MFA", AccountMFAEnabled=enabled)
+    if resource.get("root_virtual_mfa"):
+        return failed("root MFA is a virtual (app) device, not a hardware key", AccountMFAEnabled=enabled,
+                      root_virtual_mfa=True)
+    return passed("root MFA is a hardware device (no virtual device is assigned to root)", AccountMFAEnabled=enabled,
+                  root_virtual_mfa=False)
+
+
 @check("aws.iam.root_no_access_keys", resource_type="aws.iam.account", reads=("summary", "root"))
 def root_no_access_keys(resource: Resource, params: dict[str, Any]) -> Outcome:
     """The root user has no access keys (summary and, where present, the credential report agree)."""

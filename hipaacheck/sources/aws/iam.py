@@ -83,7 +83,8 @@ def password_policy(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
 
 
 @aws_collector("aws.iam.account", service="iam", is_global=True,
-               calls=("iam:GenerateCredentialReport", "iam:GetAccountSummary", "iam:GetCredentialReport"))
+               calls=("iam:GenerateCredentialReport", "iam:GetAccountSummary", "iam:GetCredentialReport",
+                      "iam:ListVirtualMFADevices"))
 def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
     resource = ctx.resource("aws.iam.account", ctx.arn("iam", None, "root"), None)
     keys = ("AccountMFAEnabled", "AccountAccessKeysPresent")
@@ -102,7 +103,16 @@ def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
         return None  # the report has no root row (moto); the summary still decides
 
     ctx.read(resource, "root", root_row)
+    # a virtual (app) device assigned to root: its serial is ...:mfa/root-account-mfa-device and its user the root
+    ctx.read(resource, "root_virtual_mfa", lambda: any(
+        _is_root_device(device) for device in ctx.paginate("iam", None, "list_virtual_mfa_devices",
+                                                           "VirtualMFADevices", AssignmentStatus="Assigned")))
     yield resource
+
+
+def _is_root_device(device: dict[str, Any]) -> bool:
+    user_arn = str((device.get("User") or {}).get("Arn") or "")
+    return user_arn.endswith(":root") or str(device.get("SerialNumber") or "").endswith("/root-account-mfa-device")
 
 
 def _access_keys(row: dict[str, str]) -> list[dict[str, Any]]:
