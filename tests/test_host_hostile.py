@@ -231,7 +231,7 @@ def test_a_pam_include_fan_out_is_an_error_for_that_stack(tmp_path):
 # --- deadline -------------------------------------------------------------------------------------------
 
 def test_host_deadline_turns_what_was_not_collected_into_errors(cli, tmp_path, monkeypatch):
-    import hipaacheck.sources.host.files as files
+    import hipaacheck.sources.deadline as deadline
 
     clock = iter(range(0, 10**9, 1))  # a clock that moves one second per look: the deadline passes mid-scan
 
@@ -240,7 +240,7 @@ def test_host_deadline_turns_what_was_not_collected_into_errors(cli, tmp_path, m
         def monotonic() -> float:
             return float(next(clock))
 
-    monkeypatch.setattr(files, "time", FakeTime)
+    monkeypatch.setattr(deadline, "time", FakeTime)
     root = host_tree("compliant", tmp_path)
     result = cli("scan", "--root", root, "--format", "json", "--deadline", "30")
     findings = result.json()["findings"]
