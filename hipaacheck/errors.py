@@ -13,3 +13,8 @@ class InputError(Exception):
         super().__init__(f"{where}: {problem}" if where else problem)
         self.where = where
         self.problem = problem
+
+
+class OptionValueError(ValueError):
+    """A value an option cannot take, saying why (``must be at least 1, got '0'``); raised by option types
+    below the CLI, which shows the text with the flag, variable or config file place."""

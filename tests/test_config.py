@@ -53,6 +53,8 @@ def test_explicit_config_flag_beats_working_folder_file(tmp_path):
     ("quiet: yes please\n", 1, "quiet: expected true or false"),
     ("fail-on: severe\n", 1, "'severe' is not one of critical"),
     ("max-workers: many\n", 1, "max-workers: invalid value 'many'"),
+    ("max-workers: 0\n", 1, "max-workers: must be at least 1, got '0'"),
+    ("output: bad\n", 1, "output: expected FORMAT=PATH, got 'bad'"),  # was a traceback
     ("help: true\n", 1, "unknown option 'help'"),
     ("format: {json: 1}\n", 1, "expected a single value"),
 ])

@@ -6,6 +6,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -143,6 +144,27 @@ def test_two_hosts_in_parallel_one_unreachable(cli, sshd, tmp_path):
     by_target = result.json()["summary"]["by_target"]
     assert by_target[f"ssh:{dead}"]["error"] > 0 and by_target[f"ssh:{sshd.target()}"]["error"] == 0
     assert result.code == 3  # no failure at critical, but a host could not be seen
+
+
+@pytest.mark.parametrize("jump", [0.0, 3600.0], ids=["in-time", "past"])
+def test_no_host_is_started_after_the_deadline(cli, sshd, tmp_path, monkeypatch, jump):
+    """The deadline's clock reads 0 when the scan starts, then ``jump``: no waiting, so no timing here."""
+    from hipaacheck.sources import deadline
+
+    looks = iter([0.0])
+    monkeypatch.setattr(deadline, "time", SimpleNamespace(monotonic=lambda: next(looks, jump)))
+    dead = f"{sshd.user}@127.0.0.1:{free_port()}"
+    result = _ssh(cli, sshd, tmp_path, "--remote-root", COMPLIANT, "--target", dead, "--deadline", "60",
+                  "--fail-on", "critical")
+    targets = {t["id"]: t for t in result.json()["targets"]}
+    if jump:
+        assert [t["status"] for t in targets.values()] == ["error", "error"]
+        assert {t["reason"] for t in targets.values()} == {"not scanned: the --deadline passed first"}
+        assert {f["status"] for f in result.json()["findings"]} == {"error"}
+    else:
+        assert targets[sshd.target()]["status"] == "scanned"
+        assert targets[dead]["reason"] == "unreachable: connection refused"
+    assert result.code == 3
 
 
 def test_root_only_files_are_errors_needing_root_without_sudo(cli, sshd, tmp_path, world_tree):

@@ -112,6 +112,8 @@ def _scalar(action: argparse.Action, value: Any, base: Path, where: str, key: st
             value = str(value)
     except (TypeError, ValueError):
         raise InputError(where, f"{key}: invalid value {value!r}") from None
+    except argparse.ArgumentTypeError as exc:  # the option's own type says why (positive_seconds...)
+        raise InputError(where, f"{key}: {exc}") from None
     if action.choices is not None and value not in action.choices:
         raise InputError(where, f"{key}: {value!r} is not one of {', '.join(map(str, action.choices))}")
     return value

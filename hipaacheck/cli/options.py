@@ -2,9 +2,28 @@
 from __future__ import annotations
 
 import argparse
+import functools
 from pathlib import Path
+from typing import Any, Callable
 
+from ..errors import OptionValueError
 from ..model import SEVERITIES
+
+
+def explained(kind: Callable[[str], Any]) -> Callable[[str], Any]:
+    """``kind`` as an argparse type whose refusals say why: argparse shows an :class:`OptionValueError`'s
+    text only as an ArgumentTypeError (a plain ValueError becomes "invalid <type> value")."""
+    if isinstance(kind, type):  # str, int, Path: argparse's and the config file's own handling
+        return kind
+
+    @functools.wraps(kind)
+    def convert(text: str) -> Any:
+        try:
+            return kind(text)
+        except OptionValueError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
+
+    return convert
 
 
 def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True) -> None:
@@ -29,7 +48,7 @@ def add_source_options(parser: argparse.ArgumentParser, with_source: bool = True
         if first.action == "store_true":
             group.add_argument(flag, action="store_true", help=help_text)
             continue
-        group.add_argument(flag, type=first.type, default=first.default, metavar=first.metavar,
+        group.add_argument(flag, type=explained(first.type), default=first.default, metavar=first.metavar,
                            help=help_text, action=first.action or "store")
 
 
@@ -101,7 +120,7 @@ def add_attestation_options(parser: argparse.ArgumentParser) -> None:
     for _, info in sources().items():
         if info.auxiliary:
             for option in info.options:
-                group.add_argument(option.flag, type=option.type, default=option.default, metavar=option.metavar,
+                group.add_argument(option.flag, type=explained(option.type), default=option.default, metavar=option.metavar,
                                    help=option.help)
 
 

@@ -12,6 +12,7 @@ The implementation is in :mod:`.source`; this module only declares the source.
 from __future__ import annotations
 
 from .. import SourceInfo, SourceOption
+from ..option_types import positive_count, positive_seconds
 
 # An Organization's accounts in one scan (implemented in .accounts)
 ACCOUNTS_OPTIONS = (
@@ -22,7 +23,7 @@ ACCOUNTS_OPTIONS = (
                  metavar="NAME"),
     SourceOption("--skip-accounts", "aws: with --accounts, account ids not to scan", metavar="ID,..."),
     SourceOption("--account-workers", "aws: with --accounts, accounts scanned at once (default: 1; each "
-                                      "keeps its own --max-workers)", type=int, default=1, metavar="N"),
+                                      "keeps its own --max-workers)", type=positive_count, default=1, metavar="N"),
     SourceOption("--shard", "aws: with --accounts, scan only slice I of N of the sorted account list; "
                             "auto/N takes I from JOB_COMPLETION_INDEX (Kubernetes Indexed Jobs)",
                  metavar="I/N|auto/N"),
@@ -40,12 +41,12 @@ SOURCE = SourceInfo(
         SourceOption("--aws-profile", "aws: named profile from the shared config"),
         SourceOption("--role-arn", "aws: role to assume before collecting"),
         SourceOption("--external-id", "aws: external id for --role-arn and --org-role", secret=True),
-        SourceOption("--max-workers", "aws: concurrent API workers (default: 8)", type=int, default=8),
-        SourceOption("--max-attempts", "aws: attempts per call, adaptive retry (default: 8)", type=int, default=8),
-        SourceOption("--connect-timeout", "aws: seconds (default: 5)", type=float, default=5.0),
-        SourceOption("--read-timeout", "aws: seconds (default: 30)", type=float, default=30.0),
+        SourceOption("--max-workers", "aws: concurrent API workers (default: 8)", type=positive_count, default=8),
+        SourceOption("--max-attempts", "aws: attempts per call, adaptive retry (default: 8)", type=positive_count, default=8),
+        SourceOption("--connect-timeout", "aws: seconds (default: 5)", type=positive_seconds, default=5.0),
+        SourceOption("--read-timeout", "aws: seconds (default: 30)", type=positive_seconds, default=30.0),
         SourceOption("--deadline", "aws: make no API call after this many seconds; what was not collected is "
-                                   "reported as error findings (for unattended scans)", type=float,
+                                   "reported as error findings (for unattended scans)", type=positive_seconds,
                      metavar="SECONDS"),
         *ACCOUNTS_OPTIONS,
     ),

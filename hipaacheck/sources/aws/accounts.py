@@ -22,7 +22,8 @@ from ...shards import Shard
 from ...targets import Target, TargetStatus, status_of
 from .. import ProgressCallback, Wanted
 from ..parallel import in_order
-from .context import AwsContext, AwsOptions, DeadlineExceeded, assume_role, describe_error, new_session
+from ..deadline import DeadlineExceeded
+from .context import AwsContext, AwsOptions, assume_role, bound_by, describe_error, new_session
 
 ACCOUNT_ID = re.compile(r"^[0-9]{12}$")
 ROLE_NAME = re.compile(r"^[\w+=,.@/-]{1,64}$")
@@ -59,8 +60,6 @@ class AccountsOptions:
             raise InputError("--org-role", f"{role!r} is not an IAM role name (or path/name)")
         workers = values.get("account_workers")
         workers = 1 if workers is None else workers
-        if workers < 1:
-            raise InputError("--account-workers", "must be at least 1")
         shard = Shard.parse(values["shard"]) if values.get("shard") else None
         return cls(accounts, frozenset(account_ids(values.get("skip_accounts"), "--skip-accounts")),
                    role, workers, shard)
@@ -176,7 +175,7 @@ class AccountsSource:
 
     @staticmethod
     def _context(caller: AwsContext, session: Any, options: AwsOptions, identity: dict[str, str]) -> AwsContext:
-        caller.deadline.guard(session)
+        bound_by(caller.deadline, session)
         return AwsContext(session, options, identity, caller.deadline)
 
     def own_session(self, caller: AwsContext) -> Any:

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import os
 import threading
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -13,6 +12,7 @@ from urllib.parse import urlsplit
 from ...errors import InputError
 from ...memory import keep_long_lived, release_long_lived
 from ...model import Resource
+from ..deadline import Deadline, DeadlineExceeded
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -33,32 +33,20 @@ class AwsOptions:
 
     @classmethod
     def from_values(cls, values: Mapping[str, Any]) -> "AwsOptions":
-        """Options from the source's option values (``SourceSpec.options``), checked: bad values exit 2."""
+        """Options from the source's option values (``SourceSpec.options``, numbers already checked where
+        they were read: :mod:`~hipaacheck.sources.option_types`); absent ones keep their defaults."""
         raw_regions = values.get("regions")
         regions = [r.strip() for r in raw_regions.split(",") if r.strip()] if raw_regions else None
-        max_workers = values.get("max_workers") or 8
-        if max_workers < 1:
-            raise InputError("--max-workers", "must be at least 1")
-        deadline = values.get("deadline")
-        if deadline is not None and deadline <= 0:
-            raise InputError("--deadline", "must be a positive number of seconds")
+        numbers = {name: values[name] for name in ("max_workers", "max_attempts", "connect_timeout", "read_timeout",
+                                                   "deadline") if values.get(name) is not None}
         return cls(
             regions=regions,
             endpoint_url=values.get("endpoint_url") or os.environ.get("AWS_ENDPOINT_URL"),
             profile=values.get("aws_profile"),
             role_arn=values.get("role_arn"),
             external_id=values.get("external_id"),
-            max_workers=max_workers,
-            max_attempts=values.get("max_attempts") or 8,
-            connect_timeout=values.get("connect_timeout") or 5.0,
-            read_timeout=values.get("read_timeout") or 30.0,
-            deadline=deadline,
+            **numbers,
         )
-
-
-class DeadlineExceeded(Exception):
-    """Raised before any API attempt once ``--deadline`` has passed, so an unattended scan ends on
-    time: what was not collected by then becomes ``error`` findings, and the report still comes out."""
 
 
 def assume_role(sts: Any, role_arn: str, session_name: str,
@@ -88,25 +76,15 @@ def client_config(options: AwsOptions) -> Any:
     )
 
 
-@dataclass(frozen=True)
-class Deadline:
-    """``--deadline``: the monotonic time after which no request is sent, checked before every attempt."""
+def bound_by(deadline: Deadline, session: Any) -> None:
+    """``--deadline`` checked before each HTTP attempt (retries included) of ``session``'s clients."""
+    if deadline.at is None:
+        return
 
-    at: float | None
-    seconds: float | None
+    def check(**_: Any) -> None:
+        deadline.check("before this call")
 
-    @classmethod
-    def start(cls, seconds: float | None) -> "Deadline":
-        return cls(time.monotonic() + seconds if seconds else None, seconds)
-
-    def guard(self, session: Any) -> None:
-        """Check the deadline before each HTTP attempt (retries included) of ``session``'s clients."""
-        if self.at is not None:
-            session.events.register("before-send", self.check)
-
-    def check(self, **_: Any) -> None:
-        if self.at is not None and time.monotonic() > self.at:
-            raise DeadlineExceeded(f"--deadline of {self.seconds:g} s passed before this call")
+    session.events.register("before-send", check)
 
 
 def describe_error(exc: BaseException) -> tuple[str, str, str | None]:
@@ -207,8 +185,8 @@ class AwsContext:
         session.events.register_first("before-call", self._count_call)  # before any short-circuit
         session.events.register("after-call", check_response)  # an answer missing what checks need fails
         if deadline is None:  # connect() started it before the identity call, on this session
-            deadline = Deadline.start(options.deadline)
-            deadline.guard(session)
+            deadline = Deadline.from_seconds(options.deadline)
+            bound_by(deadline, session)
         self.deadline = deadline
         if options.endpoint_url:
             session.events.register("before-sign.s3-control", strip_account_host_label)
@@ -219,7 +197,7 @@ class AwsContext:
         its deadline: the first calls are bounded like every other."""
         from botocore.exceptions import BotoCoreError, ClientError
 
-        deadline = Deadline.start(options.deadline)
+        deadline = Deadline.from_seconds(options.deadline)
         config = client_config(options)
         try:
             session = new_session(options.profile)
@@ -227,7 +205,7 @@ class AwsContext:
             raise InputError("--aws-profile", str(exc)) from None
 
         def sts_of(session: Any) -> Any:
-            deadline.guard(session)
+            bound_by(deadline, session)
             return session.client("sts", endpoint_url=options.endpoint_url,
                                   region_name=session.region_name or "us-east-1", config=config)
 

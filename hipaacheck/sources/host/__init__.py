@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import SourceInfo, SourceOption
+from ..option_types import positive_seconds
 
 SOURCE = SourceInfo(
     name="host",
@@ -20,6 +21,6 @@ SOURCE = SourceInfo(
     options=(
         SourceOption("--root", "host: root folder to scan (default: /)", type=Path, default=Path("/")),
         SourceOption("--deadline", "host: read no file after this many seconds; what was not collected is "
-                                   "reported as error findings", type=float, metavar="SECONDS"),
+                                   "reported as error findings", type=positive_seconds, metavar="SECONDS"),
     ),
 )

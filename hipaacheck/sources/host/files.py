@@ -14,10 +14,11 @@ import errno
 import fnmatch
 import os
 import stat
-import time
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+
+from ..deadline import Deadline
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_LINE_BYTES = 16 * 1024  # no configuration line is this long; parsers (shlex) slow down badly on longer ones
@@ -33,10 +34,6 @@ _KINDS = {stat.S_IFIFO: "a FIFO", stat.S_IFCHR: "a character device",
 class HostFileError(ValueError):
     """A host path that cannot be resolved, listed or read safely. A ValueError, so collectors that turn
     parse errors into unreadable resources do the same with it: the checks on it report ``error``."""
-
-
-class DeadlineExceeded(Exception):
-    """``--deadline`` passed: no more files are read, and what was not collected becomes error findings."""
 
 
 @dataclass(frozen=True)
@@ -82,20 +79,16 @@ def read_capped(fd: int, limit: int) -> bytes:
 
 
 class HostContext:
-    def __init__(self, root: Path | str, deadline: float | None = None) -> None:
+    def __init__(self, root: Path | str, deadline: Deadline | None = None) -> None:
+        """A reader of ``root``; once ``deadline`` passes, :meth:`real` (so every read) raises
+        :class:`~hipaacheck.sources.deadline.DeadlineExceeded`."""
         self.root = Path(root).resolve()
-        self.deadline = deadline
-        self._deadline_at = time.monotonic() + deadline if deadline else None
+        self.deadline = deadline or Deadline.from_seconds(None)
         self.bytes_read = 0
-
-    def check_deadline(self) -> None:
-        """Raise :class:`DeadlineExceeded` once ``--deadline`` has passed."""
-        if self._deadline_at is not None and time.monotonic() > self._deadline_at:
-            raise DeadlineExceeded(f"--deadline of {self.deadline:g} s passed")
 
     def real(self, host_path: str) -> Path:
         """Map a host path to a path under the root with no symlink in it; HostFileError if it cannot be."""
-        self.check_deadline()
+        self.deadline.check()
         queue = deque(PurePosixPath(host_path).parts)
         resolved: list[str] = []
         hops = 0

@@ -11,7 +11,8 @@ from ...errors import InputError
 from ...inventory import Inventory
 from ...model import CollectionError
 from .. import ProgressCallback, SourcePlan, Wanted
-from .files import DeadlineExceeded, HostContext, HostFileError
+from ..deadline import Deadline, DeadlineExceeded
+from .files import HostContext, HostFileError
 from .registry import load_collectors
 
 _HOSTNAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9.-]{0,252}")
@@ -49,9 +50,7 @@ class HostSource:
         root = Path(root)
         if not root.is_dir():
             raise InputError("--root", f"{root}: no such folder")
-        if deadline is not None and deadline <= 0:
-            raise InputError("--deadline", "must be a positive number of seconds")
-        self.ctx = HostContext(root, deadline)
+        self.ctx = HostContext(root, Deadline.from_seconds(deadline))
 
     def supported_types(self) -> set[str]:
         return set(load_collectors())
@@ -72,7 +71,7 @@ class HostSource:
             if progress:
                 progress(f"host {resource_type}")
             try:
-                self.ctx.check_deadline()
+                self.ctx.deadline.check()
                 inventory.resources.extend(collectors[resource_type](self.ctx))
             except DeadlineExceeded as exc:
                 inventory.errors.append(CollectionError(resource_type, f"{exc} before it was collected"))

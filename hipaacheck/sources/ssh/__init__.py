@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from .. import SourceInfo, SourceOption
+from ..option_types import positive_count, positive_seconds
 
 SOURCE = SourceInfo(
     name="ssh",
@@ -33,9 +34,10 @@ SOURCE = SourceInfo(
         SourceOption("--ssh-sudo", "ssh: read root-only files through 'sudo -n'", action="store_true"),
         SourceOption("--remote-root", "ssh: folder on the targets to scan as / (default: /)", default="/",
                      metavar="DIR"),
-        SourceOption("--host-workers", "ssh: hosts scanned in parallel (default: 8)", type=int, default=8, metavar="N"),
+        SourceOption("--host-workers", "ssh: hosts scanned in parallel (default: 8)", type=positive_count, default=8,
+                     metavar="N"),
         SourceOption("--ssh-timeout", "ssh: seconds to connect and log in, and per request (default: 15)",
-                     type=float, default=15.0, metavar="SECONDS"),
-        SourceOption("--deadline", "ssh: start no host after this many seconds", type=float, metavar="SECONDS"),
+                     type=positive_seconds, default=15.0, metavar="SECONDS"),
+        SourceOption("--deadline", "ssh: start no host after this many seconds", type=positive_seconds, metavar="SECONDS"),
     ),
 )

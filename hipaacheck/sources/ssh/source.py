@@ -9,13 +9,13 @@ target with the reason; the others go on. Results are yielded in the order the t
 from __future__ import annotations
 
 import stat
-import time
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, Iterator, Mapping
 
 from ...errors import InputError
 from ...inventory import Inventory
 from .. import ProgressCallback, SourcePlan, Wanted
+from ..deadline import Deadline
 from ..parallel import in_order
 from ..staged import Asks, StagedContext, StagedTree, collect_staged, only_inventory
 from .connect import Endpoint, LoginError, SshOptions, connect, open_sftp, resolve
@@ -34,8 +34,6 @@ class SshSource:
 
     def __init__(self, hosts: list[HostSpec], options: SshOptions, remote_root: str = "/", workers: int = 8,
                  deadline: float | None = None) -> None:
-        if workers < 1:
-            raise InputError("--host-workers", "must be at least 1")
         if not remote_root.startswith("/"):
             raise InputError("--remote-root", f"must be an absolute path, got {remote_root[:80]!r}")
         for flag, path in (("--ssh-key", options.key), ("--ssh-config", options.config)):
@@ -49,9 +47,9 @@ class SshSource:
         from ..host.registry import load_collectors
 
         load_collectors()  # imported once here, not raced by the workers
-        stop_at = time.monotonic() + self.deadline if self.deadline else None
+        deadline = Deadline.from_seconds(self.deadline)
         # bounded look-ahead: at most twice the workers' inventories held at once
-        for result in in_order(lambda host: self._scan(host, resource_types, stop_at), list(self.hosts),
+        for result in in_order(lambda host: self._scan(host, resource_types, deadline), list(self.hosts),
                                self.workers, ahead=2 * self.workers, name="ssh"):
             if progress:
                 progress(f"ssh {result[0].name}")
@@ -63,8 +61,7 @@ class SshSource:
         return only_inventory(self.collect_targets(resource_types, progress, attributes=attributes), len(self.hosts),
                               "--target")
 
-    def _scan(self, host: HostSpec, resource_types: set[str], stop_at: float | None
-              ) -> tuple[Target, Inventory | None]:
+    def _scan(self, host: HostSpec, resource_types: set[str], deadline: Deadline) -> tuple[Target, Inventory | None]:
         from ...targets import Target, TargetStatus, status_of
 
         endpoint = Endpoint(host.host or host.name, host.port or 22, host.user or "?")
@@ -72,7 +69,7 @@ class SshSource:
         try:
             endpoint = resolve(host, self.options)
             details.update(address=endpoint.host, port=endpoint.port, user=endpoint.user)
-            if stop_at is not None and time.monotonic() > stop_at:
+            if deadline.passed():
                 raise LoginError("not scanned: the --deadline passed first")
             inventory = self._fetch_and_collect(endpoint, host, resource_types, details)
         except LoginError as exc:
@@ -134,8 +131,8 @@ def build(values: Mapping[str, Any], plan: SourcePlan | None = None) -> SshSourc
     hosts = targets_from(values.get("target"), values.get("targets"), values.get("limit"))
     options = SshOptions(key=values.get("ssh_key"), config=values.get("ssh_config"),
                          known_hosts=values.get("known_hosts"), accept_new=bool(values.get("accept_new_host_keys")),
-                         sudo=bool(values.get("ssh_sudo")), timeout=float(values.get("ssh_timeout") or 15.0))
-    return SshSource(hosts, options, str(values.get("remote_root") or "/"), int(values.get("host_workers") or 8),
+                         sudo=bool(values.get("ssh_sudo")), timeout=values.get("ssh_timeout", SshOptions.timeout))
+    return SshSource(hosts, options, str(values.get("remote_root") or "/"), values.get("host_workers", 8),
                      values.get("deadline"))
 
 
