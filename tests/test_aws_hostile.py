@@ -45,7 +45,7 @@ def test_the_identity_call_uses_the_run_s_client_configuration(aws, monkeypatch)
     [(service, config)] = configs
     assert service == "sts" and config is not None
     assert (config.read_timeout, config.connect_timeout, config.retries) == (
-        2, 1, {"mode": "adaptive", "total_max_attempts": 4})  # 3 retries: botocore counts the first try too
+        2, 1, {"mode": "adaptive", "total_max_attempts": 3})  # attempts per call, the first try included
     assert (ctx.config.read_timeout, ctx.config.connect_timeout) == (2, 1)
 
 
@@ -167,3 +167,16 @@ def test_debug_log_holds_no_response_body(aws, cli, tmp_path):
     assert "DEBUG" in text  # the log did run at debug
     for secret in ("Tr0ub4dor-PW", "db.internal", "tok-9f8e7d6c5b4a-LEAKME"):
         assert secret not in text and secret not in result.out + result.err
+
+
+def test_max_attempts_counts_the_first_try(moto_endpoint, monkeypatch):
+    from aws_helpers import Throttler
+
+    from hipaacheck.sources.aws.source import AwsSource
+
+    throttler = Throttler(every=1).install(monkeypatch)  # every request throttled: each call uses all its attempts
+    options = AwsOptions(regions=[REGION], max_attempts=3, endpoint_url=moto_endpoint)
+    inventory = AwsSource(options).collect({"aws.iam.password_policy"})
+    assert (throttler.requests, throttler.throttled) == (3, 3)
+    [resource] = inventory.resources
+    assert "Throttling" in resource.unreadable["policy"]
