@@ -284,10 +284,11 @@ def test_an_unreadable_pam_stack_makes_the_faillock_dirs_watch_an_error(tmp_path
     assert statuses(outcomes) == ["error"]
 
 
-def test_unreadable_faillock_conf_makes_the_faillock_watch_an_error(tmp_path: Path) -> None:
+@pytest.mark.parametrize("attribute", ["faillock_dir", "faillock_dirs"])
+def test_unreadable_faillock_conf_makes_the_faillock_watch_an_error(tmp_path: Path, attribute: str) -> None:
     root = tree(tmp_path, {"/etc/audit/rules.d/50-login.rules": "-w /var/log/lastlog -p wa\n"})
     (root / "etc/security/faillock.conf").mkdir(parents=True)
-    outcomes = run("host.audit.watches", collect(root, "host.audit_rules"), paths_from=["faillock_dir"])
+    outcomes = run("host.audit.watches", collect(root, "host.audit_rules"), paths_from=[attribute])
     assert statuses(outcomes) == ["error"]
 
 

@@ -238,10 +238,9 @@ def faillock_dir(ctx: HostContext) -> str:
     return setting["value"] if setting and isinstance(setting["value"], str) else FAILLOCK_DIR
 
 
-def faillock_dirs(ctx: HostContext) -> list[str]:
-    """Every tally folder pam_faillock uses: a PAM line's ``dir=`` argument overrides faillock.conf's for that
-    line, so each such folder, and faillock.conf's (or the default) for the lines without one."""
-    conf_dir = faillock_dir(ctx)
+def faillock_dirs(ctx: HostContext, conf_dir: str) -> list[str]:
+    """Every tally folder pam_faillock uses: a PAM line's ``dir=`` argument overrides faillock.conf's
+    (``conf_dir``) for that line, so each such folder, and ``conf_dir`` for the lines without one."""
     entries = module_entries(ctx, "pam_faillock.so", ("auth", "account"))  # ValueError: a stack unread
     dirs = []
     for entry in entries or [{"args": []}]:  # no line: faillock.conf's folder, as when a line sets none
@@ -278,11 +277,12 @@ def collect_rules(ctx: HostContext) -> list[Resource]:
     resource.attributes["loaded_by"] = loader
     resource.attributes["loaded_from"] = _describe(loader, source)
     try:
-        resource.attributes["faillock_dir"] = faillock_dir(ctx)
+        conf_dir = resource.attributes["faillock_dir"] = faillock_dir(ctx)
     except ValueError as exc:
-        resource.unreadable["faillock_dir"] = str(exc)
+        resource.unreadable["faillock_dir"] = resource.unreadable["faillock_dirs"] = str(exc)
+        return [resource]
     try:
-        resource.attributes["faillock_dirs"] = faillock_dirs(ctx)
+        resource.attributes["faillock_dirs"] = faillock_dirs(ctx, conf_dir)
     except ValueError as exc:
         resource.unreadable["faillock_dirs"] = str(exc)
     return [resource]
