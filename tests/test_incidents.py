@@ -6,6 +6,7 @@ import fcntl
 
 import pytest
 import yaml
+from assertions import input_error
 
 TODAY = "2026-12-01"
 
@@ -151,9 +152,7 @@ def test_malformed_register_is_one_line_exit_2(cli, tmp_path, entry, line, expec
     for args in (("scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--incidents", path),
                  ("incident", "list", "--file", path)):
         result = cli(*args)
-        assert result.code == 2 and result.out == ""
-        [message] = result.err.splitlines()
-        assert f"{path}{line}: " in message and expected in message, message
+        input_error(result, f"{path}{line}: ", expected)
 
 
 def test_incident_commands_record_and_list(cli, tmp_path):
@@ -193,7 +192,7 @@ def test_incident_commands_refuse_bad_changes_and_leave_the_file(cli, tmp_path, 
     assert cli("incident", "add", "INC-7", "--discovered", "2026-10-02", "--file", path).code == 0
     before = path.read_bytes()
     result = cli("incident", *step, "--file", path)
-    assert result.code == 2 and expected in result.err and len(result.err.splitlines()) == 1
+    input_error(result, expected)
     assert path.read_bytes() == before
 
 
@@ -262,6 +261,6 @@ def test_breach_rule_sections_are_citable_but_not_security_rule_coverage(cli, tm
                        "citations: ['164.404']\nresource_type: incident.record\ncheck: incident.notify_individuals\n"
                        "remediation: {summary: s}\n")
     result = cli("controls", "validate", control)
-    assert result.code == 2 and "$.citations" in result.err  # a related rule only beside a Security Rule paragraph
+    input_error(result, "$.citations")  # a related rule only beside a Security Rule paragraph
     control.write_text(control.read_text().replace("['164.404']", "['164.308(a)(6)(ii)', '164.404']"))
     assert cli("controls", "validate", control).code == 0

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from assertions import input_error
 
 TODAY = "2026-12-01"
 
@@ -303,10 +304,7 @@ def test_malformed_csv_roster_is_one_line_exit_2(cli, tmp_path, text, where, exp
     roster = tmp_path / "roster.csv"
     roster.write_text(text)
     result = cli("scan", "--root", host_tree(tmp_path / "h", {}), "--profile", "hipaa-workforce", "--workforce", roster)
-    assert result.code == 2 and result.out == ""
-    [line] = result.err.splitlines()
-    assert f"{roster}{where}: " in line and expected in line, line
-    assert "Traceback" not in result.err
+    input_error(result, f"{roster}{where}: ", expected)
 
 
 @pytest.mark.parametrize("entry, line, expected", [
@@ -320,9 +318,7 @@ def test_malformed_yaml_roster_is_one_line_exit_2(cli, tmp_path, entry, line, ex
     roster = tmp_path / "roster.yaml"
     roster.write_text("version: 1\npeople:\n  - {id: E1, role: nurse, hire_date: 2026-01-01}\n" + entry)
     result = cli("scan", "--root", host_tree(tmp_path / "h", {}), "--profile", "hipaa-workforce", "--workforce", roster)
-    assert result.code == 2
-    [message] = result.err.splitlines()
-    assert f"{roster}{line}: " in message and expected in message, message
+    input_error(result, f"{roster}{line}: ", expected)
 
 
 def test_snapshot_scan_joins_like_the_live_scan(cli, tmp_path):
