@@ -9,6 +9,8 @@ Plain functions and constants only: import what a test module calls
 - ``evaluate_control(control_id, inventory, **params)``: findings of one built-in control.
 - ``hook_events(monkeypatch, event, handler)``: register a botocore handler on every session the
   AWS source opens; ``deny(...)`` and ``Throttler`` build handlers for access-denied and throttling.
+  Answers for what moto does not implement or leaves out are in ``aws_answers`` (``model_answers``,
+  ``edit_answer``), checked against botocore's model.
 """
 from __future__ import annotations
 
@@ -202,27 +204,3 @@ class Throttler:
         body = (b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded"
                 b"</Message></Error><RequestId>x</RequestId></ErrorResponse>")
         return AWSResponse(request.url, 400, {}, _Raw(body))
-
-
-def fill_answer(operation: str, **fields: Any) -> Callable[..., Any]:
-    """An ``after-call`` handler adding ``fields`` to ``operation``'s parsed answer, for what moto leaves out
-    (GetTrailStatus has no LatestCloudWatchLogsDeliveryTime in moto). A callable value is called with the
-    request parameters, so one answer can differ per resource."""
-
-    def handler(model=None, parsed=None, params=None, **_: Any) -> None:
-        if model is not None and model.name == operation and isinstance(parsed, dict):
-            parsed.update({k: v(params) if callable(v) else v for k, v in fields.items()})
-
-    return handler
-
-
-def answer(operation: str, parsed: dict[str, Any]) -> Callable[..., Any]:
-    """A ``before-call`` handler answering ``operation`` with ``parsed`` (HTTP 200) without calling the
-    endpoint, for an operation moto does not implement (Security Hub GetEnabledStandards)."""
-
-    def handler(model=None, **_: Any):
-        if model is not None and model.name == operation:
-            return _Http(200), {**parsed, "ResponseMetadata": {"HTTPStatusCode": 200}}
-        return None
-
-    return handler

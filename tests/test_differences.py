@@ -10,7 +10,8 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from aws_helpers import ACCOUNT, answer, collect, deny, evaluate_control, fill_answer, hook_events
+from aws_answers import edit_answer, model_answers
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events
 from distro_layouts import AUDITD_UNIT, AUDITD_UNIT_PATH, DEBIAN_COMMON_AUTH, debian_pam
 from test_host_parsers import collect as collect_host
 from test_host_parsers import tree
@@ -134,7 +135,8 @@ def test_d11_cloudwatch_logs_group_configured_but_not_delivering_fails(aws, monk
     _trail(aws, [{"ReadWriteType": "All", "IncludeManagementEvents": True}])
     # moto leaves LatestCloudWatchLogsDeliveryTime out of GetTrailStatus: an after-call hook sets it
     stale = datetime.now(timezone.utc) - timedelta(days=20)
-    hook_events(monkeypatch, "after-call", fill_answer("GetTrailStatus", LatestCloudWatchLogsDeliveryTime=stale))
+    edit_answer(monkeypatch, "GetTrailStatus", lambda parsed, _: parsed.update(LatestCloudWatchLogsDeliveryTime=stale),
+                "cloudtrail")
     (finding,) = evaluate_control("aws.cloudtrail.cloudwatch_logs", collect({"aws.cloudtrail.trail"}))
     assert finding.status == "fail" and "before collection, over 24 h" in finding.message
 
@@ -142,7 +144,7 @@ def test_d11_cloudwatch_logs_group_configured_but_not_delivering_fails(aws, monk
 def test_d12_security_hub_with_no_standard_fails(aws, monkeypatch) -> None:
     aws.client("securityhub").enable_security_hub()
     # moto does not implement GetEnabledStandards: a before-call hook answers it
-    hook_events(monkeypatch, "before-call", answer("GetEnabledStandards", {"StandardsSubscriptions": []}))
+    model_answers(monkeypatch, {"GetEnabledStandards": {"StandardsSubscriptions": []}})
     inventory = collect({"aws.securityhub.hub"})
     assert [f.status for f in evaluate_control("aws.securityhub.enabled", inventory)] == ["pass"]
     assert [f.status for f in evaluate_control("aws.securityhub.standards_enabled", inventory)] == ["fail"]

@@ -16,7 +16,8 @@ import pytest
 import yaml
 from assertions import input_error
 from aws_coverage_seeds import seed_everything
-from aws_helpers import ACCOUNT, _Http, answer, collect, fill_answer, hook_events
+from aws_answers import edit_answer, model_answers
+from aws_helpers import ACCOUNT, _Http, collect, hook_events
 from test_aws_iam_groups import edit_report
 from test_host_trees import host_tree, write
 
@@ -348,13 +349,13 @@ def shape_answers(monkeypatch) -> None:
 
     hook_events(monkeypatch, "before-call", locked_group)
     # moto implements no GetEnabledStandards and leaves the CloudWatch Logs delivery out of GetTrailStatus
-    hook_events(monkeypatch, "before-call", answer("GetEnabledStandards", {"StandardsSubscriptions": [
+    model_answers(monkeypatch, {"GetEnabledStandards": {"StandardsSubscriptions": [
         {"StandardsArn": "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
          "StandardsSubscriptionArn": f"arn:aws:securityhub:us-east-1:{ACCOUNT}:subscription/fsbp/v/1.0.0",
-         "StandardsStatus": "READY", "StandardsInput": {}}]}))
-    hook_events(monkeypatch, "after-call", fill_answer(
-        "GetTrailStatus", LatestCloudWatchLogsDeliveryTime=datetime(2026, 1, 2, tzinfo=timezone.utc),
-        LatestCloudWatchLogsDeliveryError="AccessDeniedException"))
+         "StandardsStatus": "READY", "StandardsInput": {}}]}})
+    edit_answer(monkeypatch, "GetTrailStatus", lambda parsed, _: parsed.update(
+        LatestCloudWatchLogsDeliveryTime=datetime(2026, 1, 2, tzinfo=timezone.utc),
+        LatestCloudWatchLogsDeliveryError="AccessDeniedException"), "cloudtrail")
 
 
 def test_every_aws_collector_produces_what_its_type_declares(aws, monkeypatch):
