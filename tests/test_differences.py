@@ -11,6 +11,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from aws_answers import edit_answer, model_answers
+from aws_coverage_seeds import trail
 from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events
 from distro_layouts import AUDITD_UNIT, AUDITD_UNIT_PATH, DEBIAN_COMMON_AUTH, debian_pam
 from test_host_parsers import collect as collect_host
@@ -114,25 +115,16 @@ def test_d09_rds_publicly_accessible_fails_on_the_flag_whatever_the_security_gro
     assert finding.status == "fail"
 
 
-def _trail(aws, selectors: list[dict]) -> None:
-    aws.client("s3").create_bucket(Bucket="trail-logs")
-    ct = aws.client("cloudtrail")
-    ct.create_trail(Name="main", S3BucketName="trail-logs", IsMultiRegionTrail=True,
-                    CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail:*",
-                    CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/trail")
-    ct.start_logging(Name="main")
-    ct.put_event_selectors(TrailName="main", EventSelectors=selectors)
-
-
-def test_d10_multi_region_trail_must_record_read_and_write_management_events(aws) -> None:
-    _trail(aws, [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
+def test_d10_multi_region_trail_must_record_read_and_write_management_events(aws, monkeypatch) -> None:
+    trail(aws, monkeypatch, {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
     (finding,) = evaluate_control("aws.cloudtrail.multi_region_logging",
                                   collect({"aws.cloudtrail.account", "aws.cloudtrail.trail"}))
     assert finding.status == "fail" and "only some management events" in finding.message
 
 
 def test_d11_cloudwatch_logs_group_configured_but_not_delivering_fails(aws, monkeypatch) -> None:
-    _trail(aws, [{"ReadWriteType": "All", "IncludeManagementEvents": True}])
+    trail(aws, monkeypatch, {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]},
+          log_group=True)
     # moto leaves LatestCloudWatchLogsDeliveryTime out of GetTrailStatus: an after-call hook sets it
     stale = datetime.now(timezone.utc) - timedelta(days=20)
     edit_answer(monkeypatch, "GetTrailStatus", lambda parsed, _: parsed.update(LatestCloudWatchLogsDeliveryTime=stale),
