@@ -97,14 +97,15 @@ def collect_and_evaluate(control_id: str, regions: Iterable[str] = (REGION,), **
 
 # --------------------------------------------------------------------------- fault injection
 
-def hook_events(monkeypatch, event: str, handler: Callable[..., Any]) -> None:
-    """Register ``handler`` for botocore ``event`` on every session the AWS source creates."""
+def hook_events(monkeypatch, event: str, handler: Callable[..., Any], first: bool = False) -> None:
+    """Register ``handler`` for botocore ``event`` on every session the AWS source creates (``first``: ahead of
+    the handlers already there, such as in-process moto's own ``before-send`` answer)."""
     from hipaacheck.sources.aws import context
 
     original = context.AwsContext.__init__
 
     def init(self, session, *args, **kwargs):
-        session.events.register(event, handler)
+        (session.events.register_first if first else session.events.register)(event, handler)
         original(self, session, *args, **kwargs)
 
     monkeypatch.setattr(context.AwsContext, "__init__", init)
@@ -142,6 +143,8 @@ def deny(operations: Iterable[str] | None = None, services: Iterable[str] | None
 
 
 class _Raw:
+    """An HTTP body as botocore's ``AWSResponse`` reads it."""
+
     def __init__(self, body: bytes) -> None:
         self._body = body
 
@@ -164,17 +167,8 @@ class Throttler:
         self._local = threading.local()
 
     def install(self, monkeypatch) -> "Throttler":
-        from hipaacheck.sources.aws import context
-
-        original = context.AwsContext.__init__
-        throttler = self
-
-        def init(ctx, session, *args, **kwargs):
-            session.events.register("before-call", throttler.note_protocol)
-            session.events.register("before-send", throttler.send)
-            original(ctx, session, *args, **kwargs)
-
-        monkeypatch.setattr(context.AwsContext, "__init__", init)
+        hook_events(monkeypatch, "before-call", self.note_protocol)
+        hook_events(monkeypatch, "before-send", self.send)
         return self
 
     def note_protocol(self, model=None, **_: Any) -> None:
