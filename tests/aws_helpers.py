@@ -122,18 +122,23 @@ class _Http:
 
 
 def deny(operations: Iterable[str] | None = None, services: Iterable[str] | None = None,
-         code: str = "AccessDenied", status: int = 403, regions: Iterable[str] | None = None) -> Callable[..., Any]:
+         code: str = "AccessDenied", status: int = 403, regions: Iterable[str] | None = None,
+         when: Callable[[dict[str, Any]], bool] | None = None) -> Callable[..., Any]:
     """A ``before-call`` handler answering ``code`` for the named operations (``GetBucketPolicy``)
     or every operation of the named services (botocore service names: ``s3``, ``kms``),
-    in every region or only in ``regions``."""
+    in every region or only in ``regions``, and only for the requests ``when`` accepts (called with the
+    serialised request's parameters: the body of a query API such as IAM or STS)."""
     ops = set(operations or ())
     svcs = set(services or ())
     only = set(regions or ())
 
-    def handler(model=None, request_signer=None, **_: Any):
+    def handler(model=None, request_signer=None, params=None, **_: Any):
         if model is None or (model.name not in ops and model.service_model.service_name not in svcs):
             return None
         if only and getattr(request_signer, "region_name", None) not in only:
+            return None
+        body = (params or {}).get("body")
+        if when is not None and not when(body if isinstance(body, dict) else params or {}):
             return None
         parsed = {"Error": {"Code": code, "Message": f"injected {code} for {model.name}"},
                   "ResponseMetadata": {"HTTPStatusCode": status}}

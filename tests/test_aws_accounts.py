@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 from assertions import input_error
-from aws_helpers import ACCOUNT, hook_events
+from aws_helpers import ACCOUNT, deny, hook_events
 
 ROLE = "HipaacheckAudit"
 PROFILE = """id: org-test
@@ -56,16 +56,8 @@ def org(aws, monkeypatch) -> dict[str, str]:
     suspended.status = suspended.state = "SUSPENDED"
     refused = f"arn:aws:iam::{ids['refused']}:role/{ROLE}"
 
-    def refuse(model: Any = None, params: Any = None, **_: Any) -> Any:
-        body = (params or {}).get("body") or {}  # sts is a query API: the request body is the parameters
-        if model is not None and model.name == "AssumeRole" and body.get("RoleArn") == refused:
-            from aws_helpers import _Http
-
-            return _Http(403), {"Error": {"Code": "AccessDenied", "Message": "not authorized to assume"},
-                                "ResponseMetadata": {"HTTPStatusCode": 403}}
-        return None
-
-    hook_events(monkeypatch, "before-call.sts.AssumeRole", refuse)
+    hook_events(monkeypatch, "before-call.sts.AssumeRole",
+                deny(["AssumeRole"], when=lambda request: request.get("RoleArn") == refused))
     return ids
 
 

@@ -17,7 +17,7 @@ import yaml
 from assertions import input_error
 from aws_coverage_seeds import seed_everything
 from aws_answers import edit_answer, model_answers
-from aws_helpers import ACCOUNT, _Http, collect, hook_events
+from aws_helpers import ACCOUNT, collect, deny, hook_events
 from test_aws_iam_groups import edit_report
 from test_host_trees import host_tree, write
 
@@ -340,14 +340,8 @@ def shape_answers(monkeypatch) -> None:
     edit_report(monkeypatch, lambda rows: [r for r in rows if r["user"] != "bob"]
                 + [{k: v for k, v in root.items() if k in rows[0]}])
 
-    def locked_group(model=None, params=None, **_):
-        body = (params or {}).get("body") or {}  # the serialised query request
-        if model is not None and model.name == "ListGroupPolicies" and body.get("GroupName") == "locked":
-            return _Http(403), {"Error": {"Code": "AccessDenied", "Message": "injected"},
-                                "ResponseMetadata": {"HTTPStatusCode": 403}}
-        return None
-
-    hook_events(monkeypatch, "before-call", locked_group)
+    hook_events(monkeypatch, "before-call",
+                deny(["ListGroupPolicies"], when=lambda request: request.get("GroupName") == "locked"))
     # moto implements no GetEnabledStandards and leaves the CloudWatch Logs delivery out of GetTrailStatus
     model_answers(monkeypatch, {"GetEnabledStandards": {"StandardsSubscriptions": [
         {"StandardsArn": "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
