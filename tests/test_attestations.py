@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from assertions import input_error
 
 from hipaacheck.attestations import load_attestations
 from hipaacheck.sources.manual.source import attestation_evidence_files, attestation_inventory
@@ -15,7 +16,6 @@ from hipaacheck.engine import evaluate
 from hipaacheck.errors import InputError
 from hipaacheck.profiles import ActiveControl, load_profile, select_controls
 from hipaacheck.registry import load_all
-from assertions import input_error
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "attestations"
 NOW = "2026-06-01T12:00:00Z"

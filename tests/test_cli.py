@@ -5,9 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
+from assertions import input_error
 
 from hipaacheck.validation import packaged_schema
-from assertions import input_error
 
 PROFILE = """\
 id: only-login-defs

@@ -6,11 +6,11 @@ import sys
 from pathlib import Path
 
 import pytest
+from assertions import input_error
 
 from hipaacheck.errors import InputError
 from hipaacheck.model import Resource, Status, Unreadable, worst_status
 from hipaacheck.registries import Registry, same_function
-from assertions import input_error
 
 PACKAGE = Path(__file__).resolve().parent.parent / "hipaacheck"
 FAKE_SOURCE = Path(__file__).resolve().parent / "fixtures" / "fake_source"

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from assertions import input_error
 
 from hipaacheck.evidence.bundle import BundleContents, write_bundle
 from hipaacheck.evidence.signing import fingerprint
-from assertions import input_error
 
 SEED = "SEEDEDHASHVALUE"
 FORMATS = "json,html,sarif,csv,markdown,junit"

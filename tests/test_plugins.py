@@ -5,8 +5,9 @@ import sys
 import textwrap
 from pathlib import Path
 
-from hipaacheck import registry
 from assertions import input_error
+
+from hipaacheck import registry
 
 CHECK_MODULE = '''
 from hipaacheck.model import failed, passed

@@ -4,13 +4,14 @@ from __future__ import annotations
 import io
 import logging
 
+from assertions import input_error
+
 from hipaacheck.formats.markdown import MarkdownFormat
 from hipaacheck.formats.table import TableFormat
 from hipaacheck.logsetup import ConsoleFormatter, RedactingFormatter
 from hipaacheck.model import Finding
 from hipaacheck.results import Results
 from hipaacheck.text import one_line
-from assertions import input_error
 
 TITLE = "\x1b]0;owned\x07"  # sets the terminal title
 CLEAR = "\x1b[2J\x1b[H"  # clears the screen

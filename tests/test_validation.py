@@ -6,12 +6,12 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from assertions import input_error
 
 from hipaacheck import validation
 from hipaacheck.errors import InputError
 from hipaacheck.results import Results
 from hipaacheck.validation import compiled, json_line, validate_document
-from assertions import input_error
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "results" / "mixed.json"
 SCHEMAS = sorted(p.name.removesuffix(".schema.json")
