@@ -123,11 +123,12 @@ class _Http:
 
 def deny(operations: Iterable[str] | None = None, services: Iterable[str] | None = None,
          code: str = "AccessDenied", status: int = 403, regions: Iterable[str] | None = None,
-         when: Callable[[dict[str, Any]], bool] | None = None) -> Callable[..., Any]:
+         when: Callable[[dict[str, Any]], bool] | None = None, message: str | None = None) -> Callable[..., Any]:
     """A ``before-call`` handler answering ``code`` for the named operations (``GetBucketPolicy``)
     or every operation of the named services (botocore service names: ``s3``, ``kms``),
     in every region or only in ``regions``, and only for the requests ``when`` accepts (called with the
-    serialised request's parameters: the body of a query API such as IAM or STS)."""
+    serialised request's parameters: the body of a query API such as IAM or STS); the error's text is
+    ``message``, else ``injected CODE for OPERATION``."""
     ops = set(operations or ())
     svcs = set(services or ())
     only = set(regions or ())
@@ -140,7 +141,7 @@ def deny(operations: Iterable[str] | None = None, services: Iterable[str] | None
         body = (params or {}).get("body")
         if when is not None and not when(body if isinstance(body, dict) else params or {}):
             return None
-        parsed = {"Error": {"Code": code, "Message": f"injected {code} for {model.name}"},
+        parsed = {"Error": {"Code": code, "Message": message or f"injected {code} for {model.name}"},
                   "ResponseMetadata": {"HTTPStatusCode": status}}
         return _Http(status), parsed
 

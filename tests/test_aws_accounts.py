@@ -57,7 +57,8 @@ def org(aws, monkeypatch) -> dict[str, str]:
     refused = f"arn:aws:iam::{ids['refused']}:role/{ROLE}"
 
     hook_events(monkeypatch, "before-call.sts.AssumeRole",
-                deny(["AssumeRole"], when=lambda request: request.get("RoleArn") == refused))
+                deny(["AssumeRole"], when=lambda request: request.get("RoleArn") == refused,
+                     message="not authorized to assume"))
     return ids
 
 
