@@ -243,3 +243,19 @@ def test_breach_rule_sections_are_citable_but_not_security_rule_coverage(cli, tm
     input_error(result, "$.citations")  # a related rule only beside a Security Rule paragraph
     control.write_text(control.read_text().replace("['164.404']", "['164.308(a)(6)(ii)', '164.404']"))
     assert cli("controls", "validate", control).code == 0
+
+
+def test_the_people_view_picks_findings_by_check_not_by_control_id():
+    from hipaacheck.formats.people import people_view
+    from hipaacheck.model import Finding
+
+    def finding(control: str, check: str, evidence: dict) -> Finding:
+        return Finding(control, check, "fail", "high", {"type": "incident.breach", "id": "INC-9"}, [], "late", evidence)
+
+    view = people_view([finding("acme.training.yearly", "workforce.training", {"role": "nurse"}),
+                        finding("acme.notice.hhs", "incident.notify_hhs", {"discovered": "2026-10-02",
+                                                                          "deadline": "2026-12-01"}),
+                        finding("workforce.training.current", "attribute", {"role": "not the training check"})])
+    assert [(r.role, r.counts) for r in view.training] == [("nurse", {"fail": 1})]
+    [timeline] = view.timelines
+    assert [(e.date, e.what) for e in timeline.events] == [("2026-10-02", "discovered"), ("2026-12-01", "notice to HHS due")]
