@@ -26,7 +26,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     from ..content import content_dir
     from ..controls import builtin_controls, load_controls
     from ..errors import InputError
