@@ -54,7 +54,9 @@ def test_d01_sshd_first_value_of_a_keyword_wins(tmp_path: Path) -> None:
 
 def test_d02_sshd_match_block_weakening_a_setting_fails(tmp_path: Path) -> None:
     config = "PermitRootLogin no\nMatch Address 10.0.0.0/8\n  PermitRootLogin yes\n"
-    assert "fail" in sshd_status(tmp_path, "host.sshd.permit_root_login", config)
+    assert "fail" in sshd_status(tmp_path / "a", "host.sshd.permit_root_login", config)
+    only_in_a_block = "Match Address 10.0.0.0/8\n  PermitRootLogin no\n"  # everyone else gets sshd's default
+    assert sshd_status(tmp_path / "b", "host.sshd.permit_root_login", only_in_a_block) == {"fail"}
 
 
 def test_d03_sshd_client_alive_count_max_0_never_drops_idle_sessions(tmp_path: Path) -> None:
@@ -80,6 +82,11 @@ def test_d06_faillock_values_count_only_where_failures_are_recorded(tmp_path: Pa
     for control in ("host.pam.faillock_in_stacks", "host.faillock.deny", "host.faillock.unlock_time"):
         resource_type = "host.pam" if control.startswith("host.pam") else "host.faillock"
         assert host_status(control, root, resource_type) == {"fail"}, control
+    other_words = ("auth requisite pam_faillock.so preauth deny=3 unlock_time=900\nauth required pam_unix.so\n"
+                   "auth [default=die] pam_faillock.so authfail deny=3 unlock_time=900\n")
+    complete = tree(tmp_path / "b", debian_pam(common_auth=other_words,
+                                              common_account="account required pam_faillock.so\n"))
+    assert "pass" in host_status("host.pam.faillock_in_stacks", complete, "host.pam")
 
 
 def test_d07_a_watch_after_a_never_rule_or_outside_the_loaded_set_does_not_count(tmp_path: Path) -> None:
