@@ -210,8 +210,19 @@ def test_a_member_past_the_deadline_names_the_deadline_given(cli, org, tmp_path,
 
 
 def test_collect_covers_one_account(cli, org, tmp_path) -> None:
-    result = cli("collect", "aws", "--accounts", "all", "--org-role", ROLE, "-o", tmp_path / "inv.json")
-    input_error(result, "an inventory holds one account")
+    for many in (["--accounts", "all"], ["--accounts", f"{org['clinic']},{org['labs']}"]):
+        result = cli("collect", "aws", *many, "--org-role", ROLE, "-o", tmp_path / "inv.json")
+        input_error(result, "an inventory holds one account")
+    inventory = tmp_path / "clinic.json"
+    result = cli("collect", "aws", "--accounts", org["clinic"], "--org-role", ROLE, "--regions", "us-east-1",
+                 "-o", inventory, "--quiet")
+    assert result.code == 0, result.err
+    document = json.loads(inventory.read_text())
+    assert document["metadata"]["account"] == org["clinic"]
+    buckets = {r["id"] for r in document["resources"] if r["type"] == "aws.s3.bucket"}
+    assert buckets == {"arn:aws:s3:::clinic-phi", "arn:aws:s3:::clinic-logs"}
+    refused = cli("collect", "aws", "--accounts", org["refused"], "--org-role", ROLE, "-o", tmp_path / "r.json")
+    input_error(refused, "cannot assume", "AccessDenied")
 
 
 def test_securityhub_import_puts_each_accounts_findings_in_its_own_hub(cli, aws, org, tmp_path) -> None:

@@ -14,16 +14,14 @@ import shutil
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Iterator
+from typing import TYPE_CHECKING, Iterable
 
-from ..errors import InputError
 from .host.files import FileRead, FileStat, HostContext, HostFileError
 
 if TYPE_CHECKING:
     from ..inventory import Inventory
-    from ..targets import Target
 
-__all__ = ["Asks", "Meta", "StagedContext", "StagedTree", "collect_staged", "only_inventory"]
+__all__ = ["Asks", "Meta", "StagedContext", "StagedTree", "collect_staged"]
 
 
 @dataclass(frozen=True)
@@ -138,13 +136,3 @@ def collect_staged(tree: StagedTree, resource_types: set[str], metadata: dict[st
     from .host.source import HostSource
 
     return HostSource(staged=(StagedContext(tree, asks), metadata)).collect(resource_types)
-
-
-def only_inventory(targets: Iterator[tuple[Target, Inventory | None]], count: int, flag: str) -> Inventory:
-    """What ``collect`` writes for a source of several targets: one inventory, so exactly one target named."""
-    if count != 1:
-        raise InputError(flag, "collect writes one inventory: name exactly one (scan takes several)")
-    target, inventory = next(targets)
-    if inventory is None:
-        raise InputError(target.key, target.reason or "could not be scanned")
-    return inventory

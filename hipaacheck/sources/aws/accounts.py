@@ -21,6 +21,7 @@ from ...inventory import Inventory
 from ...shards import Shard
 from ...targets import Target, TargetStatus, status_of
 from .. import ProgressCallback, Wanted
+from ..one_target import only_inventory
 from ..parallel import in_order
 from ..deadline import DeadlineExceeded
 from .context import AwsContext, AwsOptions, assume_role, bound_by, describe_error, new_session
@@ -84,8 +85,12 @@ class AccountsSource:
 
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                 attributes: Wanted | None = None) -> Inventory:
-        raise InputError("--accounts", "an inventory holds one account: run `hipaacheck collect aws` per "
-                                       "account, or `hipaacheck scan --accounts ...`")
+        """``collect aws --accounts ID``: that one account (a member through ``--org-role``); an inventory
+        holds one account, so a list or ``all`` is refused."""
+        if self.options.accounts is None or len(self.options.accounts) != 1 or self.options.skip or self.options.shard:
+            raise InputError("--accounts", "an inventory holds one account: name one (--accounts ID), or run "
+                                           "`hipaacheck scan --accounts ...`")
+        return only_inventory(self.collect_targets(resource_types, progress, attributes=attributes), 1, "--accounts")
 
     def collect_targets(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                         attributes: Wanted | None = None) -> Iterator[tuple[Target, Inventory | None]]:

@@ -9,7 +9,8 @@ from typing import IO, TYPE_CHECKING, Any, Iterator, Mapping
 from ...errors import InputError
 from ...inventory import Inventory
 from .. import ProgressCallback, SourcePlan, Wanted
-from ..staged import StagedTree, collect_staged, only_inventory
+from ..one_target import only_inventory
+from ..staged import StagedTree, collect_staged
 from .layers import Budget, ImageTooLarge, LayerApplier
 from .layout import Archive, ImageRef, Layer, read_images
 

@@ -17,7 +17,8 @@ from ...inventory import Inventory
 from .. import ProgressCallback, SourcePlan, Wanted
 from ..deadline import Deadline
 from ..parallel import in_order
-from ..staged import Asks, StagedContext, StagedTree, collect_staged, only_inventory
+from ..one_target import only_inventory
+from ..staged import Asks, StagedContext, StagedTree, collect_staged
 from .connect import Endpoint, LoginError, SshOptions, connect, open_sftp, resolve
 from .fetch import RemoteFetcher
 from .inventory import HostSpec, targets_from
