@@ -253,6 +253,19 @@ def subnets(session, monkeypatch) -> Labels:
     return {"good": good, "bad": bad}
 
 
+def route_tables(session, monkeypatch) -> Labels:
+    ec2 = session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
+    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+    tables = {label: ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+              for label in ("good", "bad", "bad-v6")}
+    ec2.create_route(RouteTableId=tables["good"], DestinationCidrBlock="192.0.2.0/24", GatewayId=gateway)
+    ec2.create_route(RouteTableId=tables["bad"], DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
+    ec2.create_route(RouteTableId=tables["bad-v6"], DestinationIpv6CidrBlock="::/0", GatewayId=gateway)
+    return tables
+
+
 # --------------------------------------------------------------------------- Lambda, S3
 
 URL = "https://abcdefghijklmnopqrstuvwxyz.lambda-url.us-east-1.on.aws/"
@@ -537,8 +550,8 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
     return "main"
 
 
-SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets, lambdas, buckets,
-         classic_elbs, elbv2s, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets,
+SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets, route_tables, lambdas,
+         buckets, classic_elbs, elbv2s, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets,
          certificates, analyzers, policies, findings, volumes, caches, domains, keys)
 
 
