@@ -255,7 +255,7 @@ def subnets(session, monkeypatch) -> Labels:
 
 def route_tables(session, monkeypatch) -> Labels:
     ec2 = session.client("ec2")
-    vpc = ec2.create_vpc(CidrBlock="10.3.0.0/16")["Vpc"]["VpcId"]
+    vpc = ec2.create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]["VpcId"]
     gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
     ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
     tables = {label: ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
@@ -337,7 +337,26 @@ def elbv2s(session, monkeypatch) -> Labels:
     elb.modify_load_balancer_attributes(LoadBalancerArn=good, Attributes=[
         {"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": "logs"},
         {"Key": "deletion_protection.enabled", "Value": "true"}])
-    return {"good": good, "bad": bad}
+    network = elb.create_load_balancer(Name="network", Type="network", Subnets=nets)["LoadBalancers"][0]
+    acl = web_acl(session.client("wafv2"), "alb", "REGIONAL")
+    session.client("wafv2").associate_web_acl(WebACLArn=acl, ResourceArn=good)
+    return {"good": good, "bad": bad, "network": network["LoadBalancerArn"]}
+
+
+def web_acl(client, name: str, scope: str) -> str:
+    return client.create_web_acl(Name=name, Scope=scope, DefaultAction={"Allow": {}}, VisibilityConfig={
+        "SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name})["Summary"]["ARN"]
+
+
+def web_acls(session, monkeypatch) -> Labels:
+    """A logging and a silent web ACL in each scope (CLOUDFRONT lives in us-east-1)."""
+    client = session.client("wafv2", region_name="us-east-1")
+    arns = {f"{label}{suffix}": web_acl(client, f"{label}{suffix}", scope)
+            for label in ("good", "bad") for suffix, scope in (("", "REGIONAL"), ("-global", "CLOUDFRONT"))}
+    for label in ("good", "good-global"):
+        client.put_logging_configuration(LoggingConfiguration={"ResourceArn": arns[label], "LogDestinationConfigs": [
+            f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:aws-waf-logs-{label}"]})
+    return arns
 
 
 def api_stages(session, monkeypatch) -> Labels:
@@ -551,8 +570,8 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
 
 
 SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets, route_tables, lambdas,
-         buckets, classic_elbs, elbv2s, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets,
-         certificates, analyzers, policies, findings, volumes, caches, domains, keys)
+         buckets, classic_elbs, elbv2s, web_acls, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables,
+         secrets, certificates, analyzers, policies, findings, volumes, caches, domains, keys)
 
 
 ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'

@@ -15,6 +15,11 @@ from test_aws_coverage import GOOD_BAD, Case, assert_denied_is_error, assert_goo
 CASES = [
     Case("aws.ec2.route_table_no_igw_default", seeds.route_tables, {**GOOD_BAD, "bad-v6": "fail"},
          ("DescribeRouteTables",)),
+    Case("aws.elbv2.waf", seeds.elbv2s, {**GOOD_BAD, "network": "skip"}, ("GetWebACLForResource",)),
+    Case("aws.wafv2.web_acl_logging", seeds.web_acls, GOOD_BAD, ("GetLoggingConfiguration",)),
+    Case("aws.wafv2.global_web_acl_logging", seeds.web_acls, {"good-global": "pass", "bad-global": "fail"},
+         ("GetLoggingConfiguration",)),
+    Case("aws.wafv2.web_acl_logging", seeds.web_acls, GOOD_BAD, ("ListWebACLs",)),
 ]
 
 
