@@ -266,6 +266,17 @@ def route_tables(session, monkeypatch) -> Labels:
     return tables
 
 
+def ssm_documents(session, monkeypatch) -> Labels:
+    client = session.client("ssm")
+    content = json.dumps({"schemaVersion": "2.2", "description": "x", "mainSteps": [
+        {"action": "aws:runShellScript", "name": "run", "inputs": {"runCommand": ["true"]}}]})
+    for name in ("good-doc", "bad-doc", "private-doc"):
+        client.create_document(Name=name, Content=content, DocumentType="Command")
+    client.modify_document_permission(Name="good-doc", PermissionType="Share", AccountIdsToAdd=["111122223333"])
+    client.modify_document_permission(Name="bad-doc", PermissionType="Share", AccountIdsToAdd=["all"])
+    return {"good": "document/good-doc", "bad": "document/bad-doc", "private": "document/private-doc"}
+
+
 # --------------------------------------------------------------------------- Lambda, S3
 
 URL = "https://abcdefghijklmnopqrstuvwxyz.lambda-url.us-east-1.on.aws/"
@@ -569,9 +580,10 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
     return "main"
 
 
-SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets, route_tables, lambdas,
-         buckets, classic_elbs, elbv2s, web_acls, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables,
-         secrets, certificates, analyzers, policies, findings, volumes, caches, domains, keys)
+SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets, route_tables,
+         ssm_documents, lambdas, buckets, classic_elbs, elbv2s, web_acls, api_stages, rds_instances, rds_clusters,
+         redshift, file_systems, tables, secrets, certificates, analyzers, policies, findings, volumes, caches,
+         domains, keys)
 
 
 ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 import aws_coverage_seeds as seeds
+from aws_answers import model_answers
 from aws_helpers import collect, evaluate_control
 from test_aws_coverage import GOOD_BAD, Case, assert_denied_is_error, assert_good_and_bad
 
@@ -20,6 +21,8 @@ CASES = [
     Case("aws.wafv2.global_web_acl_logging", seeds.web_acls, {"good-global": "pass", "bad-global": "fail"},
          ("GetLoggingConfiguration",)),
     Case("aws.wafv2.web_acl_logging", seeds.web_acls, GOOD_BAD, ("ListWebACLs",)),
+    Case("aws.ssm.document_not_public", seeds.ssm_documents, {**GOOD_BAD, "private": "pass"},
+         ("DescribeDocumentPermission",)),
 ]
 
 
@@ -42,3 +45,27 @@ def test_a_route_table_named_as_public_tier_passes(aws, monkeypatch):
     assert by_table[tables["bad"]].status == "pass" and by_table[tables["bad"]].evidence["allowed"] is True
     assert by_table[tables["bad-v6"]].status == "fail"
     assert "::/0 -> igw-" in by_table[tables["bad-v6"]].message
+
+
+def test_only_documents_the_account_owns_are_judged(aws, monkeypatch):
+    seeds.ssm_documents(aws, monkeypatch)
+    findings = evaluate_control("aws.ssm.document_not_public", collect({"aws.ssm.document"}))
+    assert sorted(f.resource["id"].rpartition("/")[2] for f in findings) == ["bad-doc", "good-doc", "private-doc"]
+
+
+def test_sharing_on_a_later_page_is_seen_and_a_looping_token_is_error(aws, monkeypatch):
+    """DescribeDocumentPermission has no botocore paginator: its NextToken is followed by hand."""
+    seeds.ssm_documents(aws, monkeypatch)
+    pages = {None: {"AccountIds": ["111122223333"], "NextToken": "t1"}, "t1": {"AccountIds": ["all"]}}
+
+    def permission(params, region):
+        if params["Name"] == "private-doc":
+            return {"AccountIds": ["111122223333"], "NextToken": "loop"}  # the same token, again and again
+        return pages[params.get("NextToken")]
+
+    model_answers(monkeypatch, {"DescribeDocumentPermission": permission})
+    findings = evaluate_control("aws.ssm.document_not_public", collect({"aws.ssm.document"}))
+    by_name = {f.resource["id"].rpartition("/")[2]: f for f in findings}
+    assert {name: f.status for name, f in by_name.items()} == {"good-doc": "fail", "bad-doc": "fail",
+                                                               "private-doc": "error"}
+    assert "a second time" in by_name["private-doc"].message

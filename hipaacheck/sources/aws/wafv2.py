@@ -2,33 +2,15 @@
 CloudFront (global) ones, which the WAFv2 API keeps in us-east-1."""
 from __future__ import annotations
 
-from typing import Any, Iterable
+from typing import Iterable
 
 from ...model import Resource
-from ._listing import read_each
+from ._listing import by_token, read_each
 from .context import AwsContext
 from .registry import aws_collector
-from .responses import RepeatedToken
 
 WEB_ACL_CALLS = ("wafv2:GetLoggingConfiguration", "wafv2:ListWebACLs")
 GLOBAL_HOME = "us-east-1"  # where the CLOUDFRONT scope's web ACLs are listed and configured
-
-
-def _list_web_acls(ctx: AwsContext, region: str, scope: str) -> list[dict[str, Any]]:
-    """Every web ACL of ``scope`` (botocore has no paginator for ListWebACLs: NextMarker by hand)."""
-    client = ctx.client("wafv2", region)
-    acls: list[dict[str, Any]] = []
-    seen: set[str] = set()
-    marker = None
-    while True:
-        answer = client.list_web_acls(Scope=scope, Limit=100, **({"NextMarker": marker} if marker else {}))
-        acls.extend(answer.get("WebACLs") or [])
-        marker = answer.get("NextMarker")
-        if not marker or not answer.get("WebACLs"):
-            return acls
-        if marker in seen:
-            raise RepeatedToken(f"ListWebACLs returned the marker {marker[:80]} a second time")
-        seen.add(marker)
 
 
 def _destinations(ctx: AwsContext, region: str, arn: str) -> list[str]:
@@ -39,7 +21,8 @@ def _destinations(ctx: AwsContext, region: str, arn: str) -> list[str]:
 
 def _web_acls(ctx: AwsContext, region: str, scope: str, resource_type: str) -> list[Resource]:
     resources = [ctx.resource(resource_type, acl["ARN"], region, name=acl.get("Name"), scope=scope)
-                 for acl in _list_web_acls(ctx, region, scope)]
+                 for acl in by_token(ctx.client("wafv2", region).list_web_acls, "WebACLs", "NextMarker",
+                                     Scope=scope, Limit=100)]
     read_each(ctx, resources, "log_destinations", lambda r: _destinations(ctx, region, r.id),
               not_found=("WAFNonexistentItemException",))  # no logging configuration: None
     return resources
