@@ -69,6 +69,16 @@ def sagemaker(session, monkeypatch) -> Labels:
     return {"good": "instance/good", "bad": "instance/bad"}
 
 
+def endpoint_configs(session, monkeypatch) -> Labels:
+    client = session.client("sagemaker")
+    client.create_model(ModelName="triage", ExecutionRoleArn=role(session),
+                        PrimaryContainer={"Image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/triage:1"})
+    variants = [{"VariantName": "main", "ModelName": "triage", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}]
+    client.create_endpoint_config(EndpointConfigName="good", ProductionVariants=variants, KmsKeyId=KEY)
+    client.create_endpoint_config(EndpointConfigName="bad", ProductionVariants=variants)
+    return {"good": "endpoint-config/good", "bad": "endpoint-config/bad"}
+
+
 def dax(session, monkeypatch) -> Labels:
     client, arn = session.client("dax"), role(session)
     client.create_cluster(ClusterName="goodcache", NodeType="dax.t3.small", ReplicationFactor=1, IamRoleArn=arn,
@@ -580,10 +590,10 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
     return "main"
 
 
-SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets, route_tables,
-         ssm_documents, lambdas, buckets, classic_elbs, elbv2s, web_acls, api_stages, rds_instances, rds_clusters,
-         redshift, file_systems, tables, secrets, certificates, analyzers, policies, findings, volumes, caches,
-         domains, keys)
+SEEDS = (eks, sagemaker, endpoint_configs, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets,
+         route_tables, ssm_documents, lambdas, buckets, classic_elbs, elbv2s, web_acls, api_stages, rds_instances,
+         rds_clusters, redshift, file_systems, tables, secrets, certificates, analyzers, policies, findings, volumes,
+         caches, domains, keys)
 
 
 ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'

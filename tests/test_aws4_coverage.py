@@ -23,6 +23,7 @@ CASES = [
     Case("aws.wafv2.web_acl_logging", seeds.web_acls, GOOD_BAD, ("ListWebACLs",)),
     Case("aws.ssm.document_not_public", seeds.ssm_documents, {**GOOD_BAD, "private": "pass"},
          ("DescribeDocumentPermission",)),
+    Case("aws.sagemaker.endpoint_config_kms", seeds.endpoint_configs, GOOD_BAD, ("DescribeEndpointConfig",)),
 ]
 
 
