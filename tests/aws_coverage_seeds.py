@@ -79,6 +79,13 @@ def endpoint_configs(session, monkeypatch) -> Labels:
     return {"good": "endpoint-config/good", "bad": "endpoint-config/bad"}
 
 
+def replication_instances(session, monkeypatch) -> Labels:
+    client = session.client("dms")
+    return {label: client.create_replication_instance(
+        ReplicationInstanceIdentifier=f"{label}-dms", ReplicationInstanceClass="dms.t3.medium",
+        PubliclyAccessible=label == "bad")["ReplicationInstance"]["ReplicationInstanceArn"] for label in ("good", "bad")}
+
+
 def dax(session, monkeypatch) -> Labels:
     client, arn = session.client("dax"), role(session)
     client.create_cluster(ClusterName="goodcache", NodeType="dax.t3.small", ReplicationFactor=1, IamRoleArn=arn,
@@ -590,10 +597,10 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
     return "main"
 
 
-SEEDS = (eks, sagemaker, endpoint_configs, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets,
-         route_tables, ssm_documents, lambdas, buckets, classic_elbs, elbv2s, web_acls, api_stages, rds_instances,
-         rds_clusters, redshift, file_systems, tables, secrets, certificates, analyzers, policies, findings, volumes,
-         caches, domains, keys)
+SEEDS = (eks, sagemaker, endpoint_configs, replication_instances, dax, kinesis, ecr, msk, emr, instances, ssm,
+         network_acls, subnets, route_tables, ssm_documents, lambdas, buckets, classic_elbs, elbv2s, web_acls,
+         api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets, certificates, analyzers,
+         policies, findings, volumes, caches, domains, keys)
 
 
 ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'

@@ -24,6 +24,7 @@ CASES = [
     Case("aws.ssm.document_not_public", seeds.ssm_documents, {**GOOD_BAD, "private": "pass"},
          ("DescribeDocumentPermission",)),
     Case("aws.sagemaker.endpoint_config_kms", seeds.endpoint_configs, GOOD_BAD, ("DescribeEndpointConfig",)),
+    Case("aws.dms.replication_not_public", seeds.replication_instances, GOOD_BAD, ("DescribeReplicationInstances",)),
 ]
 
 
