@@ -86,6 +86,29 @@ def replication_instances(session, monkeypatch) -> Labels:
         PubliclyAccessible=label == "bad")["ReplicationInstance"]["ReplicationInstanceArn"] for label in ("good", "bad")}
 
 
+ECS_SECRET = "ecs-env-Secret-Value-9c1f"  # a container environment value: must appear in no output
+
+
+def task_definitions(session, monkeypatch) -> Labels:
+    """Families whose latest ACTIVE revision decides: good-task's first revision and stale-task's deregistered
+    second one would fail."""
+    client = session.client("ecs")
+
+    def register(family: str, mode: str = "host", **container: Any) -> str:
+        definition = {"name": "app", "image": "app:1", "memory": 256, **container}
+        return client.register_task_definition(family=family, networkMode=mode, containerDefinitions=[definition])[
+            "taskDefinition"]["taskDefinitionArn"]
+
+    register("good-task")
+    good = register("good-task", readonlyRootFilesystem=True, user="1000:1000")
+    bad = register("bad-task", environment=[{"name": "DB_PASSWORD", "value": ECS_SECRET}])
+    bridge = register("bridge-task", "bridge", readonlyRootFilesystem=True)
+    privileged = register("privileged-task", readonlyRootFilesystem=True, privileged=True, user="root")
+    stale = register("stale-task", readonlyRootFilesystem=True, user="app")
+    client.deregister_task_definition(taskDefinition=register("stale-task", user="0"))
+    return {"good": good, "bad": bad, "bridge": bridge, "privileged": privileged, "stale": stale}
+
+
 def dax(session, monkeypatch) -> Labels:
     client, arn = session.client("dax"), role(session)
     client.create_cluster(ClusterName="goodcache", NodeType="dax.t3.small", ReplicationFactor=1, IamRoleArn=arn,
@@ -597,10 +620,10 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
     return "main"
 
 
-SEEDS = (eks, sagemaker, endpoint_configs, replication_instances, dax, kinesis, ecr, msk, emr, instances, ssm,
-         network_acls, subnets, route_tables, ssm_documents, lambdas, buckets, classic_elbs, elbv2s, web_acls,
-         api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets, certificates, analyzers,
-         policies, findings, volumes, caches, domains, keys)
+SEEDS = (eks, sagemaker, endpoint_configs, replication_instances, task_definitions, dax, kinesis, ecr, msk, emr,
+         instances, ssm, network_acls, subnets, route_tables, ssm_documents, lambdas, buckets, classic_elbs, elbv2s,
+         web_acls, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets, certificates,
+         analyzers, policies, findings, volumes, caches, domains, keys)
 
 
 ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'

@@ -25,6 +25,11 @@ CASES = [
          ("DescribeDocumentPermission",)),
     Case("aws.sagemaker.endpoint_config_kms", seeds.endpoint_configs, GOOD_BAD, ("DescribeEndpointConfig",)),
     Case("aws.dms.replication_not_public", seeds.replication_instances, GOOD_BAD, ("DescribeReplicationInstances",)),
+    Case("aws.ecs.containers_readonly_root", seeds.task_definitions,
+         {**GOOD_BAD, "bridge": "pass", "privileged": "pass", "stale": "pass"}, ("DescribeTaskDefinition",)),
+    Case("aws.ecs.host_mode_user", seeds.task_definitions,
+         {**GOOD_BAD, "bridge": "skip", "privileged": "pass", "stale": "pass"}, ("DescribeTaskDefinition",)),
+    Case("aws.ecs.host_mode_user", seeds.task_definitions, GOOD_BAD, ("ListTaskDefinitions",)),
 ]
 
 
@@ -71,3 +76,29 @@ def test_sharing_on_a_later_page_is_seen_and_a_looping_token_is_error(aws, monke
     assert {name: f.status for name, f in by_name.items()} == {"good-doc": "fail", "bad-doc": "fail",
                                                                "private-doc": "error"}
     assert "a second time" in by_name["private-doc"].message
+
+
+def test_only_each_family_s_latest_active_revision_is_judged_and_no_environment_value_is_kept(aws, monkeypatch):
+    import json
+
+    labels = seeds.task_definitions(aws, monkeypatch)
+    inventory = collect({"aws.ecs.task_definition"})
+    assert sorted(r.id for r in inventory.resources) == sorted(labels.values())
+    assert seeds.ECS_SECRET not in json.dumps([r.attributes for r in inventory.resources])
+    assert {r.attributes["family"]: r.attributes["revision"] for r in inventory.resources}["good-task"] == 2
+
+
+def test_root_users_are_named_as_ecs_spells_them():
+    from hipaacheck.model import Resource
+    from hipaacheck.registry import get_check, load_all
+
+    load_all()
+    check = get_check("aws.ecs.host_mode_user").function
+
+    def status(user):
+        container = {"name": "app", "privileged": None, "user": user}
+        return check(Resource("aws.ecs.task_definition", "td", {"network_mode": "host", "containers": [container]}),
+                     {}).status
+
+    assert [status(u) for u in (None, "root", "0", "0:0", "root:wheel")] == ["fail"] * 5
+    assert [status(u) for u in ("1000", "app", "1000:0", "rooty")] == ["pass"] * 4
