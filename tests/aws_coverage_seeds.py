@@ -2,7 +2,7 @@
 edge cases) of a type on in-process moto, returning labels -> a fragment of each resource's id.
 
 Where moto 5.2.5 has no handler (SSM instance information and compliance, GuardDuty findings, Access
-Analyzer, Lambda function URL configs, Backup ListProtectedResources) answers come from
+Analyzer, Lambda function URL configs, Backup ListProtectedResources and vault access policies) answers come from
 ``aws_answers.model_answers`` (validated against botocore's service model); where moto does not model a
 field (EMR instance addresses, stage client certificates, DocumentDB engines, old launch and stop times,
 ACM issuance) its answer is edited with ``aws_answers.edit_answer``. Each seed's docstring names its gaps.
@@ -13,7 +13,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from aws_answers import edit_answer, model_answers
+from aws_answers import Refusal, edit_answer, model_answers
 from aws_helpers import ACCOUNT
 from test_aws2_edge import function
 
@@ -315,6 +315,34 @@ def ssm_documents(session, monkeypatch) -> Labels:
     client.modify_document_permission(Name="good-doc", PermissionType="Share", AccountIdsToAdd=["111122223333"])
     client.modify_document_permission(Name="bad-doc", PermissionType="Share", AccountIdsToAdd=["all"])
     return {"good": "document/good-doc", "bad": "document/bad-doc", "private": "document/private-doc"}
+
+
+BACKUP_DENY = ("backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy")
+
+
+def vault_policies(session, monkeypatch) -> Labels:
+    """moto has no GetBackupVaultAccessPolicy: answered from the policies below (none: ResourceNotFoundException)."""
+    client = session.client("backup")
+    everyone = {"Effect": "Deny", "Principal": {"AWS": "*"}, "Resource": "*"}
+    policies = {"good-vault": [{**everyone, "Action": list(BACKUP_DENY)}],
+                "wild-vault": [{**everyone, "Action": "backup:*"}],
+                "bad-vault": [{**everyone, "Action": "backup:DeleteRecoveryPoint"}],
+                "conditional-vault": [{**everyone, "Action": list(BACKUP_DENY), "Condition": {
+                    "StringNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/*"}}}],
+                "exempting-vault": [{"Effect": "Deny", "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                                     "Resource": "*", "Action": list(BACKUP_DENY)}]}
+    arns = {name: client.create_backup_vault(BackupVaultName=name)["BackupVaultArn"]
+            for name in (*policies, "open-vault")}
+
+    def policy(params: dict, region: str | None) -> Any:
+        name = params["BackupVaultName"]
+        if name not in policies:
+            return Refusal("ResourceNotFoundException", 404)
+        return {"BackupVaultName": name, "BackupVaultArn": arns.get(name, name), "Policy": json.dumps(
+            {"Version": "2012-10-17", "Statement": policies[name]})}
+
+    model_answers(monkeypatch, {"GetBackupVaultAccessPolicy": policy})
+    return {name.removesuffix("-vault"): arn for name, arn in arns.items()}
 
 
 # --------------------------------------------------------------------------- Lambda, S3
@@ -621,9 +649,9 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
 
 
 SEEDS = (eks, sagemaker, endpoint_configs, replication_instances, task_definitions, dax, kinesis, ecr, msk, emr,
-         instances, ssm, network_acls, subnets, route_tables, ssm_documents, lambdas, buckets, classic_elbs, elbv2s,
-         web_acls, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets, certificates,
-         analyzers, policies, findings, volumes, caches, domains, keys)
+         instances, ssm, network_acls, subnets, route_tables, ssm_documents, vault_policies, lambdas, buckets,
+         classic_elbs, elbv2s, web_acls, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables,
+         secrets, certificates, analyzers, policies, findings, volumes, caches, domains, keys)
 
 
 ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
@@ -660,4 +688,5 @@ def answer_moto_gaps(monkeypatch) -> None:
                                 "ListProtectedResources": {"Results": []},
                                 "DescribeInstanceInformation": {"InstanceInformationList": []},
                                 "ListResourceComplianceSummaries": {"ResourceComplianceSummaryItems": []},
-                                "ListFunctionUrlConfigs": {"FunctionUrlConfigs": []}})
+                                "ListFunctionUrlConfigs": {"FunctionUrlConfigs": []},
+                                "GetBackupVaultAccessPolicy": Refusal("ResourceNotFoundException", 404)})
