@@ -105,3 +105,18 @@ def test_root_users_are_named_as_ecs_spells_them():
 
     assert [status(u) for u in (None, "root", "0", "0:0", "root:wheel")] == ["fail"] * 5
     assert [status(u) for u in ("1000", "app", "1000:0", "rooty")] == ["pass"] * 4
+
+
+def test_the_web_acl_is_read_only_when_wanted_and_only_for_application_load_balancers(aws, monkeypatch):
+    from hipaacheck.sources.aws.context import AwsOptions
+    from hipaacheck.sources.aws.source import AwsSource
+
+    seeds.elbv2s(aws, monkeypatch)
+    lbs = "aws.elbv2.load_balancer"
+    for wanted, web_acl_calls in (({"access_logs"}, 0), ({"web_acl"}, 2)):  # the two ALBs, not the NLB
+        source = AwsSource(AwsOptions(regions=["us-east-1"]))
+        inventory = source.collect({lbs}, attributes={lbs: frozenset(wanted)})
+        assert source.context.calls_by_operation.get("wafv2:GetWebACLForResource", 0) == web_acl_calls
+    web_acls = {r.attributes["name"]: r.attributes.get("web_acl", "absent") for r in inventory.resources}
+    assert web_acls["bad"] is None and web_acls["network"] == "absent" and ":regional/webacl/alb/" in web_acls["good"]
+    assert not any("web_acl" in r.unreadable for r in inventory.resources)
