@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from aws_helpers import _Http, hook_events
+from aws_helpers import _Http, _Raw, hook_events
 
 SHAPE_ERRORS: list[str] = []  # answers that failed validation in this test (checked by aws_fixtures)
 
@@ -83,3 +83,16 @@ def edit_answer(monkeypatch, operation: str, edit: Callable[[dict[str, Any], dic
 
     hook_events(monkeypatch, f"provide-client-params.{service}.{operation}", remember)
     hook_events(monkeypatch, f"after-call.{service}.{operation}", after)
+
+
+def wire_answer(monkeypatch, service: str, operation: str, body: bytes,
+                content_type: str = "application/json") -> None:
+    """Answer every HTTP request of ``operation`` (``service`` as botocore's event names spell it: ``iam``,
+    ``securityhub``) with HTTP 200 and ``body``, which botocore then parses as usual: for an answer AWS may
+    send but the model's output shape would refuse as a parsed one (a required member left out)."""
+    from botocore.awsrequest import AWSResponse
+
+    def send(request=None, **_: Any):
+        return AWSResponse(request.url, 200, {"content-type": content_type}, _Raw(body))
+
+    hook_events(monkeypatch, f"before-send.{service}.{operation}", send, first=True)  # ahead of moto's own answer

@@ -9,6 +9,8 @@ Plain functions and constants only: import what a test module calls
 - ``evaluate_control(control_id, inventory, **params)``: findings of one built-in control.
 - ``hook_events(monkeypatch, event, handler)``: register a botocore handler on every session the
   AWS source opens; ``deny(...)`` and ``Throttler`` build handlers for access-denied and throttling.
+  Answers for what moto does not implement or leaves out are in ``aws_answers`` (``model_answers``,
+  ``edit_answer``), checked against botocore's model.
 """
 from __future__ import annotations
 
@@ -95,14 +97,15 @@ def collect_and_evaluate(control_id: str, regions: Iterable[str] = (REGION,), **
 
 # --------------------------------------------------------------------------- fault injection
 
-def hook_events(monkeypatch, event: str, handler: Callable[..., Any]) -> None:
-    """Register ``handler`` for botocore ``event`` on every session the AWS source creates."""
+def hook_events(monkeypatch, event: str, handler: Callable[..., Any], first: bool = False) -> None:
+    """Register ``handler`` for botocore ``event`` on every session the AWS source creates (``first``: ahead of
+    the handlers already there, such as in-process moto's own ``before-send`` answer)."""
     from hipaacheck.sources.aws import context
 
     original = context.AwsContext.__init__
 
     def init(self, session, *args, **kwargs):
-        session.events.register(event, handler)
+        (session.events.register_first if first else session.events.register)(event, handler)
         original(self, session, *args, **kwargs)
 
     monkeypatch.setattr(context.AwsContext, "__init__", init)
@@ -119,20 +122,26 @@ class _Http:
 
 
 def deny(operations: Iterable[str] | None = None, services: Iterable[str] | None = None,
-         code: str = "AccessDenied", status: int = 403, regions: Iterable[str] | None = None) -> Callable[..., Any]:
+         code: str = "AccessDenied", status: int = 403, regions: Iterable[str] | None = None,
+         when: Callable[[dict[str, Any]], bool] | None = None, message: str | None = None) -> Callable[..., Any]:
     """A ``before-call`` handler answering ``code`` for the named operations (``GetBucketPolicy``)
     or every operation of the named services (botocore service names: ``s3``, ``kms``),
-    in every region or only in ``regions``."""
+    in every region or only in ``regions``, and only for the requests ``when`` accepts (called with the
+    serialised request's parameters: the body of a query API such as IAM or STS); the error's text is
+    ``message``, else ``injected CODE for OPERATION``."""
     ops = set(operations or ())
     svcs = set(services or ())
     only = set(regions or ())
 
-    def handler(model=None, request_signer=None, **_: Any):
+    def handler(model=None, request_signer=None, params=None, **_: Any):
         if model is None or (model.name not in ops and model.service_model.service_name not in svcs):
             return None
         if only and getattr(request_signer, "region_name", None) not in only:
             return None
-        parsed = {"Error": {"Code": code, "Message": f"injected {code} for {model.name}"},
+        body = (params or {}).get("body")
+        if when is not None and not when(body if isinstance(body, dict) else params or {}):
+            return None
+        parsed = {"Error": {"Code": code, "Message": message or f"injected {code} for {model.name}"},
                   "ResponseMetadata": {"HTTPStatusCode": status}}
         return _Http(status), parsed
 
@@ -140,6 +149,8 @@ def deny(operations: Iterable[str] | None = None, services: Iterable[str] | None
 
 
 class _Raw:
+    """An HTTP body as botocore's ``AWSResponse`` reads it."""
+
     def __init__(self, body: bytes) -> None:
         self._body = body
 
@@ -162,17 +173,8 @@ class Throttler:
         self._local = threading.local()
 
     def install(self, monkeypatch) -> "Throttler":
-        from hipaacheck.sources.aws import context
-
-        original = context.AwsContext.__init__
-        throttler = self
-
-        def init(ctx, session, *args, **kwargs):
-            session.events.register("before-call", throttler.note_protocol)
-            session.events.register("before-send", throttler.send)
-            original(ctx, session, *args, **kwargs)
-
-        monkeypatch.setattr(context.AwsContext, "__init__", init)
+        hook_events(monkeypatch, "before-call", self.note_protocol)
+        hook_events(monkeypatch, "before-send", self.send)
         return self
 
     def note_protocol(self, model=None, **_: Any) -> None:
@@ -202,27 +204,3 @@ class Throttler:
         body = (b"<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded"
                 b"</Message></Error><RequestId>x</RequestId></ErrorResponse>")
         return AWSResponse(request.url, 400, {}, _Raw(body))
-
-
-def fill_answer(operation: str, **fields: Any) -> Callable[..., Any]:
-    """An ``after-call`` handler adding ``fields`` to ``operation``'s parsed answer, for what moto leaves out
-    (GetTrailStatus has no LatestCloudWatchLogsDeliveryTime in moto). A callable value is called with the
-    request parameters, so one answer can differ per resource."""
-
-    def handler(model=None, parsed=None, params=None, **_: Any) -> None:
-        if model is not None and model.name == operation and isinstance(parsed, dict):
-            parsed.update({k: v(params) if callable(v) else v for k, v in fields.items()})
-
-    return handler
-
-
-def answer(operation: str, parsed: dict[str, Any]) -> Callable[..., Any]:
-    """A ``before-call`` handler answering ``operation`` with ``parsed`` (HTTP 200) without calling the
-    endpoint, for an operation moto does not implement (Security Hub GetEnabledStandards)."""
-
-    def handler(model=None, **_: Any):
-        if model is not None and model.name == operation:
-            return _Http(200), {**parsed, "ResponseMetadata": {"HTTPStatusCode": 200}}
-        return None
-
-    return handler

@@ -1,4 +1,4 @@
-"""Shared test helpers: run the CLI in-process, locate fixtures; load the AWS and shared-reference plugins."""
+"""Shared test helpers: run the CLI in-process, locate fixtures; load the AWS, records and shared-reference plugins."""
 from __future__ import annotations
 
 import json
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 # Fixtures shared by many modules, loaded once here: test modules request them and never import them.
-pytest_plugins = ["aws_fixtures", "shared_reference"]
+pytest_plugins = ["aws_fixtures", "records_fixtures", "shared_reference"]
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

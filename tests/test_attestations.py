@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from assertions import input_error
 
 from hipaacheck.attestations import load_attestations
 from hipaacheck.sources.manual.source import attestation_evidence_files, attestation_inventory
@@ -167,14 +168,12 @@ def test_alternative_for_a_required_specification_is_refused(tmp_path, catalog):
 ])
 def test_malformed_attestations_exit_2_naming_file_and_line(cli, tmp_path, name, line, problem):
     result = cli("scan", "--root", tmp_path, "--profile", "hipaa-manual", "--attestations", FIXTURES / name)
-    assert result.code == 2, result.err
-    assert f"{name}:{line}: " in result.err and problem in result.err
-    assert "Traceback" not in result.err and result.out == ""
+    input_error(result, f"{name}:{line}: ", problem)
 
 
 def test_missing_attestations_file_exits_2(cli, tmp_path):
     result = cli("scan", "--root", tmp_path, "--profile", "hipaa-manual", "--attestations", tmp_path / "nope.yaml")
-    assert result.code == 2 and "nope.yaml: file not found" in result.err
+    input_error(result, "nope.yaml: file not found")
 
 
 # ---- scans ------------------------------------------------------------------------------------------------
@@ -240,21 +239,21 @@ def test_attest_refuses_unknown_and_automated_controls(cli, tmp_path):
     write(target, [entry()])
     before = target.read_text()
     unknown = cli("attest", "manual.no_such.control", "--by", "A", "--role", "B", "--file", target)
-    assert unknown.code == 2 and "unknown control 'manual.no_such.control'" in unknown.err
+    input_error(unknown, "unknown control 'manual.no_such.control'")
     automated = cli("attest", "host.login_defs.pass_max_days", "--by", "A", "--role", "B", "--file", target)
-    assert automated.code == 2 and "not an attestation control" in automated.err
+    input_error(automated, "not an attestation control")
     missing = cli("attest", "manual.risk.analysis", "--by", "A", "--role", "B", "--evidence", tmp_path / "nope.pdf",
                   "--file", target)
-    assert missing.code == 2 and "no such file" in missing.err
+    input_error(missing, "no such file")
     assert target.read_text() == before
 
 
 def test_attest_alternative_needs_an_addressable_specification(cli, tmp_path, catalog):
     target = tmp_path / "att.yaml"
     base = ("attest", "manual.addressable.alternatives", "--by", "A", "--role", "B", "--file", target)
-    assert cli(*base, "--statement", "x").code == 2
+    input_error(cli(*base, "--statement", "x"))
     required = cli(*base, "--statement", "x", "--specification", "164.308(a)(1)(ii)(A)")
-    assert required.code == 2 and "not an addressable" in required.err
+    input_error(required, "not an addressable")
     ok = cli(*base, "--statement", "MDM screen lock", "--specification", "164.312(a)(2)(iii)")
     assert ok.code == 0, ok.err
     [alt] = load_attestations(target, catalog.controls).entries
@@ -266,7 +265,7 @@ def test_attest_refuses_to_append_to_a_malformed_file(cli, tmp_path):
     before = (FIXTURES / "missing_role.yaml").read_text()
     broken.write_text(before)
     result = cli("attest", "manual.risk.analysis", "--by", "A", "--role", "B", "--file", broken)
-    assert result.code == 2 and "missing_role.yaml:8" in result.err
+    input_error(result, "missing_role.yaml:8")
     assert broken.read_text() == before
 
 

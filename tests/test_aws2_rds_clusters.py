@@ -4,13 +4,13 @@ Cluster-level settings (storage encryption, deletion protection, backup retentio
 are judged on the cluster; member instances skip those instance controls naming the cluster control.
 moto has no default DB cluster parameter groups (DescribeDBClusterParameters on
 ``default.aurora8.0`` answers DBParameterGroupNotFound), so the tests give every cluster a custom
-group, and shape a default group's answer with a ``before-call`` hook where one is needed.
+group, and answer for a default group with ``aws_answers.model_answers`` where one is needed.
 """
 from __future__ import annotations
 
 import pytest
-from aws_helpers import (ACCOUNT, REGION, _Http, active_control, collect, deny,
-                         evaluate_control, hook_events, statuses)
+from aws_answers import model_answers
+from aws_helpers import ACCOUNT, REGION, active_control, collect, deny, evaluate_control, hook_events, statuses
 
 from hipaacheck.engine import evaluate
 from hipaacheck.model import Resource
@@ -100,7 +100,7 @@ def test_cluster_backup_retention_uses_the_instance_variable(aws):
 
 
 def test_default_cluster_group_without_the_parameter_fails(aws, monkeypatch):
-    """moto lacks default cluster parameter groups: a before-call hook answers for the default group
+    """moto lacks default cluster parameter groups: a model-shaped answer stands in for the default group
     the way AWS does for an engine default it does not report a value for (no ParameterValue)."""
     rds = aws.client("rds")
     rds.create_db_cluster(DBClusterIdentifier="plain", Engine="aurora-postgresql", MasterUsername="admin",
@@ -108,14 +108,11 @@ def test_default_cluster_group_without_the_parameter_fails(aws, monkeypatch):
     group = rds.describe_db_clusters()["DBClusters"][0]["DBClusterParameterGroup"]
     asked: list[str] = []  # the hook runs on the collector's threads: assert here, not there
 
-    def default_group(model=None, params=None, **_):
-        if model is not None and model.name == "DescribeDBClusterParameters":
-            asked.append(params["body"].get("DBClusterParameterGroupName"))
-            return _Http(200), {"Parameters": [{"ParameterName": "rds.force_ssl", "Source": "engine-default",
-                                                "ApplyType": "dynamic"}], "ResponseMetadata": {"HTTPStatusCode": 200}}
-        return None
+    def default_group(params: dict, region: str | None) -> dict:
+        asked.append(params.get("DBClusterParameterGroupName"))
+        return {"Parameters": [{"ParameterName": "rds.force_ssl", "Source": "engine-default", "ApplyType": "dynamic"}]}
 
-    hook_events(monkeypatch, "before-call", default_group)
+    model_answers(monkeypatch, {"DescribeDBClusterParameters": default_group})
     findings = evaluate_control("aws.rds.cluster_tls_enforced", collect({CLUSTER}))
     assert set(asked) == {group}
     assert [f.status for f in findings] == ["fail"] and f"{group}: not set" in findings[0].message

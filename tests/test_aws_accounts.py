@@ -11,7 +11,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from aws_helpers import ACCOUNT, hook_events
+from assertions import input_error
+from aws_helpers import ACCOUNT, deny, hook_events
 
 ROLE = "HipaacheckAudit"
 PROFILE = """id: org-test
@@ -55,16 +56,9 @@ def org(aws, monkeypatch) -> dict[str, str]:
     suspended.status = suspended.state = "SUSPENDED"
     refused = f"arn:aws:iam::{ids['refused']}:role/{ROLE}"
 
-    def refuse(model: Any = None, params: Any = None, **_: Any) -> Any:
-        body = (params or {}).get("body") or {}  # sts is a query API: the request body is the parameters
-        if model is not None and model.name == "AssumeRole" and body.get("RoleArn") == refused:
-            from aws_helpers import _Http
-
-            return _Http(403), {"Error": {"Code": "AccessDenied", "Message": "not authorized to assume"},
-                                "ResponseMetadata": {"HTTPStatusCode": 403}}
-        return None
-
-    hook_events(monkeypatch, "before-call.sts.AssumeRole", refuse)
+    hook_events(monkeypatch, "before-call.sts.AssumeRole",
+                deny(["AssumeRole"], when=lambda request: request.get("RoleArn") == refused,
+                     message="not authorized to assume"))
     return ids
 
 
@@ -169,18 +163,17 @@ def test_shard_auto_reads_the_job_index(cli, org, tmp_path, monkeypatch) -> None
 def test_bad_account_options_are_one_line_exit_2(cli, org, tmp_path, monkeypatch, args, message) -> None:
     monkeypatch.delenv("JOB_COMPLETION_INDEX", raising=False)
     result, _ = scan(cli, tmp_path, "bad", *args)
-    assert result.code == 2
-    assert result.err.count("\n") == 1 and message in result.err, result.err
+    input_error(result, message)
 
 
 def test_account_options_need_accounts(cli, aws) -> None:
     result = cli("scan", "--source", "aws", "--org-role", ROLE, "--regions", "us-east-1", "--quiet")
-    assert result.code == 2 and "--org-role: needs --accounts" in result.err
+    input_error(result, "--org-role: needs --accounts")
 
 
 def test_a_member_needs_the_org_role(cli, org, tmp_path) -> None:
     result = cli("scan", "--source", "aws", "--accounts", org["clinic"], "--regions", "us-east-1", "--quiet")
-    assert result.code == 2 and "--org-role: needed to scan accounts other than the caller's" in result.err
+    input_error(result, "--org-role: needed to scan accounts other than the caller's")
 
 
 def test_the_deadline_is_the_whole_scans(cli, org, tmp_path, monkeypatch) -> None:
@@ -218,7 +211,7 @@ def test_a_member_past_the_deadline_names_the_deadline_given(cli, org, tmp_path,
 
 def test_collect_covers_one_account(cli, org, tmp_path) -> None:
     result = cli("collect", "aws", "--accounts", "all", "--org-role", ROLE, "-o", tmp_path / "inv.json")
-    assert result.code == 2 and result.err.count("\n") == 1 and "an inventory holds one account" in result.err
+    input_error(result, "an inventory holds one account")
 
 
 def test_securityhub_import_puts_each_accounts_findings_in_its_own_hub(cli, aws, org, tmp_path) -> None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from aws_helpers import ACCOUNT, answer, collect, deny, evaluate_control, fill_answer, hook_events, statuses
+from aws_answers import edit_answer, model_answers
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 TRAIL_TYPES = {"aws.cloudtrail.trail", "aws.cloudtrail.account"}
 ACCOUNT_TRAILS = f"arn:aws:cloudtrail::{ACCOUNT}:account"
@@ -30,8 +31,8 @@ def home_trail(aws):
 
 
 def delivered(monkeypatch, **fields) -> None:
-    """moto's GetTrailStatus has no LatestCloudWatchLogsDelivery* fields: an after-call hook adds ``fields``."""
-    hook_events(monkeypatch, "after-call", fill_answer("GetTrailStatus", **fields))
+    """moto's GetTrailStatus has no LatestCloudWatchLogsDelivery* fields: its answer gets ``fields``."""
+    edit_answer(monkeypatch, "GetTrailStatus", lambda parsed, _: parsed.update(fields), "cloudtrail")
 
 
 def hours_ago(hours: float) -> datetime:
@@ -132,7 +133,7 @@ def test_security_hub_needs_a_running_standard(aws, monkeypatch, enabled, status
     if enabled:
         aws.client("securityhub").enable_security_hub()
     # moto does not implement GetEnabledStandards: a before-call hook gives AWS's answer
-    hook_events(monkeypatch, "before-call", answer("GetEnabledStandards", standards(*statuses_)))
+    model_answers(monkeypatch, {"GetEnabledStandards": standards(*statuses_)})
     (finding,) = evaluate_control("aws.securityhub.standards_enabled", collect({"aws.securityhub.hub"}, [HOME]))
     assert (finding.status, finding.resource["id"]) == (expected, HUB) and said in finding.message
 

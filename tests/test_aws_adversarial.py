@@ -6,28 +6,23 @@ import json
 from typing import Any
 
 import pytest
+from aws_answers import model_answers
 from aws_helpers import ACCOUNT, collect, evaluate_control, hook_events, statuses
 
 
 
-def answer_pages(operation: str, result_key: str, pages: list[list[dict[str, Any]]],
-                 marker: str = "Marker", next_marker: str = "NextMarker", extra: dict | None = None):
-    """A ``before-call`` handler answering ``operation`` with ``pages`` chained by a marker."""
-    from aws_helpers import _Http
+def pages_of(result_key: str, pages: list[list[dict[str, Any]]], marker: str = "Marker",
+             next_marker: str = "NextMarker"):
+    """A ``model_answers`` response: ``pages`` of ``result_key`` chained by a marker (the page's index)."""
 
-    def handler(model=None, params=None, **_: Any):
-        if model is None or model.name != operation:
-            return None
-        request = params or {}
-        body = request.get("body") if isinstance(request.get("body"), dict) else request  # query protocol
-        index = int(body.get(marker) or 0)
-        page: dict[str, Any] = {result_key: pages[index], **(extra or {}),
-                                "ResponseMetadata": {"HTTPStatusCode": 200}}
+    def page(params: dict[str, Any], region: str | None) -> dict[str, Any]:
+        index = int(params.get(marker) or 0)
+        answer: dict[str, Any] = {result_key: pages[index]}
         if index + 1 < len(pages):
-            page[next_marker] = str(index + 1)
-        return _Http(200), page
+            answer[next_marker] = str(index + 1)
+        return answer
 
-    return handler
+    return page
 
 
 # --------------------------------------------------------------------------- S3 TLS-only policy
@@ -104,10 +99,10 @@ def test_http_listener_rule_on_a_later_page_is_seen(aws, monkeypatch):
     forward = {"Type": "forward", "TargetGroupArn": "arn:aws:elasticloadbalancing:us-east-1:1:targetgroup/tg/1"}
     pages = [[{"RuleArn": "r0", "Priority": "default", "IsDefault": True, "Actions": [redirect]}],
              [{"RuleArn": "r1", "Priority": "1", "IsDefault": False, "Actions": [forward]}]]
-    hook_events(monkeypatch, "before-call.elastic-load-balancing-v2.DescribeRules",
-                answer_pages("DescribeRules", "Rules", pages))
+    answered = model_answers(monkeypatch, {"DescribeRules": pages_of("Rules", pages)})
     result = statuses(evaluate_control("aws.elbv2.listener_https_only", collect({"aws.elbv2.listener"})))
     assert result[ids["http-redirect"]] == "fail"  # its only forwarding rule is on page 2
+    assert answered == ["DescribeRules"] * 6  # both pages, for each of the three HTTP listeners
 
 
 def test_ssl_policy_described_on_a_later_page_is_judged(aws, monkeypatch):
@@ -116,10 +111,10 @@ def test_ssl_policy_described_on_a_later_page_is_judged(aws, monkeypatch):
     ids = load_balancer(aws)
     pages = [[{"Name": "ELBSecurityPolicy-TLS13-1-2-2021-06", "SslProtocols": ["TLSv1.2", "TLSv1.3"]}],
              [{"Name": "ELBSecurityPolicy-2016-08", "SslProtocols": ["TLSv1", "TLSv1.1", "TLSv1.2"]}]]
-    hook_events(monkeypatch, "before-call.elastic-load-balancing-v2.DescribeSSLPolicies",
-                answer_pages("DescribeSSLPolicies", "SslPolicies", pages))
+    answered = model_answers(monkeypatch, {"DescribeSSLPolicies": pages_of("SslPolicies", pages)})
     result = statuses(evaluate_control("aws.elbv2.listener_tls_policy", collect({"aws.elbv2.listener"})))
     assert (result[ids["https-modern"]], result[ids["https-legacy"]]) == ("pass", "fail")
+    assert answered == ["DescribeSSLPolicies"] * 2  # both pages
 
 
 # --------------------------------------------------------------------------- Lambda

@@ -4,7 +4,8 @@ from __future__ import annotations
 from datetime import datetime, timezone
 
 import pytest
-from aws_helpers import ACCOUNT, collect, deny, evaluate_control, fill_answer, hook_events, statuses
+from aws_answers import edit_answer
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events, statuses
 
 REGIONS = ["us-east-1", "eu-west-1"]
 TRAIL_TYPES = {"aws.cloudtrail.trail", "aws.cloudtrail.account"}
@@ -36,8 +37,8 @@ def trails(aws):
 
 def test_trail_settings(trails, monkeypatch):
     # moto leaves LatestCloudWatchLogsDeliveryTime out of GetTrailStatus: an after-call hook adds it
-    hook_events(monkeypatch, "after-call",
-                fill_answer("GetTrailStatus", LatestCloudWatchLogsDeliveryTime=datetime.now(timezone.utc)))
+    edit_answer(monkeypatch, "GetTrailStatus",
+                lambda parsed, _: parsed.update(LatestCloudWatchLogsDeliveryTime=datetime.now(timezone.utc)), "cloudtrail")
     inventory = collect(TRAIL_TYPES, REGIONS)
     good, bad = trail_arn("main-trail"), trail_arn("local-trail", "eu-west-1")
     for control in ("aws.cloudtrail.log_file_validation", "aws.cloudtrail.kms_encryption",

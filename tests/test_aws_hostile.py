@@ -7,7 +7,9 @@ import socket
 from typing import Any
 
 import pytest
-from aws_helpers import REGION, collect, evaluate_control, hook_events
+from assertions import input_error
+from aws_answers import model_answers, wire_answer
+from aws_helpers import REGION, collect, evaluate_control
 
 from hipaacheck.sources.aws.context import AwsContext, AwsOptions
 
@@ -45,7 +47,7 @@ def test_the_identity_call_uses_the_run_s_client_configuration(aws, monkeypatch)
     [(service, config)] = configs
     assert service == "sts" and config is not None
     assert (config.read_timeout, config.connect_timeout, config.retries) == (
-        2, 1, {"mode": "adaptive", "total_max_attempts": 4})  # 3 retries: botocore counts the first try too
+        2, 1, {"mode": "adaptive", "total_max_attempts": 3})  # attempts per call, the first try included
     assert (ctx.config.read_timeout, ctx.config.connect_timeout) == (2, 1)
 
 
@@ -53,9 +55,8 @@ def test_an_endpoint_that_never_answers_ends_at_the_deadline(cli, silent_endpoin
     """Before, the identity call ignored both: 181 s here with --deadline 10 --read-timeout 2."""
     result = cli("scan", "--source", "aws", "--regions", REGION, "--endpoint-url", silent_endpoint,
                  "--read-timeout", "1", "--connect-timeout", "1", "--max-attempts", "8", "--deadline", "2")
-    assert result.code == 2
-    assert result.err == ("hipaacheck: error: aws credentials: cannot identify the caller: DeadlineExceeded: "
-                          "--deadline of 2 s passed before this call\n")
+    assert input_error(result) == ("hipaacheck: error: aws credentials: cannot identify the caller: DeadlineExceeded: "
+                                   "--deadline of 2 s passed before this call")
 
 
 def test_a_pagination_token_seen_twice_fails_that_listing(aws, monkeypatch):
@@ -78,63 +79,19 @@ def test_a_pagination_token_seen_twice_fails_that_listing(aws, monkeypatch):
 
 
 def test_a_looping_listing_is_an_error_finding_not_a_hang(aws, monkeypatch):
-    from aws_helpers import _Http
-
     aws.client("iam").create_user(UserName="alice")
-
-    def looping(model=None, params=None, **_: Any):
-        if model is None or model.name != "ListUsers":
-            return None
-        marker = (params or {}).get("body", {}).get("Marker") if isinstance((params or {}).get("body"), dict) else None
-        return _Http(200), {"Users": [], "IsTruncated": True, "Marker": "B" if marker == "A" else "A",
-                            "ResponseMetadata": {"HTTPStatusCode": 200}}
-
-    hook_events(monkeypatch, "before-call", looping)
+    answered = model_answers(monkeypatch, {"ListUsers": lambda params, region: {
+        "Users": [], "IsTruncated": True, "Marker": "B" if params.get("Marker") == "A" else "A"}})
     inventory = collect({"aws.iam.user"})
+    assert answered == ["ListUsers"] * 3  # markers A, B, then A again: the repeat ends the listing
     [error] = inventory.errors
     assert error.resource_type == "aws.iam.user" and "RepeatedToken" in (error.code or error.message)
     findings = evaluate_control("aws.iam.user_no_admin_policy", inventory)
     assert findings and all(f.status == "error" for f in findings)
 
 
-class _Raw:
-    def __init__(self, body: bytes) -> None:
-        self._body = body
-
-    def stream(self, **_: Any):
-        yield self._body
-
-
-def answer(monkeypatch, operation: str, body: bytes) -> None:
-    """Give every HTTP request of ``operation`` a successful answer of ``body`` (parsed by botocore as usual)."""
-    import threading
-
-    from botocore.awsrequest import AWSResponse
-
-    current = threading.local()
-
-    def note(model=None, **_: Any) -> None:
-        current.operation = getattr(model, "name", None)
-
-    def send(request=None, **_: Any):
-        if getattr(current, "operation", None) == operation:
-            return AWSResponse(request.url, 200, {"content-type": "application/json"}, _Raw(body))
-        return None
-
-    from hipaacheck.sources.aws import context
-
-    original = context.AwsContext.__init__
-
-    def init(self, session, *args, **kwargs):
-        session.events.register("before-call", note)
-        session.events.register_first("before-send", send)  # ahead of moto's own answer
-        original(self, session, *args, **kwargs)
-
-    monkeypatch.setattr(context.AwsContext, "__init__", init)
-
-
 def test_an_empty_describe_hub_is_not_security_hub_enabled(aws, monkeypatch):
-    answer(monkeypatch, "DescribeHub", b"{}")
+    wire_answer(monkeypatch, "securityhub", "DescribeHub", b"{}")
     findings = evaluate_control("aws.securityhub.enabled", collect({"aws.securityhub.hub"}))
     assert [f.status for f in findings] == ["error"]
     assert "DescribeHub answered without HubArn" in findings[0].message
@@ -145,7 +102,7 @@ def test_an_empty_list_user_policies_is_not_no_inline_admin_policy(aws, monkeypa
     body = (b'<ListUserPoliciesResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ListUserPoliciesResult>'
             b"</ListUserPoliciesResult><ResponseMetadata><RequestId>x</RequestId></ResponseMetadata>"
             b"</ListUserPoliciesResponse>")
-    answer(monkeypatch, "ListUserPolicies", body)
+    wire_answer(monkeypatch, "iam", "ListUserPolicies", body, "text/xml")
     findings = evaluate_control("aws.iam.user_no_admin_policy", collect({"aws.iam.user"}))
     alice = [f for f in findings if "alice" in f.resource["id"]]
     assert [f.status for f in alice] == ["error"], [f.message for f in findings]
@@ -167,3 +124,16 @@ def test_debug_log_holds_no_response_body(aws, cli, tmp_path):
     assert "DEBUG" in text  # the log did run at debug
     for secret in ("Tr0ub4dor-PW", "db.internal", "tok-9f8e7d6c5b4a-LEAKME"):
         assert secret not in text and secret not in result.out + result.err
+
+
+def test_max_attempts_counts_the_first_try(moto_endpoint, monkeypatch):
+    from aws_helpers import Throttler
+
+    from hipaacheck.sources.aws.source import AwsSource
+
+    throttler = Throttler(every=1).install(monkeypatch)  # every request throttled: each call uses all its attempts
+    options = AwsOptions(regions=[REGION], max_attempts=3, endpoint_url=moto_endpoint)
+    inventory = AwsSource(options).collect({"aws.iam.password_policy"})
+    assert (throttler.requests, throttler.throttled) == (3, 3)
+    [resource] = inventory.resources
+    assert "Throttling" in resource.unreadable["policy"]

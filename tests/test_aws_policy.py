@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from assertions import input_error
 from aws_coverage_seeds import answer_moto_gaps, seed_everything
 from aws_helpers import ACCOUNT
 from hipaacheck.sources.aws.policy import iam_action, read_only_policy
@@ -152,7 +153,7 @@ def test_cli_prints_the_profile_policy(cli) -> None:
     assert result.code == 0, result.err
     _, _, active = load_catalog(CatalogSpec(), "hipaa-aws")
     assert json.loads(result.out) == read_only_policy(needed_types(active, "aws"))
-    assert cli("aws-policy", "--org-role", "bad role").code == 2
+    input_error(cli("aws-policy", "--org-role", "bad role"), "--org-role")
 
 
 def test_securityhub_import_is_the_one_write_and_only_when_asked(cli) -> None:

@@ -6,6 +6,7 @@ import json
 from hipaacheck.baseline import compare, mark_drift
 from hipaacheck.model import Finding
 from hipaacheck.results import exit_code, verdict_line, Results
+from assertions import input_error
 from posture_fixtures import make_env, scan_args, set_host
 
 
@@ -79,14 +80,14 @@ def test_scan_with_baseline_marks_drift_and_gates_on_new_only(tmp_path, cli):
 
 def test_fail_on_new_only_needs_a_baseline(tmp_path, cli):
     result = scan(cli, make_env(tmp_path), "--fail-on-new-only")
-    assert result.code == 2 and "--fail-on-new-only: needs --baseline" in result.err
+    input_error(result, "--fail-on-new-only: needs --baseline")
 
 
 def test_bad_baseline_stops_before_scanning(tmp_path, cli):
     bad = tmp_path / "old.json"
     bad.write_text('{"schema_version": "1.0"}')
     result = scan(cli, make_env(tmp_path), "--baseline", bad)
-    assert result.code == 2 and result.out == "" and str(bad) in result.err
+    input_error(result, str(bad))
 
 
 def test_soft_fail_exits_zero_but_still_reports(tmp_path, cli):
@@ -96,7 +97,7 @@ def test_soft_fail_exits_zero_but_still_reports(tmp_path, cli):
     assert "FAIL: 2 failing at or above low" in result.out and "[--soft-fail: exit 0]" in result.out
     assert "posture.max_days" in result.out
     # bad input still exits 2
-    assert cli(*scan_args(env, "--soft-fail", "--waivers", tmp_path / "none.yaml")).code == 2
+    input_error(cli(*scan_args(env, "--soft-fail", "--waivers", tmp_path / "none.yaml")), "none.yaml")
 
 
 def test_diff_command_lists_new_first_then_resolved(tmp_path, cli):
@@ -119,4 +120,4 @@ def test_diff_command_lists_new_first_then_resolved(tmp_path, cli):
     assert [x["control_id"] for x in data["resolved"]] == ["posture.min_days"]
     same = cli("diff", new, new)
     assert same.code == 0 and same.out.startswith("Drift: 0 new failures")
-    assert cli("diff", old, tmp_path / "missing.json").code == 2
+    input_error(cli("diff", old, tmp_path / "missing.json"), "missing.json")

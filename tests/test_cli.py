@@ -5,6 +5,7 @@ import json
 from pathlib import Path
 
 import pytest
+from assertions import input_error
 
 from hipaacheck.validation import packaged_schema
 
@@ -28,17 +29,6 @@ def profile(tmp_path: Path) -> Path:
     path = tmp_path / "only-login-defs.yaml"
     path.write_text(PROFILE)
     return path
-
-
-def assert_one_line_error(result, *fragments: str) -> None:
-    assert result.code == 2, result.err
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert lines[0].startswith("hipaacheck: error:")
-    assert "Traceback" not in result.err
-    for fragment in fragments:
-        assert fragment in lines[0]
-    assert result.out == ""
 
 
 def test_version_and_help(cli):
@@ -117,22 +107,22 @@ def test_quiet_prints_results_and_the_verdict_line_alone(cli, tmp_path, profile)
     (["report", "/no/such/results.json"], ["/no/such/results.json", "file not found"]),
 ])
 def test_bad_invocation_is_one_line_exit_2(cli, args, fragments):
-    assert_one_line_error(cli(*args), *fragments)
+    input_error(cli(*args), *fragments)
 
 
 def test_bad_profile_yaml_names_file_and_line(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
     bad.write_text("id: bad\ntitle: Bad\ncontrols:\n  include: [host.*\n")
-    assert_one_line_error(cli("scan", "--root", tmp_path, "--profile", bad), str(bad), "YAML syntax error")
+    input_error(cli("scan", "--root", tmp_path, "--profile", bad), str(bad), "YAML syntax error")
 
 
 def test_bad_inventory_json_names_file(cli, tmp_path):
     inv = tmp_path / "inv.json"
     inv.write_text('{"schema_version": "1.0", "source": "host"')
-    assert_one_line_error(cli("scan", "--source", "snapshot", "--inventory", inv), str(inv), "invalid JSON")
+    input_error(cli("scan", "--source", "snapshot", "--inventory", inv), str(inv), "invalid JSON")
     inv.write_text('{"schema_version": "1.0", "source": "mainframe", "collected_at": "x", "resource_types": [],'
                    ' "resources": [], "errors": []}')
-    assert_one_line_error(cli("scan", "--source", "snapshot", "--inventory", inv), str(inv), "$.source")
+    input_error(cli("scan", "--source", "snapshot", "--inventory", inv), str(inv), "$.source")
 
 
 def test_collect_then_snapshot_scan_gives_identical_findings(cli, tmp_path, profile):
@@ -163,7 +153,7 @@ def test_controls_and_profiles_commands(cli, tmp_path):
     assert cli("controls", "validate").code == 0
     bad = tmp_path / "c.yaml"
     bad.write_text("id: x\n")
-    assert_one_line_error(cli("controls", "validate", bad), str(bad))
+    input_error(cli("controls", "validate", bad), str(bad))
     assert "hipaa-host" in cli("profiles", "list").out
     assert "hipaa-base" in cli("profiles", "show", "hipaa-host").out
 

@@ -3,6 +3,7 @@ nonsense (0, negatives, nan, inf) wherever they come from: the command line, the
 from __future__ import annotations
 
 import pytest
+from assertions import input_error
 
 from conftest import FIXTURES
 from hipaacheck.sources.deadline import Deadline, DeadlineExceeded
@@ -23,12 +24,6 @@ class Clock:
     def __call__(self) -> float:
         self.looks += 1
         return self.now
-
-
-def one_line_error(result, message: str) -> None:
-    assert result.code == 2 and result.out == "", result
-    assert result.err.count("\n") == 1 and "Traceback" not in result.err, result.err
-    assert message in result.err, result.err
 
 
 # --- the shared Deadline ---------------------------------------------------------------------------------
@@ -82,7 +77,7 @@ def test_one_deadline_shared_by_two_readers_stops_both() -> None:
 def test_a_deadline_that_is_no_positive_number_is_bad_input(cli, tmp_path, source: str, value: str) -> None:
     root = ["--root", tmp_path] if source == "host" else []
     result = cli("scan", *SOURCE_ARGS[source], *root, "--deadline", value)
-    one_line_error(result, f"argument --deadline: must be a positive number of seconds, got '{value}'")
+    input_error(result, f"argument --deadline: must be a positive number of seconds, got '{value}'")
 
 
 @pytest.mark.parametrize("source, flag, value, problem", [
@@ -96,21 +91,21 @@ def test_a_deadline_that_is_no_positive_number_is_bad_input(cli, tmp_path, sourc
     ("ssh", "--host-workers", "two", "invalid value 'two': expected a whole number"),
 ])
 def test_other_numbers_where_zero_makes_no_sense_are_refused_not_defaulted(cli, source, flag, value, problem):
-    one_line_error(cli("scan", *SOURCE_ARGS[source], flag, value), f"argument {flag}: {problem}")
+    input_error(cli("scan", *SOURCE_ARGS[source], flag, value), f"argument {flag}: {problem}")
 
 
 def test_a_bad_deadline_in_a_config_file_names_its_place(cli, tmp_path) -> None:
     config = tmp_path / "scan.yaml"
     config.write_text(f"source: ssh\ntarget: [{NOWHERE}]\ndeadline: 0\n")
-    one_line_error(cli("scan", "--config", config),
+    input_error(cli("scan", "--config", config),
                    f"{config}:3: deadline: must be a positive number of seconds, got '0'")
     config.write_text("source: ssh\nhost-workers: 0\n")
-    one_line_error(cli("scan", "--config", config), f"{config}:2: host-workers: must be at least 1, got '0'")
+    input_error(cli("scan", "--config", config), f"{config}:2: host-workers: must be at least 1, got '0'")
 
 
 def test_a_bad_deadline_in_the_environment_names_the_variable(cli, tmp_path, monkeypatch) -> None:
     monkeypatch.setenv("HIPAACHECK_DEADLINE", "nan")
-    one_line_error(cli("scan", "--root", tmp_path),
+    input_error(cli("scan", "--root", tmp_path),
                    "environment: HIPAACHECK_DEADLINE: must be a positive number of seconds, got 'nan'")
 
 

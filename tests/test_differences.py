@@ -10,7 +10,9 @@ import sys
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
-from aws_helpers import ACCOUNT, answer, collect, deny, evaluate_control, fill_answer, hook_events
+from aws_answers import edit_answer, model_answers
+from aws_coverage_seeds import trail
+from aws_helpers import ACCOUNT, collect, deny, evaluate_control, hook_events
 from distro_layouts import AUDITD_UNIT, AUDITD_UNIT_PATH, DEBIAN_COMMON_AUTH, debian_pam
 from test_host_parsers import collect as collect_host
 from test_host_parsers import tree
@@ -52,7 +54,9 @@ def test_d01_sshd_first_value_of_a_keyword_wins(tmp_path: Path) -> None:
 
 def test_d02_sshd_match_block_weakening_a_setting_fails(tmp_path: Path) -> None:
     config = "PermitRootLogin no\nMatch Address 10.0.0.0/8\n  PermitRootLogin yes\n"
-    assert "fail" in sshd_status(tmp_path, "host.sshd.permit_root_login", config)
+    assert "fail" in sshd_status(tmp_path / "a", "host.sshd.permit_root_login", config)
+    only_in_a_block = "Match Address 10.0.0.0/8\n  PermitRootLogin no\n"  # everyone else gets sshd's default
+    assert sshd_status(tmp_path / "b", "host.sshd.permit_root_login", only_in_a_block) == {"fail"}
 
 
 def test_d03_sshd_client_alive_count_max_0_never_drops_idle_sessions(tmp_path: Path) -> None:
@@ -78,6 +82,11 @@ def test_d06_faillock_values_count_only_where_failures_are_recorded(tmp_path: Pa
     for control in ("host.pam.faillock_in_stacks", "host.faillock.deny", "host.faillock.unlock_time"):
         resource_type = "host.pam" if control.startswith("host.pam") else "host.faillock"
         assert host_status(control, root, resource_type) == {"fail"}, control
+    other_words = ("auth requisite pam_faillock.so preauth deny=3 unlock_time=900\nauth required pam_unix.so\n"
+                   "auth [default=die] pam_faillock.so authfail deny=3 unlock_time=900\n")
+    complete = tree(tmp_path / "b", debian_pam(common_auth=other_words,
+                                              common_account="account required pam_faillock.so\n"))
+    assert "pass" in host_status("host.pam.faillock_in_stacks", complete, "host.pam")
 
 
 def test_d07_a_watch_after_a_never_rule_or_outside_the_loaded_set_does_not_count(tmp_path: Path) -> None:
@@ -113,28 +122,20 @@ def test_d09_rds_publicly_accessible_fails_on_the_flag_whatever_the_security_gro
     assert finding.status == "fail"
 
 
-def _trail(aws, selectors: list[dict]) -> None:
-    aws.client("s3").create_bucket(Bucket="trail-logs")
-    ct = aws.client("cloudtrail")
-    ct.create_trail(Name="main", S3BucketName="trail-logs", IsMultiRegionTrail=True,
-                    CloudWatchLogsLogGroupArn=f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:trail:*",
-                    CloudWatchLogsRoleArn=f"arn:aws:iam::{ACCOUNT}:role/trail")
-    ct.start_logging(Name="main")
-    ct.put_event_selectors(TrailName="main", EventSelectors=selectors)
-
-
-def test_d10_multi_region_trail_must_record_read_and_write_management_events(aws) -> None:
-    _trail(aws, [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}])
+def test_d10_multi_region_trail_must_record_read_and_write_management_events(aws, monkeypatch) -> None:
+    trail(aws, monkeypatch, {"EventSelectors": [{"ReadWriteType": "WriteOnly", "IncludeManagementEvents": True}]})
     (finding,) = evaluate_control("aws.cloudtrail.multi_region_logging",
                                   collect({"aws.cloudtrail.account", "aws.cloudtrail.trail"}))
     assert finding.status == "fail" and "only some management events" in finding.message
 
 
 def test_d11_cloudwatch_logs_group_configured_but_not_delivering_fails(aws, monkeypatch) -> None:
-    _trail(aws, [{"ReadWriteType": "All", "IncludeManagementEvents": True}])
+    trail(aws, monkeypatch, {"EventSelectors": [{"ReadWriteType": "All", "IncludeManagementEvents": True}]},
+          log_group=True)
     # moto leaves LatestCloudWatchLogsDeliveryTime out of GetTrailStatus: an after-call hook sets it
     stale = datetime.now(timezone.utc) - timedelta(days=20)
-    hook_events(monkeypatch, "after-call", fill_answer("GetTrailStatus", LatestCloudWatchLogsDeliveryTime=stale))
+    edit_answer(monkeypatch, "GetTrailStatus", lambda parsed, _: parsed.update(LatestCloudWatchLogsDeliveryTime=stale),
+                "cloudtrail")
     (finding,) = evaluate_control("aws.cloudtrail.cloudwatch_logs", collect({"aws.cloudtrail.trail"}))
     assert finding.status == "fail" and "before collection, over 24 h" in finding.message
 
@@ -142,7 +143,7 @@ def test_d11_cloudwatch_logs_group_configured_but_not_delivering_fails(aws, monk
 def test_d12_security_hub_with_no_standard_fails(aws, monkeypatch) -> None:
     aws.client("securityhub").enable_security_hub()
     # moto does not implement GetEnabledStandards: a before-call hook answers it
-    hook_events(monkeypatch, "before-call", answer("GetEnabledStandards", {"StandardsSubscriptions": []}))
+    model_answers(monkeypatch, {"GetEnabledStandards": {"StandardsSubscriptions": []}})
     inventory = collect({"aws.securityhub.hub"})
     assert [f.status for f in evaluate_control("aws.securityhub.enabled", inventory)] == ["pass"]
     assert [f.status for f in evaluate_control("aws.securityhub.standards_enabled", inventory)] == ["fail"]

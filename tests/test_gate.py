@@ -6,6 +6,7 @@ import json
 from hipaacheck.formats import FORMATS as FORMAT_REGISTRY
 from hipaacheck.formats import get_format
 from hipaacheck.results import Results, verdict_of
+from assertions import input_error
 from posture_fixtures import make_env, scan_args
 
 FORMATS = [name for name in FORMAT_REGISTRY if name != "json"]  # every format but the results themselves
@@ -71,7 +72,7 @@ def test_results_without_a_gate_are_judged_under_the_default(tmp_path, cli):
 def test_report_fail_on_new_only_needs_drift(tmp_path, cli):
     _, out = gated_scan(cli, tmp_path)
     result = cli("report", out / "hipaacheck-results.json", "--format", "json", "--fail-on-new-only")
-    assert result.code == 2 and "not compared with a baseline" in result.err
+    input_error(result, "not compared with a baseline")
 
 
 def test_table_on_stdout_ends_with_the_verdict_once(tmp_path, cli):

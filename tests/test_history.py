@@ -10,6 +10,7 @@ import pytest
 from hipaacheck.errors import InputError
 from hipaacheck.history import MIGRATIONS, SCHEMA_VERSION, connect, record_run, runs, trend
 from hipaacheck.model import Finding
+from assertions import input_error
 from posture_fixtures import make_env, scan_args, set_host
 
 RUN = {"started_at": "2026-06-01T02:00:00Z", "source": "host", "target": {"host": "db1"}, "profile": {"id": "p"}}
@@ -121,6 +122,5 @@ def test_three_scans_record_trend_and_history_command(tmp_path, cli):
 
 
 def test_history_command_input_errors(tmp_path, cli):
-    assert cli("history", "--db", tmp_path / "none.db").code == 2
-    result = cli("history", "--db", tmp_path / "none.db", "--since", "yesterday")
-    assert result.code == 2 and "--since" in result.err
+    input_error(cli("history", "--db", tmp_path / "none.db"), "none.db")
+    input_error(cli("history", "--db", tmp_path / "none.db", "--since", "yesterday"), "--since")

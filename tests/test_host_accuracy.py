@@ -256,10 +256,39 @@ def test_login_events_watch_the_faillock_dir_of_faillock_conf(tmp_path: Path, co
     assert statuses(outcomes) == ["pass", expected]
 
 
-def test_unreadable_faillock_conf_makes_the_faillock_watch_an_error(tmp_path: Path) -> None:
+FAILLOCK_AUTH = ("auth required pam_faillock.so preauth {arg}\nauth [default=die] pam_faillock.so authfail {arg}\n"
+                 "account required pam_faillock.so\n")
+
+
+RUN, LIB = "/var/run/faillock", "/var/lib/faillock"
+
+
+@pytest.mark.parametrize("arg, watched, expected", [
+    ("", [RUN], [(RUN, "pass")]),
+    (f"dir={LIB}", [RUN], [(LIB, "fail"), (RUN, "pass")]),  # the account line still uses the default
+    (f"dir={LIB}", [RUN, LIB], [(LIB, "pass"), (RUN, "pass")]),
+])
+def test_login_events_watch_the_faillock_dir_a_pam_line_names(tmp_path: Path, arg: str, watched: list[str],
+                                                               expected: list[tuple[str, str]]) -> None:
+    rules = "".join(f"-w {path} -p wa\n" for path in watched)
+    root = tree(tmp_path, {"/etc/pam.d/common-auth": FAILLOCK_AUTH.format(arg=arg),
+                           "/etc/audit/rules.d/50-login.rules": rules})
+    outcomes = run("host.audit.watches", collect(root, "host.audit_rules"), paths_from=["faillock_dirs"])
+    assert [(o.item, o.status) for o in outcomes] == expected
+
+
+def test_an_unreadable_pam_stack_makes_the_faillock_dirs_watch_an_error(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"/etc/audit/rules.d/50-login.rules": "-w /var/run/faillock -p wa\n"})
+    (root / "etc/pam.d/common-auth").mkdir(parents=True)
+    outcomes = run("host.audit.watches", collect(root, "host.audit_rules"), paths_from=["faillock_dirs"])
+    assert statuses(outcomes) == ["error"]
+
+
+@pytest.mark.parametrize("attribute", ["faillock_dir", "faillock_dirs"])
+def test_unreadable_faillock_conf_makes_the_faillock_watch_an_error(tmp_path: Path, attribute: str) -> None:
     root = tree(tmp_path, {"/etc/audit/rules.d/50-login.rules": "-w /var/log/lastlog -p wa\n"})
     (root / "etc/security/faillock.conf").mkdir(parents=True)
-    outcomes = run("host.audit.watches", collect(root, "host.audit_rules"), paths_from=["faillock_dir"])
+    outcomes = run("host.audit.watches", collect(root, "host.audit_rules"), paths_from=[attribute])
     assert statuses(outcomes) == ["error"]
 
 

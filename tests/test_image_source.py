@@ -1,6 +1,7 @@
 """The image source on archives built here: OCI layouts (folder, tar) and docker save, gzip and plain layers."""
 from __future__ import annotations
 
+import io
 import json
 import tarfile
 from pathlib import Path
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES
+from assertions import input_error
 from image_builder import (ImageSpec, docker_save, entries, file_entry, oci_layout, special, tar_folder,
                            tree_layer)
 
@@ -169,4 +171,41 @@ def test_collect_writes_the_inventory_of_exactly_one_image(cli, tmp_path):
     assert one.code == 0, one.err
     assert json.loads((tmp_path / "inventory.json").read_text())["resources"]
     two = cli("collect", "image", "--image", tmp_path / "oci", "--image", tmp_path / "oci", "-o", tmp_path / "x.json")
-    assert two.code == 2 and "--image: collect writes one inventory" in two.err
+    input_error(two, "--image: collect writes one inventory")
+
+
+def test_an_archive_of_several_images_is_indexed_once_for_all_of_them(cli, tmp_path, monkeypatch):
+    from hipaacheck.sources.image import layout
+
+    first, second = tmp_path / "one.tar", tmp_path / "two.tar"
+    docker_save(first, ImageSpec([(tree_layer(COMPLIANT), False)], tag="app:1"))
+    docker_save(second, ImageSpec([(entries((file_entry("etc/motd", "hello\n"), None)), False)], tag="app:2"))
+    both = tmp_path / "both.tar"  # one docker save archive holding both images
+    manifest = []
+    with tarfile.open(both, "w") as out:
+        for prefix, path in (("a", first), ("b", second)):
+            with tarfile.open(path) as archive:
+                [entry] = json.loads(archive.extractfile("manifest.json").read())
+                entry["Layers"] = [f"{prefix}{name}" for name in entry["Layers"]]
+                manifest.append(entry)
+                for member in archive.getmembers():
+                    if member.name != "manifest.json":
+                        data = archive.extractfile(member).read()
+                        member.name = f"{prefix}{member.name}" if member.name.endswith("layer.tar") else member.name
+                        out.addfile(member, io.BytesIO(data))
+        data = json.dumps(manifest).encode()
+        info = tarfile.TarInfo("manifest.json")
+        info.size = len(data)
+        out.addfile(info, io.BytesIO(data))
+    opened: list[Path] = []
+    original = layout.Archive.__init__
+
+    def counting(self, path: Path) -> None:
+        opened.append(path)
+        original(self, path)
+
+    monkeypatch.setattr(layout.Archive, "__init__", counting)
+    result = cli("scan", "--source", "image", "--image", both, "--format", "json")
+    assert sorted((t["name"], t["status"]) for t in result.json()["targets"]) == [("app:1", "scanned"),
+                                                                                  ("app:2", "scanned")], result.err
+    assert opened == [both, both]  # read once for its images, once to scan them all

@@ -1,47 +1,30 @@
-"""The incident and breach register: each deadline control passing, failing and on the boundary day
-(the date fixed at TODAY), a register that cannot be read, and ``hipaacheck incident`` under its lock."""
+"""The incident and breach register: each deadline control passing, failing and on the boundary day (the
+date fixed at 2026-12-01 by ``fixed_today``), a register that cannot be read, and ``hipaacheck incident``
+under its lock."""
 from __future__ import annotations
 
 import fcntl
 
 import pytest
 import yaml
+from assertions import input_error
 
-TODAY = "2026-12-01"
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr("hipaacheck.clock.now_utc", lambda: f"{TODAY}T12:00:00Z")
-
-
-def empty_root(tmp_path):
-    """A Linux root with nothing in it: the roster joins host accounts, none exist here."""
-    (tmp_path / "root" / "etc").mkdir(parents=True, exist_ok=True)
-    return tmp_path / "root"
-
-
-def register(tmp_path, *incidents: dict):
-    path = tmp_path / "incidents.yaml"
-    path.write_text(yaml.safe_dump({"version": 1, "incidents": list(incidents)}, sort_keys=False))
-    return path
+pytestmark = pytest.mark.usefixtures("fixed_today")  # 2026-12-01, from records_fixtures
 
 
 def breach(**fields) -> dict:
-    """A breach discovered 2026-10-02: the 60-day deadline is TODAY."""
+    """A breach discovered 2026-10-02: the 60-day deadline is today, 2026-12-01."""
     return {"id": "INC-1", "discovered": "2026-10-02",
             "assessment": {"date": "2026-10-05", "by": "SEC-01", "breach": True}, **fields}
 
 
-def findings_for(cli, tmp_path, control: str, *incidents: dict) -> list[dict]:
-    result = cli("scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--format", "json",
-                 "--incidents", register(tmp_path, *incidents))
-    assert result.code in (0, 1, 3), result.err
-    return [f for f in result.json()["findings"] if f["control_id"] == control]
+def findings_for(records, control: str, *incidents: dict) -> list[dict]:
+    findings = records.scan("--root", records.empty_root(), "--incidents", records.register(*incidents))
+    return [f for f in findings if f["control_id"] == control]
 
 
-def one(cli, tmp_path, control: str, *incidents: dict) -> dict:
-    [finding] = findings_for(cli, tmp_path, control, *incidents)
+def one(records, control: str, *incidents: dict) -> dict:
+    [finding] = findings_for(records, control, *incidents)
     return finding
 
 
@@ -52,23 +35,23 @@ def one(cli, tmp_path, control: str, *incidents: dict) -> dict:
     ("2026-08-01", "2026-09-30", "pass", None, None),  # on the 60th day
     ("2026-08-01", "2026-10-01", "fail", "days_late", 1),
 ])
-def test_individuals_within_60_days(cli, tmp_path, discovered, notified, status, key, days):
+def test_individuals_within_60_days(records, discovered, notified, status, key, days):
     incident = breach(discovered=discovered, assessment={"date": discovered, "by": "SEC-01", "breach": True})
     if notified:
         incident["notifications"] = {"individuals": notified}
-    finding = one(cli, tmp_path, "incident.notify.individuals", incident)
+    finding = one(records, "incident.notify.individuals", incident)
     assert finding["status"] == status, finding["message"]
     assert finding["citations"] == ["164.308(a)(6)(ii)", "164.404"]
     if key:
         assert finding["evidence"][key] == days and f"{days} days" in finding["message"]
 
 
-def test_not_a_breach_needs_no_notice_but_an_unassessed_incident_does(cli, tmp_path):
+def test_not_a_breach_needs_no_notice_but_an_unassessed_incident_does(records):
     assessed = breach(discovered="2026-01-05", assessment={"date": "2026-01-09", "by": "SEC-01", "breach": False})
-    finding = one(cli, tmp_path, "incident.notify.individuals", assessed)
+    finding = one(records, "incident.notify.individuals", assessed)
     assert finding["status"] == "skip" and "not a breach" in finding["message"]
     unassessed = {"id": "INC-2", "discovered": "2026-01-05"}
-    finding = one(cli, tmp_path, "incident.notify.individuals", unassessed)
+    finding = one(records, "incident.notify.individuals", unassessed)
     assert finding["status"] == "fail" and finding["evidence"]["days_overdue"] == 270
 
 
@@ -78,9 +61,9 @@ def test_not_a_breach_needs_no_notice_but_an_unassessed_incident_does(cli, tmp_p
     ({"date": "2026-11-30", "by": "SEC-01", "breach": False}, "2026-10-31", "pass"),
     ({"date": "2026-12-01", "by": "SEC-01", "breach": False}, "2026-10-31", "fail"),  # one day late
 ])
-def test_risk_assessment_within_n_days(cli, tmp_path, assessment, discovered, status):
+def test_risk_assessment_within_n_days(records, assessment, discovered, status):
     incident = {"id": "INC-1", "discovered": discovered, **({"assessment": assessment} if assessment else {})}
-    finding = one(cli, tmp_path, "incident.risk_assessment", incident)
+    finding = one(records, "incident.risk_assessment", incident)
     assert finding["status"] == status, finding["message"]
 
 
@@ -92,46 +75,45 @@ def test_risk_assessment_within_n_days(cli, tmp_path, assessment, discovered, st
     (499, "2025-06-01", "2026-03-02", "fail", "2026-03-01"),
     (120, "2023-06-01", "2024-02-29", "pass", "2024-02-29"),  # a leap year's end of February
 ])
-def test_hhs_deadline_by_size(cli, tmp_path, total, discovered, notified, status, deadline):
+def test_hhs_deadline_by_size(records, total, discovered, notified, status, deadline):
     incident = breach(discovered=discovered, assessment={"date": discovered, "by": "SEC-01", "breach": True},
                       affected={"total": total})
     if notified:
         incident["notifications"] = {"hhs": notified}
-    finding = one(cli, tmp_path, "incident.notify.hhs", incident)
+    finding = one(records, "incident.notify.hhs", incident)
     assert (finding["status"], finding["evidence"]["deadline"]) == (status, deadline), finding["message"]
 
 
-def test_hhs_without_a_count_is_an_error_unless_told_within_60_days(cli, tmp_path):
-    assert one(cli, tmp_path, "incident.notify.hhs", breach())["status"] == "error"
+def test_hhs_without_a_count_is_an_error_unless_told_within_60_days(records):
+    assert one(records, "incident.notify.hhs", breach())["status"] == "error"
     told = breach(notifications={"hhs": "2026-11-01"})
-    assert one(cli, tmp_path, "incident.notify.hhs", told)["status"] == "pass"
+    assert one(records, "incident.notify.hhs", told)["status"] == "pass"
 
 
-def test_media_per_state_over_500_residents(cli, tmp_path):
+def test_media_per_state_over_500_residents(records):
     incident = breach(discovered="2026-10-01", assessment={"date": "2026-10-01", "by": "SEC-01", "breach": True},
                       affected={"total": 1600, "by_state": {"CA": 501, "NV": 500, "TX": 599}},
                       notifications={"media": {"CA": "2026-11-30", "TX": "2026-12-01"}})
-    found = {f["resource"]["item"]: f for f in findings_for(cli, tmp_path, "incident.notify.media", incident)}
+    found = {f["resource"]["item"]: f for f in findings_for(records, "incident.notify.media", incident)}
     assert sorted(found) == ["CA", "TX"]  # NV: exactly 500, not more
     assert found["CA"]["status"] == "pass" and found["TX"]["status"] == "fail"
     assert found["TX"]["evidence"]["days_late"] == 1
     small = breach(affected={"total": 30, "by_state": {"CA": 30}})
-    assert one(cli, tmp_path, "incident.notify.media", small)["status"] == "skip"
+    assert one(records, "incident.notify.media", small)["status"] == "skip"
 
 
-def test_business_associate_notice_to_covered_entity(cli, tmp_path):
-    assert one(cli, tmp_path, "incident.notify.covered_entity", breach())["status"] == "skip"
+def test_business_associate_notice_to_covered_entity(records):
+    assert one(records, "incident.notify.covered_entity", breach())["status"] == "skip"
     late = breach(business_associate=True, discovered="2026-09-01",
                   assessment={"date": "2026-09-02", "by": "BA-SEC", "breach": True})
-    finding = one(cli, tmp_path, "incident.notify.covered_entity", late)
+    finding = one(records, "incident.notify.covered_entity", late)
     assert finding["status"] == "fail" and finding["evidence"]["days_overdue"] == 31
     on_time = dict(late, notifications={"covered_entity": "2026-10-31"})
-    assert one(cli, tmp_path, "incident.notify.covered_entity", on_time)["status"] == "pass"
+    assert one(records, "incident.notify.covered_entity", on_time)["status"] == "pass"
 
 
-def test_no_register_skips_every_incident_control(cli, tmp_path):
-    result = cli("scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--format", "json")
-    incident = [f for f in result.json()["findings"] if f["control_id"].startswith("incident.")]
+def test_no_register_skips_every_incident_control(records):
+    incident = [f for f in records.scan("--root", records.empty_root()) if f["control_id"].startswith("incident.")]
     assert len(incident) == 5 and {f["status"] for f in incident} == {"skip"}
     assert all("--incidents FILE" in f["message"] for f in incident)
 
@@ -145,18 +127,16 @@ def test_no_register_skips_every_incident_control(cli, tmp_path):
     ("  - {id: B, discovered: 2026-01-01, affected: {total: 3, by_state: {CA: 4}}}\n", ":4",
      "$.incidents[1].affected.by_state"),
 ])
-def test_malformed_register_is_one_line_exit_2(cli, tmp_path, entry, line, expected):
+def test_malformed_register_is_one_line_exit_2(cli, records, tmp_path, entry, line, expected):
     path = tmp_path / "incidents.yaml"
     path.write_text("version: 1\nincidents:\n  - {id: A, discovered: 2026-01-01}\n" + entry)
-    for args in (("scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--incidents", path),
+    for args in (("scan", "--root", records.empty_root(), "--profile", "hipaa-workforce", "--incidents", path),
                  ("incident", "list", "--file", path)):
         result = cli(*args)
-        assert result.code == 2 and result.out == ""
-        [message] = result.err.splitlines()
-        assert f"{path}{line}: " in message and expected in message, message
+        input_error(result, f"{path}{line}: ", expected)
 
 
-def test_incident_commands_record_and_list(cli, tmp_path):
+def test_incident_commands_record_and_list(cli, records, tmp_path):
     path = tmp_path / "reg" / "incidents.yaml"
     steps = [("add", "INC-7", "--discovered", "2026-10-02", "--description", "stolen laptop, encrypted",
               "--affected", "700", "--affected-state", "CA=650"),
@@ -173,9 +153,8 @@ def test_incident_commands_record_and_list(cli, tmp_path):
     assert incident["assessment"] == {"date": "2026-10-04", "by": "SEC-01", "breach": True}
     listing = cli("incident", "list", "--file", path)
     assert "INC-7" in listing.out and "hhs=2026-10-30" in listing.out and "media CA=2026-10-21" in listing.out
-    statuses = {f["control_id"]: f["status"] for f in cli(
-        "scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--format", "json", "--incidents", path
-    ).json()["findings"] if f["control_id"].startswith("incident.")}
+    statuses = {f["control_id"]: f["status"] for f in records.scan("--root", records.empty_root(), "--incidents", path)
+                if f["control_id"].startswith("incident.")}
     assert statuses == {"incident.risk_assessment": "pass", "incident.notify.individuals": "pass",
                         "incident.notify.hhs": "pass", "incident.notify.media": "pass",
                         "incident.notify.covered_entity": "skip"}
@@ -193,7 +172,7 @@ def test_incident_commands_refuse_bad_changes_and_leave_the_file(cli, tmp_path, 
     assert cli("incident", "add", "INC-7", "--discovered", "2026-10-02", "--file", path).code == 0
     before = path.read_bytes()
     result = cli("incident", *step, "--file", path)
-    assert result.code == 2 and expected in result.err and len(result.err.splitlines()) == 1
+    input_error(result, expected)
     assert path.read_bytes() == before
 
 
@@ -221,16 +200,15 @@ def test_changes_hold_the_register_lock(cli, tmp_path, monkeypatch):
     assert not [p.name for p in tmp_path.iterdir() if p.name.endswith(".tmp")]  # the atomic write left no temp file
 
 
-def test_html_report_shows_training_by_role_and_a_breach_timeline(cli, tmp_path):
-    roster = tmp_path / "roster.yaml"
-    roster.write_text(yaml.safe_dump({"version": 1, "people": [
+def test_html_report_shows_training_by_role_and_a_breach_timeline(cli, records, tmp_path):
+    roster = records.roster([
         {"id": "E1", "role": "nurse <ward>", "hire_date": "2020-01-01", "last_training_date": "2026-06-01"},
         {"id": "E2", "role": "nurse <ward>", "hire_date": "2020-01-01", "last_training_date": "2025-01-01"},
-        {"id": "E3", "role": "clerk", "hire_date": "2026-11-30"}]}))
+        {"id": "E3", "role": "clerk", "hire_date": "2026-11-30"}])
     incident = breach(affected={"total": 40}, notifications={"individuals": "2026-11-02"})
     out = tmp_path / "out"
-    result = cli("scan", "--root", empty_root(tmp_path), "--profile", "hipaa-workforce", "--format", "json,html",
-                 "--output-dir", out, "--workforce", roster, "--incidents", register(tmp_path, incident))
+    result = cli("scan", "--root", records.empty_root(), "--profile", "hipaa-workforce", "--format", "json,html",
+                 "--output-dir", out, "--workforce", roster, "--incidents", records.register(incident))
     assert result.code == 1, result.err
     html = (out / "hipaacheck-report.html").read_text()
     training = html[html.index("<h2>Workforce training by role</h2>"):html.index("<h2>Breach timeline</h2>")]
@@ -262,6 +240,22 @@ def test_breach_rule_sections_are_citable_but_not_security_rule_coverage(cli, tm
                        "citations: ['164.404']\nresource_type: incident.record\ncheck: incident.notify_individuals\n"
                        "remediation: {summary: s}\n")
     result = cli("controls", "validate", control)
-    assert result.code == 2 and "$.citations" in result.err  # a related rule only beside a Security Rule paragraph
+    input_error(result, "$.citations")  # a related rule only beside a Security Rule paragraph
     control.write_text(control.read_text().replace("['164.404']", "['164.308(a)(6)(ii)', '164.404']"))
     assert cli("controls", "validate", control).code == 0
+
+
+def test_the_people_view_picks_findings_by_check_not_by_control_id():
+    from hipaacheck.formats.people import people_view
+    from hipaacheck.model import Finding
+
+    def finding(control: str, check: str, evidence: dict) -> Finding:
+        return Finding(control, check, "fail", "high", {"type": "incident.breach", "id": "INC-9"}, [], "late", evidence)
+
+    view = people_view([finding("acme.training.yearly", "workforce.training", {"role": "nurse"}),
+                        finding("acme.notice.hhs", "incident.notify_hhs", {"discovered": "2026-10-02",
+                                                                          "deadline": "2026-12-01"}),
+                        finding("workforce.training.current", "attribute", {"role": "not the training check"})])
+    assert [(r.role, r.counts) for r in view.training] == [("nurse", {"fail": 1})]
+    [timeline] = view.timelines
+    assert [(e.date, e.what) for e in timeline.events] == [("2026-10-02", "discovered"), ("2026-12-01", "notice to HHS due")]

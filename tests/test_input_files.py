@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from assertions import input_error
 
 from hipaacheck import incidents, workforce
 
@@ -20,25 +21,17 @@ def scan(cli, tmp_path: Path, flag: str, path: Path | str):
     return cli("scan", "--root", root, "--profile", profile, "--format", "json", flag, path)
 
 
-def assert_one_line(result, expected: str) -> None:
-    assert result.code == 2, result.err
-    assert "Traceback" not in result.err
-    lines = result.err.strip().splitlines()
-    assert len(lines) == 1, result.err
-    assert expected in lines[0], lines[0]
-
-
 @pytest.mark.parametrize("flag", sorted(FLAGS))
 def test_a_missing_file_is_named(cli, tmp_path, flag):
     missing = tmp_path / "nowhere.yaml"
-    assert_one_line(scan(cli, tmp_path, flag, missing), f"{missing}: {FLAGS[flag][1]} not found")
+    input_error(scan(cli, tmp_path, flag, missing), f"{missing}: {FLAGS[flag][1]} not found")
 
 
 @pytest.mark.parametrize("flag", sorted(FLAGS))
 def test_a_folder_is_not_a_regular_file(cli, tmp_path, flag):
     folder = tmp_path / "folder.yaml"
     folder.mkdir()
-    assert_one_line(scan(cli, tmp_path, flag, folder), f"{folder}: not a regular file")
+    input_error(scan(cli, tmp_path, flag, folder), f"{folder}: not a regular file")
 
 
 @pytest.mark.parametrize("flag", sorted(FLAGS))
@@ -47,7 +40,7 @@ def test_a_file_over_the_limit_is_refused_by_what_was_read(cli, tmp_path, monkey
     monkeypatch.setattr(module, limit, 64)
     big = tmp_path / "big.yaml"
     big.write_text("version: 1\n" + "#" * 100 + "\n")
-    assert_one_line(scan(cli, tmp_path, flag, big), f"{big}: larger than 64 bytes")
+    input_error(scan(cli, tmp_path, flag, big), f"{big}: larger than 64 bytes")
 
 
 @pytest.mark.parametrize("flag", sorted(FLAGS))
@@ -56,7 +49,7 @@ def test_an_io_error_is_one_line_not_a_traceback(cli, tmp_path, flag):
     mem = Path("/proc/self/mem")
     if not mem.is_file():
         pytest.fail("this test needs Linux /proc/self/mem")
-    assert_one_line(scan(cli, tmp_path, flag, mem), f"{mem}: cannot read (Input/output error)")
+    input_error(scan(cli, tmp_path, flag, mem), f"{mem}: cannot read (Input/output error)")
 
 
 @pytest.mark.parametrize("flag", sorted(FLAGS))
@@ -64,9 +57,9 @@ def test_a_file_that_cannot_be_opened_is_permission_denied(cli, tmp_path, flag):
     if os.geteuid() == 0:  # root reads any mode: deny through a loop of symlinks instead
         looped = tmp_path / "loop.yaml"
         looped.symlink_to(looped)
-        assert_one_line(scan(cli, tmp_path, flag, looped), f"{looped}: cannot read (Too many levels of symbolic links)")
+        input_error(scan(cli, tmp_path, flag, looped), f"{looped}: cannot read (Too many levels of symbolic links)")
         return
     closed = tmp_path / "closed.yaml"
     closed.write_text("version: 1\n")
     closed.chmod(0)
-    assert_one_line(scan(cli, tmp_path, flag, closed), f"{closed}: permission denied")
+    input_error(scan(cli, tmp_path, flag, closed), f"{closed}: permission denied")

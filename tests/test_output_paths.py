@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+from assertions import input_error
 from posture_fixtures import make_env, scan_args
 
 
@@ -27,9 +28,8 @@ def test_bad_output_values_are_one_line_errors(tmp_path, cli):
     env = make_env(tmp_path)
     for value, fragment in (("sarif", "expected FORMAT=PATH"), ("pdf=x.pdf", "unknown format 'pdf'")):
         result = cli(*scan_args(env, "--output", value))
-        assert result.code == 2 and fragment in result.err and result.err.count("\n") == 1
-    both = cli(*scan_args(env, "--format", "json,sarif"))
-    assert both.code == 2 and "--output FORMAT=PATH" in both.err
+        input_error(result, fragment)
+    input_error(cli(*scan_args(env, "--format", "json,sarif")), "--output FORMAT=PATH")
 
 
 def test_report_takes_output_too(tmp_path, cli):

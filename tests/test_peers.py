@@ -12,6 +12,7 @@ from hipaacheck.controls import builtin_controls
 from hipaacheck import peers
 from hipaacheck.peers import DATA, PeerRow, load_sources, markdown, rows
 from hipaacheck.registry import load_all
+from hipaacheck.security_rule import security_rule
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -35,10 +36,23 @@ def test_every_peer_check_has_a_control_or_a_reason_and_not_both():
 
 
 def test_covering_controls_exist_and_cite_the_paragraphs():
+    """Each control a peer check maps to (through its references or ``covered_by``) is in the catalog, and every
+    citation of it resolves, at least one to one of the Security Rule's 68 paragraphs: a control citing only a
+    related rule (Breach Notification) would be no Security Rule coverage of the peer's check."""
+    found = table()
     catalog = builtin_controls().controls
-    for row in table():
+    rule = security_rule()
+    problems = []
+    for row in found:
         for control in row.controls:
-            assert control in catalog, f"{row.check}: unknown control {control}"
+            if control not in catalog:
+                problems.append(f"{row.source} {row.check}: unknown control {control}")
+                continue
+            cited = [rule.resolve(citation) for citation in catalog[control].citations]
+            if None in cited or not set(rule.paragraphs) & set(cited):
+                problems.append(f"{row.source} {row.check}: {control} cites {catalog[control].citations}")
+    assert any(row.controls for row in found)
+    assert problems == []
 
 
 def test_the_data_file_lists_exactly_the_checks_of_the_shared_reference(reference_file):
@@ -65,7 +79,10 @@ def test_a_missing_reason_is_reported_and_fails_the_command(cli, tmp_path, monke
 def test_peers_command_prints_json_rows(cli):
     result = cli("peers", "--format", "json")
     assert result.code == 0, result.err
-    by_check = {(r["source"], r["check"]): r for r in json.loads(result.out)}
+    printed = json.loads(result.out)
+    assert [(r["source"], r["check"], tuple(r["controls"]), r["out_of_scope"]) for r in printed] == \
+        [(r.source, r.check, r.controls, r.out_of_scope) for r in table()]  # every row, in the peers' order
+    by_check = {(r["source"], r["check"]): r for r in printed}
     assert by_check[("Prowler", "cloudtrail_s3_dataevents_read_enabled")]["controls"] == [
         "aws.cloudtrail.s3_data_events_read"]
     assert "ePHI" in by_check[("Prowler", "kms_key_enclave_attestation_pcr_mismatch")]["out_of_scope"]

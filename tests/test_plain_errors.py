@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 
+from assertions import input_error
 from posture_fixtures import make_env, scan_args
 
 WAIVER = """waivers:
@@ -24,7 +25,7 @@ def test_waiver_schema_failures_read_as_what_to_fix(tmp_path, cli, fields, fragm
     waivers = tmp_path / "waivers.yaml"
     waivers.write_text(WAIVER.format(**values))
     result = cli(*scan_args(make_env(tmp_path), "--waivers", waivers))
-    assert result.code == 2 and result.err.count("\n") == 1 and fragment in result.err, result.err
+    input_error(result, fragment)
     assert "is too short" not in result.err and "Additional properties" not in result.err
 
 
@@ -32,17 +33,16 @@ def test_missing_field_and_wrong_choice(tmp_path, cli):
     profile = tmp_path / "p.yaml"
     profile.write_text("title: no id\n")
     result = cli("scan", "--root", make_env(tmp_path)["root"], "--profile", profile)
-    assert result.code == 2 and "id is required here" in result.err
+    input_error(result, "id is required here")
     profile.write_text("id: p\ntitle: p\nseverity: {host.sshd.kex: extreme}\n")
     result = cli("profiles", "show", profile)
-    assert result.code == 2 and "must be one of: critical, high, medium, low, info" in result.err
+    input_error(result, "must be one of: critical, high, medium, low, info")
 
 
 def test_root_without_etc_is_not_a_linux_root(tmp_path, cli):
     result = cli("scan", "--root", tmp_path)
-    assert result.code == 2 and result.out == ""
-    assert result.err == f"hipaacheck: error: --root: {tmp_path}: not a Linux root (it has no etc/ folder)\n"
-    assert cli("collect", "host", "--root", tmp_path, "-o", tmp_path / "i.json").code == 2
+    assert input_error(result) == f"hipaacheck: error: --root: {tmp_path}: not a Linux root (it has no etc/ folder)"
+    input_error(cli("collect", "host", "--root", tmp_path, "-o", tmp_path / "i.json"), "not a Linux root")
 
 
 def test_profiles_show_prints_no_yaml_anchors(cli):

@@ -5,6 +5,8 @@ import sys
 import textwrap
 from pathlib import Path
 
+from assertions import input_error
+
 from hipaacheck import registry
 
 CHECK_MODULE = '''
@@ -65,9 +67,7 @@ def test_broken_checks_dir_module_is_bad_input(cli, tmp_path):
     checks.mkdir()
     (checks / "oops.py").write_text("import no_such_module_anywhere\n")
     result = cli("scan", "--root", tmp_path, "--checks-dir", checks)
-    assert result.code == 2
-    assert str(checks / "oops.py") in result.err and "ModuleNotFoundError" in result.err
-    assert "Traceback" not in result.err
+    input_error(result, str(checks / "oops.py"), "ModuleNotFoundError")
 
 
 def test_entry_point_plugin(cli, tmp_path, monkeypatch):

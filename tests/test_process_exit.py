@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+from assertions import input_error
 from posture_fixtures import make_env, scan_args
 
 REPO = Path(__file__).resolve().parents[1]
@@ -34,4 +35,4 @@ def test_a_scan_ends_with_its_exit_code_its_whole_output_log_and_cache(tmp_path)
 
 def test_bad_input_still_exits_2(tmp_path):
     done = hipaacheck(tmp_path, "report", tmp_path / "missing.json", "--format", "json")
-    assert done.returncode == 2 and done.stderr.count(b"\n") == 1
+    input_error(done, "missing.json")

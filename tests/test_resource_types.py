@@ -14,8 +14,10 @@ from typing import Any, Iterable, Iterator
 
 import pytest
 import yaml
+from assertions import input_error
 from aws_coverage_seeds import seed_everything
-from aws_helpers import ACCOUNT, _Http, answer, collect, fill_answer, hook_events
+from aws_answers import edit_answer, model_answers
+from aws_helpers import ACCOUNT, collect, deny, hook_events
 from test_aws_iam_groups import edit_report
 from test_host_trees import host_tree, write
 
@@ -338,22 +340,16 @@ def shape_answers(monkeypatch) -> None:
     edit_report(monkeypatch, lambda rows: [r for r in rows if r["user"] != "bob"]
                 + [{k: v for k, v in root.items() if k in rows[0]}])
 
-    def locked_group(model=None, params=None, **_):
-        body = (params or {}).get("body") or {}  # the serialised query request
-        if model is not None and model.name == "ListGroupPolicies" and body.get("GroupName") == "locked":
-            return _Http(403), {"Error": {"Code": "AccessDenied", "Message": "injected"},
-                                "ResponseMetadata": {"HTTPStatusCode": 403}}
-        return None
-
-    hook_events(monkeypatch, "before-call", locked_group)
+    hook_events(monkeypatch, "before-call",
+                deny(["ListGroupPolicies"], when=lambda request: request.get("GroupName") == "locked"))
     # moto implements no GetEnabledStandards and leaves the CloudWatch Logs delivery out of GetTrailStatus
-    hook_events(monkeypatch, "before-call", answer("GetEnabledStandards", {"StandardsSubscriptions": [
+    model_answers(monkeypatch, {"GetEnabledStandards": {"StandardsSubscriptions": [
         {"StandardsArn": "arn:aws:securityhub:us-east-1::standards/aws-foundational-security-best-practices/v/1.0.0",
          "StandardsSubscriptionArn": f"arn:aws:securityhub:us-east-1:{ACCOUNT}:subscription/fsbp/v/1.0.0",
-         "StandardsStatus": "READY", "StandardsInput": {}}]}))
-    hook_events(monkeypatch, "after-call", fill_answer(
-        "GetTrailStatus", LatestCloudWatchLogsDeliveryTime=datetime(2026, 1, 2, tzinfo=timezone.utc),
-        LatestCloudWatchLogsDeliveryError="AccessDeniedException"))
+         "StandardsStatus": "READY", "StandardsInput": {}}]}})
+    edit_answer(monkeypatch, "GetTrailStatus", lambda parsed, _: parsed.update(
+        LatestCloudWatchLogsDeliveryTime=datetime(2026, 1, 2, tzinfo=timezone.utc),
+        LatestCloudWatchLogsDeliveryError="AccessDeniedException"), "cloudtrail")
 
 
 def test_every_aws_collector_produces_what_its_type_declares(aws, monkeypatch):
@@ -512,19 +508,17 @@ def test_an_undeclared_path_in_a_control_is_bad_input_naming_file_and_line(cli, 
                                                                            expected):
     path = control_file(tmp_path / "controls", params)
     result = cli("controls", "validate", path)
-    assert result.code == 2, result.err
-    assert result.err.startswith(f"hipaacheck: error: {path}:{line}: {where}: "), result.err
-    assert expected in result.err and result.err.count("\n") == 1 and "Traceback" not in result.err
+    assert input_error(result, expected).startswith(f"hipaacheck: error: {path}:{line}: {where}: "), result.err
     profile = tmp_path / "profile.yaml"
     profile.write_text("id: p\ntitle: p\ncontrols: {include: [local.*]}\n")
     scan = cli("scan", "--root", tmp_path, "--controls-dir", tmp_path / "controls", "--profile", profile)
-    assert scan.code == 2 and f"{path}:{line}" in scan.err  # a selected control with it scans nothing
+    input_error(scan, f"{path}:{line}")  # a selected control with it scans nothing
 
 
 def test_a_path_through_a_list_needs_an_index(cli, tmp_path):
     path = control_file(tmp_path / "controls", "condition: {path: forwards.target, op: exists}", "host.log_forwarding")
     result = cli("controls", "validate", path)
-    assert result.code == 2 and "'forwards' of host.log_forwarding is a list" in result.err
+    input_error(result, "'forwards' of host.log_forwarding is a list")
     control_file(tmp_path / "controls", "condition: {path: forwards.0.target, op: exists}", "host.log_forwarding")
     assert cli("controls", "validate", path).code == 0
 
@@ -532,9 +526,8 @@ def test_a_path_through_a_list_needs_an_index(cli, tmp_path):
 def test_an_undeclared_resource_type_of_a_builtin_family_is_bad_input(cli, tmp_path):
     path = control_file(tmp_path / "controls", "condition: {path: present, op: eq, value: true}", "host.logindefs")
     result = cli("controls", "validate", path)
-    assert result.code == 2
-    assert f"{path}:7: $.resource_type: 'host.logindefs' is not a declared resource type " \
-           "(did you mean 'host.login_defs'?)" in result.err
+    input_error(result, f"{path}:7: $.resource_type: 'host.logindefs' is not a declared resource type "
+                "(did you mean 'host.login_defs'?)")
 
 
 def test_every_shipped_control_names_declared_types_and_paths(cli):
@@ -591,7 +584,7 @@ def test_a_plugin_declares_its_own_types_beside_its_check_module(cli, tmp_path, 
     assert cli("controls", "validate", good, "--checks-dir", checks).code == 0
     bad = control_file(tmp_path / "bad", "condition: {path: color, op: eq, value: blue}", "acme.widget")
     result = cli("controls", "validate", bad, "--checks-dir", checks)
-    assert result.code == 2 and "acme.widget declares no attribute 'color' (did you mean 'colour'?)" in result.err
+    input_error(result, "acme.widget declares no attribute 'color' (did you mean 'colour'?)")
     listed = cli("resources", "list", "--checks-dir", checks)
     assert listed.code == 0
     assert any(line.split()[:3] == ["acme.widget", "acme", "1"] for line in listed.out.splitlines())
@@ -616,7 +609,7 @@ def test_a_plugin_may_not_declare_builtin_families_and_a_bad_declaration_names_i
         declaration = checks / f"acme{index}.attributes.yaml"
         declaration.write_text(yaml.safe_dump({"types": types}))
         result = cli("resources", "list", "--checks-dir", checks)
-        assert result.code == 2 and f"{declaration}:" in result.err and expected in result.err, result.err
+        input_error(result, f"{declaration}:", expected)
 
 
 # --------------------------------------------------------------------------- resources list / show
@@ -647,6 +640,5 @@ def test_resources_show_prints_each_path_with_its_type_and_meaning(cli):
 
 def test_resources_show_of_an_unknown_type_is_bad_input_with_a_suggestion(cli):
     result = cli("resources", "show", "aws.s3.buckets")
-    assert result.code == 2 and result.out == ""
-    assert result.err == "hipaacheck: error: resource type: 'aws.s3.buckets' is not declared " \
-                         "(did you mean 'aws.s3.bucket'?)\n"
+    assert input_error(result) == "hipaacheck: error: resource type: 'aws.s3.buckets' is not declared " \
+                                  "(did you mean 'aws.s3.bucket'?)"

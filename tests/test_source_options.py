@@ -3,14 +3,8 @@ from __future__ import annotations
 
 import pytest
 
+from assertions import input_error
 from posture_fixtures import make_env, scan_args
-
-
-def one_line_error(result, *fragments):
-    assert result.code == 2 and result.out == ""
-    assert result.err.count("\n") == 1 and "Traceback" not in result.err, result.err
-    for fragment in fragments:
-        assert fragment in result.err, result.err
 
 
 def test_inventory_implies_snapshot_and_says_so(tmp_path, cli):
@@ -46,7 +40,7 @@ def test_regions_imply_aws_without_source(cli):
     (["collect", "host", "--inventory", "x.json", "-o", "y.json"], ["--inventory"]),
 ])
 def test_option_of_another_source_is_refused(cli, args, fragments):
-    one_line_error(cli(*args), *fragments)
+    input_error(cli(*args), *fragments)
 
 
 def test_securityhub_import_takes_aws_options_beside_a_host_scan(tmp_path, cli):

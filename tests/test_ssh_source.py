@@ -120,6 +120,42 @@ def test_an_unknown_host_key_is_an_error_target_until_accepted(cli, sshd, tmp_pa
     assert _only_target(again)["status"] == "scanned" and _only_target(again)["details"]["host_key_recorded"] is False
 
 
+def test_the_users_own_known_hosts_is_not_trusted_beside_the_file_named(cli, sshd, tmp_path, monkeypatch):
+    home = tmp_path / "home"
+    (home / ".ssh").mkdir(parents=True)
+    sshd.known_hosts(home / ".ssh" / "known_hosts")  # the key is known to the user, not to --known-hosts
+    monkeypatch.setenv("HOME", str(home))
+    result = _ssh(cli, sshd, tmp_path, "--remote-root", COMPLIANT, known=False)
+    target = _only_target(result)
+    assert target["status"] == "error" and target["reason"].startswith("unknown host key"), target
+
+
+def test_the_global_known_hosts_file_is_trusted(cli, sshd, tmp_path, monkeypatch):
+    from hipaacheck.sources.ssh import connect
+
+    monkeypatch.setattr(connect, "GLOBAL_KNOWN_HOSTS", sshd.known_hosts(tmp_path / "ssh_known_hosts"))
+    result = _ssh(cli, sshd, tmp_path, "--remote-root", COMPLIANT, known=False)
+    assert _only_target(result)["status"] == "scanned"
+
+
+def test_known_hosts_and_config_are_parsed_once_for_a_fleet(cli, sshd, tmp_path, monkeypatch):
+    import paramiko
+
+    loads: list[str] = []
+    original = paramiko.HostKeys.load
+    monkeypatch.setattr(paramiko.HostKeys, "load", lambda self, path: (loads.append(path), original(self, path))[1])
+    fleet = tmp_path / "fleet.ini"  # three names for the one loopback host
+    fleet.write_text("[web]\n" + "".join(f"web{i} ansible_host=127.0.0.1 ansible_port={sshd.port} "
+                                         f"ansible_user={sshd.user}\n" for i in range(3)))
+    known_hosts = sshd.known_hosts(tmp_path / "known_hosts")
+    config = tmp_path / "ssh_config"
+    config.write_text("")
+    result = cli("scan", "--source", "ssh", "--targets", fleet, "--ssh-key", sshd.client_key, "--ssh-config", config,
+                 "--known-hosts", known_hosts, "--remote-root", COMPLIANT, "--format", "json", "--host-workers", "3")
+    assert [t["status"] for t in result.json()["targets"]] == ["scanned"] * 3, result.err
+    assert loads == [str(known_hosts)]
+
+
 def test_a_changed_host_key_is_refused_even_with_accept_new(cli, sshd, tmp_path):
     sshd.known_hosts(tmp_path / "known_hosts", keygen(tmp_path / "other_host_key"))
     result = _ssh(cli, sshd, tmp_path, "--remote-root", COMPLIANT, "--accept-new-host-keys")

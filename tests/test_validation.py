@@ -6,6 +6,7 @@ from importlib import resources
 from pathlib import Path
 
 import pytest
+from assertions import input_error
 
 from hipaacheck import validation
 from hipaacheck.errors import InputError
@@ -35,9 +36,8 @@ def test_bad_results_file_names_file_line_and_path(cli, tmp_path: Path, pretty: 
     path = broken_results(tmp_path, pretty)
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if '"bogus"' in text)
     result = cli("report", path, "--format", "csv")
-    assert result.code == 2 and result.out == ""
-    assert result.err.splitlines() == [f"hipaacheck: error: {path}:{line}: $.findings[3].status: "
-                                       "status must be one of: pass, fail, error, skip, waived, manual"]
+    assert input_error(result) == (f"hipaacheck: error: {path}:{line}: $.findings[3].status: "
+                                   "status must be one of: pass, fail, error, skip, waived, manual")
 
 
 def test_a_valid_results_file_loads(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ import pytest
 from hipaacheck.errors import InputError
 from hipaacheck.model import Finding, Resource
 from hipaacheck.waivers import Waiver, apply_waivers, load_waivers, tags_by_resource
+from assertions import input_error
 from posture_fixtures import make_env, scan_args, statuses
 
 TODAY = date(2026, 6, 15)
@@ -190,7 +191,6 @@ def test_scan_refuses_bad_waivers_before_scanning(tmp_path, cli, monkeypatch):
     env = make_env(tmp_path, waiver_max_days=30)
     path = write(tmp_path, GOOD)
     result = cli(*scan_args(env, "--waivers", path))
-    assert result.code == 2
-    assert result.err.strip() == (f"hipaacheck: error: {path}:7: $.waivers[0].expires: waiver lasts 121 days "
-                                  "from 2026-06-01, longer than the profile's waiver_max_days (30)")
+    assert input_error(result) == (f"hipaacheck: error: {path}:7: $.waivers[0].expires: waiver lasts 121 days "
+                                   "from 2026-06-01, longer than the profile's waiver_max_days (30)")
     assert result.out == ""

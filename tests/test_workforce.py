@@ -1,38 +1,16 @@
 """The workforce roster joined with host accounts (fixture trees) and IAM users (moto): each control
 passing, failing and on the boundary day, a roster that cannot be read, and the join's unreadable cases.
 
-The date is fixed at TODAY through ``hipaacheck.clock.now_utc``.
+The date is fixed at 2026-12-01 by the ``records`` fixture (``records_fixtures``).
 """
 from __future__ import annotations
 
-import csv
 import json
 from pathlib import Path
 
 import pytest
 import yaml
-
-TODAY = "2026-12-01"
-
-
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr("hipaacheck.clock.now_utc", lambda: f"{TODAY}T12:00:00Z")
-
-
-def write_roster(folder: Path, people: list[dict], fmt: str = "yaml") -> Path:
-    path = folder / f"roster.{fmt}"
-    if fmt == "yaml":
-        path.write_text(yaml.safe_dump({"version": 1, "people": people}, sort_keys=False))
-        return path
-    columns = ["id", "role", "name", "email", "hire_date", "termination_date", "last_training_date", "accounts"]
-    with path.open("w", newline="") as handle:
-        writer = csv.DictWriter(handle, columns)
-        writer.writeheader()
-        for person in people:
-            writer.writerow({**person, "accounts": ";".join(person.get("accounts", []))})
-    return path
-
+from assertions import input_error
 
 def person(pid: str, **fields) -> dict:
     return {"id": pid, "role": fields.pop("role", "nurse"), "name": f"Name Of {pid}", "email": f"{pid}@mail.example",
@@ -76,12 +54,6 @@ USERS = {  # uid, password, shell, keys, groups, expiry
 }
 
 
-def scan(cli, *args) -> tuple[int, list[dict], str]:
-    result = cli("scan", "--profile", "hipaa-workforce", "--format", "json", *args)
-    assert result.code in (0, 1, 3), result.err
-    return result.code, result.json()["findings"], result.err
-
-
 def by_resource(findings: list[dict], control: str) -> dict[str, dict]:
     return {f["resource"]["id"] + (f"[{f['resource']['item']}]" if f["resource"].get("item") else ""): f
             for f in findings if f["control_id"] == control}
@@ -97,9 +69,9 @@ def by_resource(findings: list[dict], control: str) -> dict[str, dict]:
     ({"hire_date": "2026-10-31"}, "fail", 1),
     ({"hire_date": "2026-10-01", "last_training_date": "2026-10-20"}, "pass", None),
 ])
-def test_training_current(cli, tmp_path, fields, status, days):
-    roster = write_roster(tmp_path, [person("E1", **fields)])
-    _, findings, _ = scan(cli, "--root", host_tree(tmp_path / "h", {}), "--workforce", roster)
+def test_training_current(records, tmp_path, fields, status, days):
+    roster = records.roster([person("E1", **fields)])
+    findings = records.scan("--root", host_tree(tmp_path / "h", {}), "--workforce", roster)
     finding = by_resource(findings, "workforce.training.current")["E1"]
     assert finding["status"] == status, finding["message"]
     assert finding["message"].startswith("E1 (nurse): ")
@@ -109,12 +81,12 @@ def test_training_current(cli, tmp_path, fields, status, days):
         assert finding["evidence"]["due_in_days"] == days
 
 
-def test_training_skips_terminated_people_and_a_scan_without_roster(cli, tmp_path):
-    roster = write_roster(tmp_path, [person("E1", termination_date="2026-05-01", last_training_date="2020-01-01")])
+def test_training_skips_terminated_people_and_a_scan_without_roster(records, tmp_path):
+    roster = records.roster([person("E1", termination_date="2026-05-01", last_training_date="2020-01-01")])
     tree = host_tree(tmp_path / "h", {})
-    _, findings, _ = scan(cli, "--root", tree, "--workforce", roster)
+    findings = records.scan("--root", tree, "--workforce", roster)
     assert by_resource(findings, "workforce.training.current")["E1"]["status"] == "skip"
-    _, findings, _ = scan(cli, "--root", tree)
+    findings = records.scan("--root", tree)
     assert {f["status"] for f in findings if f["control_id"].startswith("workforce.")} == {"skip"}
     assert all("--workforce FILE" in f["message"] for f in findings if f["control_id"].startswith("workforce."))
 
@@ -129,9 +101,9 @@ def test_training_skips_terminated_people_and_a_scan_without_roster(cli, tmp_pat
     ("nologin", "pass"),
     ("gone", "pass"),  # no such account on the host
 ])
-def test_termination_host_accounts(cli, tmp_path, account, status):
-    roster = write_roster(tmp_path, [person("E1", termination_date="2026-11-01", accounts=[f"host:{account}"])])
-    _, findings, _ = scan(cli, "--root", host_tree(tmp_path / "h", USERS), "--workforce", roster)
+def test_termination_host_accounts(records, tmp_path, account, status):
+    roster = records.roster([person("E1", termination_date="2026-11-01", accounts=[f"host:{account}"])])
+    findings = records.scan("--root", host_tree(tmp_path / "h", USERS), "--workforce", roster)
     finding = by_resource(findings, "workforce.termination.access_removed")["E1"]
     assert finding["status"] == status, finding["message"]
     if status == "fail":
@@ -143,32 +115,32 @@ def test_termination_host_accounts(cli, tmp_path, account, status):
     ("2026-11-29", "fail", ("days_overdue", 1)),
     ("2026-12-05", "skip", None),  # a termination still ahead
 ])
-def test_termination_grace_boundary(cli, tmp_path, terminated, status, evidence):
-    roster = write_roster(tmp_path, [person("E1", termination_date=terminated, accounts=["host:live"])])
-    _, findings, _ = scan(cli, "--root", host_tree(tmp_path / "h", USERS), "--workforce", roster)
+def test_termination_grace_boundary(records, tmp_path, terminated, status, evidence):
+    roster = records.roster([person("E1", termination_date=terminated, accounts=["host:live"])])
+    findings = records.scan("--root", host_tree(tmp_path / "h", USERS), "--workforce", roster)
     finding = by_resource(findings, "workforce.termination.access_removed")["E1"]
     assert finding["status"] == status, finding["message"]
     if evidence:
         assert finding["evidence"][evidence[0]] == evidence[1]
 
 
-def test_termination_is_an_error_when_the_host_could_not_be_read(cli, tmp_path):
+def test_termination_is_an_error_when_the_host_could_not_be_read(records, tmp_path):
     tree = host_tree(tmp_path / "h", USERS)
     (tree / "etc" / "shadow").unlink()  # password status unknown
     (tree / "home" / "keyed" / ".ssh" / "authorized_keys").unlink()
     (tree / "home" / "keyed" / ".ssh" / "authorized_keys").mkdir()  # a key file that cannot be read
-    roster = write_roster(tmp_path, [person("E1", termination_date="2026-11-01", accounts=["host:live"]),
+    roster = records.roster([person("E1", termination_date="2026-11-01", accounts=["host:live"]),
                                      person("E2", termination_date="2026-11-01", accounts=["host:keyed"])])
-    _, findings, _ = scan(cli, "--root", tree, "--workforce", roster)
+    findings = records.scan("--root", tree, "--workforce", roster)
     found = by_resource(findings, "workforce.termination.access_removed")
     assert found["E1"]["status"] == "error" and "/etc/shadow" in found["E1"]["message"]
     assert found["E2"]["status"] == "error" and "authorized_keys" in found["E2"]["message"]
 
 
-def test_termination_skips_accounts_on_targets_not_scanned(cli, tmp_path):
-    roster = write_roster(tmp_path, [person("E1", termination_date="2026-11-01", accounts=["aws:e1", "sso:e1"]),
+def test_termination_skips_accounts_on_targets_not_scanned(records, tmp_path):
+    roster = records.roster([person("E1", termination_date="2026-11-01", accounts=["aws:e1", "sso:e1"]),
                                      person("E2", termination_date="2026-11-01", accounts=["aws:e2", "host:locked"])])
-    _, findings, _ = scan(cli, "--root", host_tree(tmp_path / "h", USERS), "--workforce", roster)
+    findings = records.scan("--root", host_tree(tmp_path / "h", USERS), "--workforce", roster)
     found = by_resource(findings, "workforce.termination.access_removed")
     assert found["E1"]["status"] == "skip"
     assert found["E2"]["status"] == "pass" and found["E2"]["evidence"]["not_scanned"] == ["aws:e2"]
@@ -176,7 +148,7 @@ def test_termination_skips_accounts_on_targets_not_scanned(cli, tmp_path):
 
 # ---------------------------------------------------------------- termination in AWS (moto)
 
-def test_termination_iam_users(cli, tmp_path, aws):
+def test_termination_iam_users(records, tmp_path, aws):
     iam = aws.client("iam")
     for name in ("console", "keyholder", "inactive", "clean"):
         iam.create_user(UserName=name)
@@ -184,9 +156,9 @@ def test_termination_iam_users(cli, tmp_path, aws):
     iam.create_access_key(UserName="keyholder")
     key = iam.create_access_key(UserName="inactive")["AccessKey"]["AccessKeyId"]
     iam.update_access_key(UserName="inactive", AccessKeyId=key, Status="Inactive")
-    roster = write_roster(tmp_path, [person(f"E{i}", termination_date="2026-11-01", accounts=[f"aws:{name}"])
+    roster = records.roster([person(f"E{i}", termination_date="2026-11-01", accounts=[f"aws:{name}"])
                                      for i, name in enumerate(("console", "keyholder", "inactive", "clean", "gone"))])
-    _, findings, _ = scan(cli, "--source", "aws", "--regions", "us-east-1", "--workforce", roster)
+    findings = records.scan("--source", "aws", "--regions", "us-east-1", "--workforce", roster)
     found = {k: f["status"] for k, f in by_resource(findings, "workforce.termination.access_removed").items()}
     assert found == {"E0": "fail", "E1": "fail", "E2": "pass", "E3": "pass", "E4": "pass"}
     messages = by_resource(findings, "workforce.termination.access_removed")
@@ -195,34 +167,34 @@ def test_termination_iam_users(cli, tmp_path, aws):
 
 # ---------------------------------------------------------------- ownership
 
-def test_accounts_owned_on_a_host(cli, tmp_path):
-    roster = write_roster(tmp_path, [person("E1", accounts=["host:live", "host:locked", "host:keyed", "host:expired",
+def test_accounts_owned_on_a_host(records, tmp_path):
+    roster = records.roster([person("E1", accounts=["host:live", "host:locked", "host:keyed", "host:expired",
                                                             "host:nologin", "host:admin"])])
     tree = host_tree(tmp_path / "h", USERS)
-    _, findings, _ = scan(cli, "--root", tree, "--workforce", roster)
+    findings = records.scan("--root", tree, "--workforce", roster)
     found = by_resource(findings, "workforce.accounts.owned")
     assert {k: f["status"] for k, f in found.items()} == {"host:ward1[stray]": "fail"}  # root, daemon: system
     assert found["host:ward1[stray]"]["message"] == "host:stray on ward1 belongs to no one in the workforce roster"
     profile = tmp_path / "profile.yaml"
     profile.write_text("id: mine\ntitle: t\nextends: hipaa-workforce\nvariables: {service_accounts: ['host:st*']}\n")
-    result = cli("scan", "--profile", profile, "--format", "json", "--root", tree, "--workforce", roster)
-    [owned] = [f for f in result.json()["findings"] if f["control_id"] == "workforce.accounts.owned"]
+    [owned] = [f for f in records.scan("--root", tree, "--workforce", roster, profile=profile)
+               if f["control_id"] == "workforce.accounts.owned"]
     assert owned["status"] == "pass" and owned["evidence"] == {"accounts_checked": 6, "service_accounts": ["host:stray"]}
 
 
-def test_accounts_owned_in_aws_and_when_accounts_cannot_be_listed(cli, tmp_path, aws):
+def test_accounts_owned_in_aws_and_when_accounts_cannot_be_listed(records, tmp_path, aws):
     iam = aws.client("iam")
     iam.create_user(UserName="owned")
     iam.create_user(UserName="orphan")
-    roster = write_roster(tmp_path, [person("E1", accounts=["aws:owned"]),
+    roster = records.roster([person("E1", accounts=["aws:owned"]),
                                      person("E2", termination_date="2026-11-01", accounts=["host:live"])])
-    _, findings, _ = scan(cli, "--source", "aws", "--regions", "us-east-1", "--workforce", roster)
+    findings = records.scan("--source", "aws", "--regions", "us-east-1", "--workforce", roster)
     found = by_resource(findings, "workforce.accounts.owned")
     assert {k: f["status"] for k, f in found.items()} == {"aws:123456789012[orphan]": "fail"}
     tree = host_tree(tmp_path / "h", USERS)
     (tree / "etc" / "passwd").unlink()
     (tree / "etc" / "passwd").mkdir()  # unreadable, as root too
-    _, findings, _ = scan(cli, "--root", tree, "--workforce", roster)
+    findings = records.scan("--root", tree, "--workforce", roster)
     [error] = [f for f in findings if f["control_id"] == "workforce.accounts.owned"]
     assert error["status"] == "error" and "/etc/passwd: is a directory" in error["message"]
     termination = by_resource(findings, "workforce.termination.access_removed")["E2"]
@@ -238,39 +210,39 @@ def role_profile(tmp_path: Path) -> Path:
     return profile
 
 
-def test_role_groups_host_and_aws(cli, tmp_path, aws):
+def test_role_groups_host_and_aws(records, tmp_path, aws):
     iam = aws.client("iam")
     for group in ("Clinicians", "Admins"):
         iam.create_group(GroupName=group)
     for user, group in (("nurse1", "Clinicians"), ("nurse2", "Admins"), ("boss", "Admins")):
         iam.create_user(UserName=user)
         iam.add_user_to_group(UserName=user, GroupName=group)
-    roster = write_roster(tmp_path, [person("E1", accounts=["aws:nurse1"]), person("E2", accounts=["aws:nurse2"]),
+    roster = records.roster([person("E1", accounts=["aws:nurse1"]), person("E2", accounts=["aws:nurse2"]),
                                      person("E3", role="admin", accounts=["aws:boss"]),
                                      person("E4", role="intern", accounts=["aws:gone"])])
-    result = cli("scan", "--source", "aws", "--regions", "us-east-1", "--profile", role_profile(tmp_path),
-                 "--format", "json", "--workforce", roster)
-    found = by_resource(result.json()["findings"], "workforce.access.role_groups")
+    findings = records.scan("--source", "aws", "--regions", "us-east-1", "--workforce", roster,
+                            profile=role_profile(tmp_path))
+    found = by_resource(findings, "workforce.access.role_groups")
     assert {k: f["status"] for k, f in found.items()} == {"E1": "pass", "E2": "fail", "E3": "pass", "E4": "skip"}
     assert found["E2"]["evidence"]["beyond_role"] == ["aws:nurse2 on 123456789012 in Admins"]
 
-    host = write_roster(tmp_path, [person("E1", accounts=["host:live"]), person("E2", accounts=["host:admin"])])
-    result = cli("scan", "--root", host_tree(tmp_path / "h", USERS), "--profile", role_profile(tmp_path),
-                 "--format", "json", "--workforce", host)
-    found = by_resource(result.json()["findings"], "workforce.access.role_groups")
+    host = records.roster([person("E1", accounts=["host:live"]), person("E2", accounts=["host:admin"])])
+    findings = records.scan("--root", host_tree(tmp_path / "h", USERS), "--workforce", host,
+                            profile=role_profile(tmp_path))
+    found = by_resource(findings, "workforce.access.role_groups")
     assert found["E1"]["status"] == "pass" and found["E2"]["status"] == "fail"
     assert found["E2"]["evidence"]["beyond_role"] == ["host:admin on ward1 in wheel"]
 
 
-def test_role_groups_skip_without_a_map(cli, tmp_path):
-    roster = write_roster(tmp_path, [person("E1", accounts=["host:admin"])])
-    _, findings, _ = scan(cli, "--root", host_tree(tmp_path / "h", USERS), "--workforce", roster)
+def test_role_groups_skip_without_a_map(records, tmp_path):
+    roster = records.roster([person("E1", accounts=["host:admin"])])
+    findings = records.scan("--root", host_tree(tmp_path / "h", USERS), "--workforce", roster)
     assert by_resource(findings, "workforce.access.role_groups")["E1"]["status"] == "skip"
 
 
 # ---------------------------------------------------------------- the roster as input
 
-def test_csv_and_yaml_rosters_give_the_same_findings(cli, tmp_path):
+def test_csv_and_yaml_rosters_give_the_same_findings(records, tmp_path):
     people = [person("E1", termination_date="2026-11-01", accounts=["host:live", "host:keyed"]),
               person("E2", last_training_date="2026-01-01", accounts=["host:admin"])]
     tree = host_tree(tmp_path / "h", USERS)
@@ -278,7 +250,7 @@ def test_csv_and_yaml_rosters_give_the_same_findings(cli, tmp_path):
     for fmt in ("yaml", "csv"):
         folder = tmp_path / fmt
         folder.mkdir()
-        _, findings, _ = scan(cli, "--root", tree, "--workforce", write_roster(folder, people, fmt))
+        findings = records.scan("--root", tree, "--workforce", records.roster(people, fmt, folder))
         results.append([(f["control_id"], f["resource"], f["status"], f["message"]) for f in findings])
     assert results[0] == results[1]
     judged = {(control, resource["id"]): status for control, resource, status, _ in results[0]
@@ -303,10 +275,7 @@ def test_malformed_csv_roster_is_one_line_exit_2(cli, tmp_path, text, where, exp
     roster = tmp_path / "roster.csv"
     roster.write_text(text)
     result = cli("scan", "--root", host_tree(tmp_path / "h", {}), "--profile", "hipaa-workforce", "--workforce", roster)
-    assert result.code == 2 and result.out == ""
-    [line] = result.err.splitlines()
-    assert f"{roster}{where}: " in line and expected in line, line
-    assert "Traceback" not in result.err
+    input_error(result, f"{roster}{where}: ", expected)
 
 
 @pytest.mark.parametrize("entry, line, expected", [
@@ -320,25 +289,23 @@ def test_malformed_yaml_roster_is_one_line_exit_2(cli, tmp_path, entry, line, ex
     roster = tmp_path / "roster.yaml"
     roster.write_text("version: 1\npeople:\n  - {id: E1, role: nurse, hire_date: 2026-01-01}\n" + entry)
     result = cli("scan", "--root", host_tree(tmp_path / "h", {}), "--profile", "hipaa-workforce", "--workforce", roster)
-    assert result.code == 2
-    [message] = result.err.splitlines()
-    assert f"{roster}{line}: " in message and expected in message, message
+    input_error(result, f"{roster}{line}: ", expected)
 
 
-def test_snapshot_scan_joins_like_the_live_scan(cli, tmp_path):
+def test_snapshot_scan_joins_like_the_live_scan(cli, records, tmp_path):
     tree = host_tree(tmp_path / "h", USERS)
-    roster = write_roster(tmp_path, [person("E1", termination_date="2026-11-01", accounts=["host:live", "host:keyed"])])
+    roster = records.roster([person("E1", termination_date="2026-11-01", accounts=["host:live", "host:keyed"])])
     inventory = tmp_path / "inv.json"
     assert cli("collect", "host", "--root", tree, "--profile", "hipaa-workforce", "-o", inventory).code == 0
     types = {r["type"] for r in json.loads(inventory.read_text())["resources"]}
     assert types == {"host.accounts"}  # what the roster joins with, though no host control is selected
-    _, live, _ = scan(cli, "--root", tree, "--workforce", roster)
-    _, offline, _ = scan(cli, "--source", "snapshot", "--inventory", inventory, "--workforce", roster)
+    live = records.scan("--root", tree, "--workforce", roster)
+    offline = records.scan("--source", "snapshot", "--inventory", inventory, "--workforce", roster)
     assert [(f["control_id"], f["status"], f["message"]) for f in live] == \
         [(f["control_id"], f["status"], f["message"]) for f in offline]
 
 
-def test_termination_joins_the_accounts_of_every_target_of_a_several_target_scan(cli, tmp_path):
+def test_termination_joins_the_accounts_of_every_target_of_a_several_target_scan(records, tmp_path):
     """Each image's host accounts join the roster, as a single host's do (the join types are collected even
     though no host control of the profile reads them)."""
     from image_builder import ImageSpec, oci_layout, tree_layer
@@ -346,9 +313,9 @@ def test_termination_joins_the_accounts_of_every_target_of_a_several_target_scan
     for name, users in (("web", {"nologin": USERS["nologin"]}), ("db", USERS)):
         oci_layout(tmp_path / name, ImageSpec([(tree_layer(host_tree(tmp_path / f"{name}-root", users)), True)],
                                               tag=f"{name}:1"))
-    roster = write_roster(tmp_path, [person("E1", termination_date="2026-11-01", accounts=["host:live"]),
+    roster = records.roster([person("E1", termination_date="2026-11-01", accounts=["host:live"]),
                                      person("E2", termination_date="2026-11-01", accounts=["host:nologin"])])
-    _, findings, _ = scan(cli, "--source", "image", "--image", tmp_path / "web", "--image", tmp_path / "db",
+    findings = records.scan("--source", "image", "--image", tmp_path / "web", "--image", tmp_path / "db",
                           "--workforce", roster)
     found = by_resource(findings, "workforce.termination.access_removed")
     assert found["E1"]["status"] == "fail", found["E1"]["message"]  # live can still log in on db

@@ -9,8 +9,6 @@ import hashlib
 import json
 import zipfile
 
-import pytest
-import yaml
 from test_workforce import USERS, host_tree
 
 from hipaacheck.formats import FORMATS, get_format
@@ -18,21 +16,15 @@ from hipaacheck.formats import FORMATS, get_format
 PRIVATE = ["Zebulon Quarterfield", "zq.private@hospital.example", "Philippa Oyelaran-Voss", "pov@clinic.example"]
 
 
-@pytest.fixture(autouse=True)
-def fixed_clock(monkeypatch):
-    monkeypatch.setattr("hipaacheck.clock.now_utc", lambda: "2026-12-01T12:00:00Z")
-
-
-def test_no_roster_name_or_email_in_any_output(cli, tmp_path):
-    roster = tmp_path / "roster.csv"
-    roster.write_text(
-        "id,role,name,email,hire_date,termination_date,last_training_date,accounts\n"
-        f"E1,nurse,{PRIVATE[0]},{PRIVATE[1]},2024-01-02,2026-11-01,2025-01-01,host:live\n"
-        f"E2,admin,{PRIVATE[2]},{PRIVATE[3]},2024-01-02,,2026-06-01,host:admin;aws:boss\n")
-    incidents = tmp_path / "incidents.yaml"
-    incidents.write_text(yaml.safe_dump({"version": 1, "incidents": [
+def test_no_roster_name_or_email_in_any_output(cli, records, tmp_path):
+    roster = records.roster([
+        {"id": "E1", "role": "nurse", "name": PRIVATE[0], "email": PRIVATE[1], "hire_date": "2024-01-02",
+         "termination_date": "2026-11-01", "last_training_date": "2025-01-01", "accounts": ["host:live"]},
+        {"id": "E2", "role": "admin", "name": PRIVATE[2], "email": PRIVATE[3], "hire_date": "2024-01-02",
+         "last_training_date": "2026-06-01", "accounts": ["host:admin", "aws:boss"]}], "csv")
+    incidents = records.register(
         {"id": "INC-1", "discovered": "2026-10-01", "assessment": {"date": "2026-10-02", "by": "E2", "breach": True},
-         "affected": {"total": 900, "by_state": {"CA": 900}}}]}))
+         "affected": {"total": 900, "by_state": {"CA": 900}}})
     out, bundle, log = tmp_path / "out", tmp_path / "bundle.zip", tmp_path / "scan.log"
     result = cli("scan", "--root", host_tree(tmp_path / "h", USERS), "--profile", "hipaa-full",
                  "--workforce", roster, "--incidents", incidents, "--format", ",".join(FORMATS),

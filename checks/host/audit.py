@@ -45,14 +45,17 @@ def _suppressor(rules: list[dict[str, Any]], watch: dict[str, Any], path: str, p
 
 
 def _paths(resource: Resource, params: dict[str, Any]) -> list[str]:
-    """``paths``, then the paths the resource names under each of ``paths_from`` (faillock.conf's ``dir``)."""
-    return [*params["paths"], *(resource.get(name) for name in params["paths_from"])]
+    """``paths``, then the paths the resource names under each of ``paths_from`` (pam_faillock's folders), once each."""
+    named = [resource.get(name) for name in params["paths_from"]]
+    found = [path for value in named for path in (value if isinstance(value, list) else [value])]
+    return list(dict.fromkeys([*params["paths"], *found]))
 
 
 @check("host.audit.watches", resource_type="host.audit_rules", params={
     "paths": {"type": "array", "items": {"type": "string", "pattern": "^/"}, "default": []},
-    "paths_from": {"type": "array", "items": {"enum": ["faillock_dir"]}, "default": [],
-                   "description": "attributes naming further paths to watch (faillock_dir: faillock.conf dir=)"},
+    "paths_from": {"type": "array", "items": {"enum": ["faillock_dir", "faillock_dirs"]}, "default": [],
+                   "description": "attributes naming further paths to watch (faillock_dir: faillock.conf dir=; "
+                                  "faillock_dirs: also each PAM line's dir=)"},
     "perms": {"type": "string", "pattern": "^[rwxa]+$", "default": "wa"},
 })
 def watches(resource: Resource, params: dict[str, Any]) -> list[Outcome]:

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from .options import add_catalog_options
+from ..jsonenc import dumps_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -34,5 +34,5 @@ def run(args: argparse.Namespace) -> int:
     spec = catalog_spec(args)
     _, _, active = load_catalog(spec, spec.profile or "hipaa-aws")
     policy = read_only_policy(needed_types(active, "aws"), args.org_role, args.securityhub_import)
-    sys.stdout.write(json.dumps(policy, indent=2) + "\n")
+    sys.stdout.write(dumps_text(policy, pretty=True) + "\n")
     return 0

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from .options import add_selection_options
+from ..jsonenc import dumps_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -25,8 +26,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
-
     from ..content import content_dir
     from ..controls import builtin_controls, load_controls
     from ..errors import InputError
@@ -57,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
         pairs = [(c, c.severity) for c in catalog.sorted()]
     controls = [c for c, _ in narrow(selection(args), pairs, lambda pair: pair)]
     if args.format == "json":
-        print(json.dumps([c.to_dict() for c in controls], indent=2))
+        print(dumps_text([c.to_dict() for c in controls], pretty=True))
         return 0
     from tabulate import tabulate
 

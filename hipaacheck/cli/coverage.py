@@ -2,9 +2,9 @@
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
+from ..jsonenc import dumps_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
     rows = coverage_rows(active, findings)
     summary = coverage_summary(rows)
     if args.format == "json":
-        print(json.dumps({"profile": profile.id, "summary": summary, "rows": rows}, indent=2))
+        print(dumps_text({"profile": profile.id, "summary": summary, "rows": rows}, pretty=True))
         return 0
     text = render_markdown(rows) if args.format == "markdown" else render_table(rows)
     gaps = ", ".join(summary["gaps"]) or "none"

@@ -6,11 +6,11 @@ failures (so a pipeline can gate on drift alone), else 0.
 from __future__ import annotations
 
 import argparse
-import json
 from pathlib import Path
 from typing import Any
 
 from .options import add_different_targets_option
+from ..jsonenc import dumps_text
 
 DIFF_FORMATS = ("table", "markdown", "json")
 
@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
     summary = drift_between(args.old, args.new, args.allow_different_targets)
     if args.format == "json":
-        text = json.dumps(summary, indent=2, sort_keys=True) + "\n"
+        text = dumps_text(summary, pretty=True, sort_keys=True) + "\n"
     else:
         text = (render_markdown if args.format == "markdown" else render_table)(summary)
     sys.stdout.write(text)

@@ -2,11 +2,11 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from datetime import date
 from pathlib import Path
 from typing import Any
+from ..jsonenc import dumps_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -107,7 +107,7 @@ def render_table(data: dict[str, Any], last: int) -> str:
 def run(args: argparse.Namespace) -> int:
     data = collect_history(args.db, _since(args.since))
     if args.format == "json":
-        sys.stdout.write(json.dumps(data, indent=2, sort_keys=True) + "\n")
+        sys.stdout.write(dumps_text(data, pretty=True, sort_keys=True) + "\n")
     else:
         sys.stdout.write(render_table(data, max(1, args.last)))
     return 0

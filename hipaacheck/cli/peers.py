@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from ..jsonenc import dumps_text
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -11,7 +12,6 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    import json
     import sys
 
     from ..controls import builtin_controls
@@ -22,8 +22,8 @@ def run(args: argparse.Namespace) -> int:
     sources = load_sources()
     table = rows(builtin_controls().controls.values(), sources)
     if args.format == "json":
-        print(json.dumps([{"source": r.source, "check": r.check, "controls": list(r.controls),
-                           "out_of_scope": r.out_of_scope} for r in table], indent=2))
+        print(dumps_text([{"source": r.source, "check": r.check, "controls": list(r.controls),
+                           "out_of_scope": r.out_of_scope} for r in table], pretty=True))
     else:
         print(markdown(table, sources), end="")
     problems = [r.problem for r in table if r.problem]

@@ -1,5 +1,8 @@
 """The people side of a report, from the findings alone (so ``report`` re-renders it from saved results):
-training status by role and a timeline per incident (discovery, each deadline, each notice)."""
+training status by role and a timeline per incident (discovery, each deadline, each notice).
+
+Findings are picked by their check, whose evidence this reads, not by control id: a profile's own control
+on the training or a notice check shows here too."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -7,10 +10,10 @@ from typing import Iterable
 
 from ..model import Finding
 
-TRAINING = "workforce.training.current"
-NOTICES = {"incident.risk_assessment": "risk assessment", "incident.notify.individuals": "notice to individuals",
-           "incident.notify.hhs": "notice to HHS", "incident.notify.media": "notice to media",
-           "incident.notify.covered_entity": "notice to the covered entity"}
+TRAINING = "workforce.training"  # check ids
+NOTICES = {"incident.risk_assessment": "risk assessment", "incident.notify_individuals": "notice to individuals",
+           "incident.notify_hhs": "notice to HHS", "incident.notify_media": "notice to media",
+           "incident.notify_covered_entity": "notice to the covered entity"}
 
 
 @dataclass
@@ -43,7 +46,7 @@ class PeopleView:
 
 
 def _label(finding: Finding) -> str:
-    label = NOTICES[finding.control_id]
+    label = NOTICES[finding.check_id]
     item = finding.resource.get("item")
     return f"{label} in {item}" if item else label
 
@@ -53,10 +56,10 @@ def people_view(findings: Iterable[Finding]) -> PeopleView:
     timelines: dict[str, dict[tuple[str, str, str], Event]] = {}
     for finding in findings:
         evidence = finding.evidence or {}
-        if finding.control_id == TRAINING and evidence.get("role"):
+        if finding.check_id == TRAINING and evidence.get("role"):
             counts = roles.setdefault(str(evidence["role"]), RoleTraining(str(evidence["role"]))).counts
             counts[str(finding.status)] = counts.get(str(finding.status), 0) + 1
-        elif finding.control_id in NOTICES and evidence.get("discovered"):
+        elif finding.check_id in NOTICES and evidence.get("discovered"):
             events = timelines.setdefault(str(finding.resource.get("id")), {})
             status, what = str(finding.status), _label(finding)
             for event in (Event(str(evidence["discovered"]), "discovered", "discovered", ""),

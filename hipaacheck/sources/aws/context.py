@@ -69,7 +69,8 @@ def client_config(options: AwsOptions) -> Any:
     from botocore.config import Config
 
     return Config(
-        retries={"mode": "adaptive", "max_attempts": options.max_attempts},
+        # total_max_attempts counts the first try, as --max-attempts says; botocore's max_attempts would not
+        retries={"mode": "adaptive", "total_max_attempts": options.max_attempts},
         connect_timeout=options.connect_timeout,
         read_timeout=options.read_timeout,
         max_pool_connections=max(10, options.max_workers * 2),  # reader and collector pools

@@ -20,6 +20,7 @@ from typing import Any
 from ...model import Resource
 from .registry import host_collector
 from .files import FileRead, HostContext
+from .pam import module_entries
 from .parsing import files_resource, parse_conf_settings, parse_int, values_and_locations
 from .units import unit_commands, unit_reads
 
@@ -237,6 +238,17 @@ def faillock_dir(ctx: HostContext) -> str:
     return setting["value"] if setting and isinstance(setting["value"], str) else FAILLOCK_DIR
 
 
+def faillock_dirs(ctx: HostContext, conf_dir: str) -> list[str]:
+    """Every tally folder pam_faillock uses: a PAM line's ``dir=`` argument overrides faillock.conf's
+    (``conf_dir``) for that line, so each such folder, and ``conf_dir`` for the lines without one."""
+    entries = module_entries(ctx, "pam_faillock.so", ("auth", "account"))  # ValueError: a stack unread
+    dirs = []
+    for entry in entries or [{"args": []}]:  # no line: faillock.conf's folder, as when a line sets none
+        own = [arg.partition("=")[2] for arg in entry["args"] if arg.startswith("dir=")]
+        dirs.append(own[-1] if own and own[-1] else conf_dir)
+    return sorted(set(dirs))
+
+
 def _loaded_paths(loader: dict[str, Any] | None, rules_d: list[str]) -> tuple[list[str], bool]:
     """The rules files that load, in order, and whether augenrules compiles them."""
     program = loader["program"] if loader else None
@@ -265,7 +277,12 @@ def collect_rules(ctx: HostContext) -> list[Resource]:
     resource.attributes["loaded_by"] = loader
     resource.attributes["loaded_from"] = _describe(loader, source)
     try:
-        resource.attributes["faillock_dir"] = faillock_dir(ctx)
+        conf_dir = resource.attributes["faillock_dir"] = faillock_dir(ctx)
     except ValueError as exc:
-        resource.unreadable["faillock_dir"] = str(exc)
+        resource.unreadable["faillock_dir"] = resource.unreadable["faillock_dirs"] = str(exc)
+        return [resource]
+    try:
+        resource.attributes["faillock_dirs"] = faillock_dirs(ctx, conf_dir)
+    except ValueError as exc:
+        resource.unreadable["faillock_dirs"] = str(exc)
     return [resource]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
-from typing import Any, Callable, Collection
+from typing import Any, Callable, Collection, Iterable
 
 from ...model import Resource
 from .files import FileRead, HostContext
@@ -117,16 +117,18 @@ def read_paths(ctx: HostContext, patterns: list[str]) -> list[FileRead]:
 
 
 def dropin_paths(ctx: HostContext, name: str) -> list[str]:
-    """systemd-style ``/etc/<name>`` then its ``<name>.d/*.conf`` drop-ins in systemd's order.
+    """systemd-style ``/etc/<name>`` then its ``<name>.d/*.conf`` drop-ins in systemd's order."""
+    return [f"/etc/{name}", *dropins(ctx, ("/usr/lib", "/usr/local/lib", "/run", "/etc"), name)]
 
-    Drop-ins from /usr/lib, /usr/local/lib, /run and /etc are sorted by file
-    name; a file in a later (higher-priority) folder replaces a same-named one.
-    """
-    dropins: dict[str, str] = {}
-    for base in ("/usr/lib", "/usr/local/lib", "/run", "/etc"):
-        for path in ctx.glob(f"{base}/{name}.d/*.conf"):
-            dropins[PurePosixPath(path).name] = path
-    return [f"/etc/{name}", *(dropins[key] for key in sorted(dropins))]
+
+def dropins(ctx: HostContext, folders: Iterable[str], name: str) -> list[str]:
+    """``<folder>/<name>.d/*.conf`` across ``folders`` (lowest priority first) in file-name order, a file in a
+    later folder replacing a same-named one in an earlier folder (systemd.unit(5), systemd-system.conf(5))."""
+    found: dict[str, str] = {}
+    for folder in folders:
+        for path in ctx.glob(f"{folder}/{name}.d/*.conf"):
+            found[PurePosixPath(path).name] = path
+    return [found[key] for key in sorted(found)]
 
 
 def parse_ini_section(reads: list[FileRead], section: str) -> dict[str, dict[str, Any]]:

@@ -14,6 +14,7 @@ from .registry import host_collector
 from .expansion import ExpansionBudget
 from .files import FileRead, HostContext
 from .parsing import dropin_paths, files_resource, logical_lines, parse_ini_section, read_paths
+from .units import enabled_units
 
 # chronyd reads one file, its build's default: Debian's /etc/chrony/chrony.conf, elsewhere /etc/chrony.conf
 CHRONY_DEBIAN, CHRONY_OTHER = "/etc/chrony/chrony.conf", "/etc/chrony.conf"
@@ -80,14 +81,8 @@ def chrony_reads(ctx: HostContext) -> list[FileRead]:
     return reads
 
 
-def enabled_units(ctx: HostContext) -> list[str]:
-    found = set()
-    for folder in ("/etc/systemd/system", "/usr/lib/systemd/system", "/lib/systemd/system"):
-        for path in ctx.glob(f"{folder}/*.target.wants/*.service"):
-            name = path.rsplit("/", 1)[1]
-            if name in UNITS:
-                found.add(name)
-    return sorted(found)
+def enabled_services(ctx: HostContext) -> list[str]:
+    return sorted(enabled_units(ctx, "*.target.wants/*.service") & set(UNITS))
 
 
 @host_collector("host.time_sync")
@@ -103,7 +98,7 @@ def collect(ctx: HostContext) -> list[Resource]:
         if ntp_setting:
             sources += [{"daemon": "timesyncd", "kind": "server", "host": host, "path": ntp_setting["path"],
                          "line": ntp_setting["line"]} for host in ntp_setting["value"].split()]
-        return {"sources": sources, "enabled_units": enabled_units(ctx),
-                "daemons": sorted({UNITS[u] for u in enabled_units(ctx)})}
+        enabled = enabled_services(ctx)
+        return {"sources": sources, "enabled_units": enabled, "daemons": sorted({UNITS[u] for u in enabled})}
 
     return [files_resource("host.time_sync", "time-sync", chrony + ntp + timesyncd, parse)]

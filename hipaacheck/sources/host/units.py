@@ -6,11 +6,10 @@ order, a same-named drop-in in a higher-priority folder replacing the lower one 
 """
 from __future__ import annotations
 
-from pathlib import PurePosixPath
 from typing import Any
 
 from .files import FileRead, HostContext
-from .parsing import continued_lines
+from .parsing import continued_lines, dropins
 
 UNIT_DIRS = ("/etc/systemd/system", "/run/systemd/system", "/usr/local/lib/systemd/system",
              "/usr/lib/systemd/system", "/lib/systemd/system")  # highest priority first
@@ -24,11 +23,13 @@ def unit_reads(ctx: HostContext, unit: str) -> list[FileRead]:
         if read.exists:
             reads.append(read)
             break
-    dropins: dict[str, str] = {}
-    for folder in reversed(UNIT_DIRS):  # a later (higher-priority) folder replaces a same-named drop-in
-        for path in ctx.glob(f"{folder}/{unit}.d/*.conf"):
-            dropins[PurePosixPath(path).name] = path
-    return reads + [ctx.read(dropins[name]) for name in sorted(dropins)]
+    return reads + [ctx.read(path) for path in dropins(ctx, reversed(UNIT_DIRS), unit)]
+
+
+def enabled_units(ctx: HostContext, wants: str) -> set[str]:
+    """The names of the units linked into a ``.wants`` folder of any unit folder (``wants``:
+    ``*.target.wants/*.service``): the units enabled."""
+    return {path.rsplit("/", 1)[1] for folder in UNIT_DIRS for path in ctx.glob(f"{folder}/{wants}")}
 
 
 def unit_commands(reads: list[FileRead], section: str, key: str) -> list[dict[str, Any]]:

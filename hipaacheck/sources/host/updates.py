@@ -8,6 +8,7 @@ from ...model import Resource
 from .registry import host_collector
 from .files import FileRead, HostContext
 from .parsing import files_resource, parse_ini_section, read_paths
+from .units import enabled_units
 
 APT_CONF = ["/etc/apt/apt.conf", "/etc/apt/apt.conf.d/*"]
 DNF_AUTOMATIC = "/etc/dnf/automatic.conf"
@@ -48,9 +49,7 @@ def parse_apt_conf(text: str, path: str) -> dict[str, dict[str, Any]]:
 
 
 def _enabled_timers(ctx: HostContext) -> list[str]:
-    found = {path.rsplit("/", 1)[1] for folder in ("/etc/systemd/system", "/usr/lib/systemd/system")
-             for path in ctx.glob(f"{folder}/timers.target.wants/*.timer")}
-    return sorted(found & set(DNF_TIMERS))
+    return sorted(enabled_units(ctx, "timers.target.wants/*.timer") & set(DNF_TIMERS))
 
 
 @host_collector("host.auto_updates")

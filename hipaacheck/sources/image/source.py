@@ -55,10 +55,15 @@ class ImageSource:
 
     def collect_targets(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                         attributes: Wanted | None = None) -> Iterator[tuple[Target, Inventory | None]]:
-        for image in self.images:
-            if progress:
-                progress(f"image {image.name}")
-            yield self._scan(image, resource_types)
+        archives: dict[Path, Archive] = {}  # each opened (its members indexed) once for all of its images
+        try:
+            for image in self.images:
+                if progress:
+                    progress(f"image {image.name}")
+                yield self._scan(image, resource_types, archives)
+        finally:
+            for archive in archives.values():
+                archive.close()
 
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                 attributes: Wanted | None = None) -> Inventory:
@@ -66,14 +71,17 @@ class ImageSource:
         return only_inventory(self.collect_targets(resource_types, progress, attributes=attributes), len(self.images),
                               "--image")
 
-    def _scan(self, image: ImageRef, resource_types: set[str]) -> tuple[Target, Inventory | None]:
+    def _scan(self, image: ImageRef, resource_types: set[str],
+              archives: dict[Path, Archive]) -> tuple[Target, Inventory | None]:
         from ...targets import Target, TargetStatus, status_of
 
         details = _details(image)
         with StagedTree("hipaacheck-image-") as tree:
             budget = Budget()
             try:
-                _apply_all(image, LayerApplier(tree, budget))
+                if image.archive not in archives:
+                    archives[image.archive] = Archive(image.archive)
+                _apply_all(image, archives[image.archive], LayerApplier(tree, budget))
             except (ImageTooLarge, DigestMismatch, InputError, OSError, EOFError, ValueError) as exc:
                 return Target("image", image.digest, image.name, TargetStatus.ERROR,
                               f"layers could not be applied: {exc}", details), None
@@ -83,23 +91,19 @@ class ImageSource:
         return Target("image", image.digest, image.name, status, reason, details), inventory
 
 
-def _apply_all(image: ImageRef, applier: LayerApplier) -> None:
+def _apply_all(image: ImageRef, archive: Archive, applier: LayerApplier) -> None:
     import tarfile
 
-    archive = Archive(image.archive)
-    try:
-        for layer in image.layers:
-            _check_media_type(layer)
-            with archive.open(layer.name) as blob:
-                stream = _Verified(blob, layer.digest)
-                try:
-                    applier.apply(stream)  # type: ignore[arg-type]
-                except tarfile.TarError as exc:
-                    raise ValueError(f"layer {layer.name}: {exc}") from None
-                while stream.read(_CHUNK):  # the rest of the blob (tar padding) is in the digest too
-                    pass
-    finally:
-        archive.close()
+    for layer in image.layers:
+        _check_media_type(layer)
+        with archive.open(layer.name) as blob:
+            stream = _Verified(blob, layer.digest)
+            try:
+                applier.apply(stream)  # type: ignore[arg-type]
+            except tarfile.TarError as exc:
+                raise ValueError(f"layer {layer.name}: {exc}") from None
+            while stream.read(_CHUNK):  # the rest of the blob (tar padding) is in the digest too
+                pass
 
 
 def _check_media_type(layer: Layer) -> None:

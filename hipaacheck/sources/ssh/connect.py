@@ -4,7 +4,8 @@ Settings come from ``--ssh-config`` (else ``~/.ssh/config``): ``HostName``, ``Us
 ``IdentityFile``, ``ProxyCommand``, ``ProxyJump`` (through the system ``ssh -W``, in batch mode, with the
 same config, key and known hosts), ``UserKnownHostsFile``; the inventory's user and port win over them.
 Keys: ``--ssh-key``, the config's identity files, the agent and ``~/.ssh/id_*``. Host keys are checked
-against ``--known-hosts`` (else the config's or ``~/.ssh/known_hosts``) and ``/etc/ssh/ssh_known_hosts``:
+against ``--known-hosts`` (else the config's or ``~/.ssh/known_hosts``) and ``/etc/ssh/ssh_known_hosts``
+(OpenSSH's global file) alone: the user's own ``~/.ssh/known_hosts`` is not trusted beside another file named;
 an unknown key is refused unless ``--accept-new-host-keys`` (then appended, as OpenSSH's
 ``StrictHostKeyChecking=accept-new``); a changed key is always refused. ``StrictHostKeyChecking no`` in a
 config file does not turn checking off.
@@ -21,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from ...text import one_line
 from .inventory import HostSpec
+from .parsed_files import ParsedFiles
 
 if TYPE_CHECKING:
     import paramiko
@@ -29,6 +31,23 @@ SUDO_SFTP = ("for p in /usr/lib/openssh/sftp-server /usr/libexec/openssh/sftp-se
              "/usr/libexec/sftp-server /usr/lib/sftp-server; do if [ -x \"$p\" ]; then exec \"$p\"; fi; done; "
              "echo 'no sftp-server found' >&2; exit 127")
 _KNOWN_HOSTS_LOCK = threading.Lock()
+GLOBAL_KNOWN_HOSTS = Path("/etc/ssh/ssh_known_hosts")
+
+
+def _ssh_config(path: str) -> Any:
+    import paramiko
+
+    return paramiko.SSHConfig.from_path(path)
+
+
+def _host_keys(path: str) -> Any:
+    import paramiko
+
+    return paramiko.HostKeys(path)
+
+
+SSH_CONFIGS: ParsedFiles[Any] = ParsedFiles(_ssh_config)
+KNOWN_HOSTS: ParsedFiles[Any] = ParsedFiles(_host_keys)
 
 
 class LoginError(Exception):
@@ -85,7 +104,7 @@ def resolve(spec: HostSpec, options: SshOptions) -> Endpoint:
     config_path = options.config or Path.home() / ".ssh" / "config"
     if options.config or config_path.is_file():
         try:
-            found = paramiko.SSHConfig.from_path(str(config_path)).lookup(spec.host or spec.name)
+            found = SSH_CONFIGS.get(config_path).lookup(spec.host or spec.name)
         except (OSError, paramiko.SSHException) as exc:
             raise LoginError(f"ssh config {config_path}: {exc}") from None
     known = options.known_hosts
@@ -143,14 +162,12 @@ def connect(endpoint: Endpoint, options: SshOptions) -> tuple[paramiko.SSHClient
 
     client = paramiko.SSHClient()
     policy = _HostKeyPolicy(endpoint.known_hosts or Path.home() / ".ssh" / "known_hosts", options.accept_new)
-    try:
-        client.load_system_host_keys()
-        if policy.known_hosts.is_file():
-            client.load_host_keys(str(policy.known_hosts))
-        client._host_keys_filename = None  # never rewrite the user's known_hosts wholesale
-        client.set_missing_host_key_policy(policy)
-    except (OSError, paramiko.SSHException) as exc:
-        raise LoginError(f"known hosts {policy.known_hosts}: {exc}") from None
+    # paramiko's load_system_host_keys() would read ~/.ssh/known_hosts, not the global file: the two key sets
+    # are set here instead, parsed once for the fleet and shared read-only (paramiko only looks them up)
+    client._system_host_keys = _known_hosts(GLOBAL_KNOWN_HOSTS)
+    client._host_keys = _known_hosts(policy.known_hosts)
+    client._host_keys_filename = None  # never rewrite the user's known_hosts wholesale
+    client.set_missing_host_key_policy(policy)
     sock: Any = None
     counting: CountingSocket | None = None
     try:
@@ -178,6 +195,18 @@ def connect(endpoint: Endpoint, options: SshOptions) -> tuple[paramiko.SSHClient
         client.close()
         raise LoginError(f"unreachable: {_why(exc)}") from None
     return client, counting, policy.recorded
+
+
+def _known_hosts(path: Path) -> paramiko.HostKeys:
+    """The host keys of a known_hosts file (none when it does not exist); :class:`LoginError` if unreadable."""
+    import paramiko
+
+    try:
+        return KNOWN_HOSTS.get(path)
+    except FileNotFoundError:
+        return paramiko.HostKeys()
+    except (OSError, paramiko.SSHException) as exc:
+        raise LoginError(f"known hosts {path}: {exc}") from None
 
 
 def open_sftp(client: paramiko.SSHClient, options: SshOptions) -> paramiko.SFTPClient:
