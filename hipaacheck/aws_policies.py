@@ -95,3 +95,12 @@ def full_service_actions(document: Any) -> list[str]:
     """``service:*`` actions an Allow statement grants (full access to a whole service)."""
     return sorted({str(a) for s in statements(document) if s.get("Effect") == "Allow"
                    for a in as_list(s.get("Action")) if str(a).endswith(":*") and str(a) != "*:*"})
+
+
+def denied_to_everyone(document: Any, actions: tuple[str, ...]) -> list[str]:
+    """Of ``actions``, those an unconditional Deny covers for every principal (``Principal: "*"``, not a
+    ``NotPrincipal`` that exempts some) on a wildcard Resource: a conditional Deny may exempt anyone."""
+    denying = [s for s in statements(document)
+               if s.get("Effect") == "Deny" and "NotPrincipal" not in s and public_principal(s)
+               and not s.get("Condition") and any("*" in str(r) for r in as_list(s.get("Resource")))]
+    return [action for action in actions if any(allows(s, action) for s in denying)]

@@ -2,7 +2,8 @@
 
 ``model_answers(monkeypatch, {"ListAnalyzers": {...}})`` answers each named operation on every
 session the AWS source opens, before any request is sent, with the given response (or
-``response(params, region)`` for a callable: ``params`` are the call's API parameters). Each response is
+``response(params, region)`` for a callable: ``params`` are the call's API parameters); a :class:`Refusal`
+answers an error, whose code must be one the operation's model lists. Each response is
 validated against the operation's output shape with the validator ``botocore.stub.Stubber`` uses
 (``botocore.validate.validate_parameters``), so a response botocore could not produce fails the test:
 the hook runs in the source's collector threads, where the source turns any exception into an ``error``
@@ -13,11 +14,27 @@ from a thread pool in no fixed order.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any, Callable
 
 from aws_helpers import _Http, _Raw, hook_events
 
 SHAPE_ERRORS: list[str] = []  # answers that failed validation in this test (checked by aws_fixtures)
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """An error answer (``ResourceNotFoundException`` for "no policy"): ``code`` must be a modelled error."""
+    code: str
+    status: int = 400
+
+    def answer(self, model: Any) -> tuple[_Http, dict[str, Any]]:
+        if self.code not in {error.name for error in model.error_shapes}:
+            SHAPE_ERRORS.append(f"{model.name}: {self.code} is not one of its errors")
+            raise ValueError(SHAPE_ERRORS[-1])
+        return _Http(self.status), {"Error": {"Code": self.code, "Message": f"answered {self.code}"},
+                                    "ResponseMetadata": {"HTTPStatusCode": self.status}}
+
 
 def model_answers(monkeypatch, responses: dict[str, Any]) -> list[str]:
     """Answer ``responses`` (operation name -> response); returns the operations answered, in order."""
@@ -36,6 +53,10 @@ def model_answers(monkeypatch, responses: dict[str, Any]) -> list[str]:
         if callable(response):
             response = response((context or {}).get("hipaacheck_params") or {},
                                 getattr(request_signer, "region_name", None))
+        if isinstance(response, Refusal):
+            refused = response.answer(model)
+            answered.append(model.name)
+            return refused
         try:
             validate_parameters(response, model.output_shape)  # what Stubber.add_response checks
         except Exception as exc:

@@ -2,7 +2,7 @@
 edge cases) of a type on in-process moto, returning labels -> a fragment of each resource's id.
 
 Where moto 5.2.5 has no handler (SSM instance information and compliance, GuardDuty findings, Access
-Analyzer, Lambda function URL configs, Backup ListProtectedResources) answers come from
+Analyzer, Lambda function URL configs, Backup ListProtectedResources and vault access policies) answers come from
 ``aws_answers.model_answers`` (validated against botocore's service model); where moto does not model a
 field (EMR instance addresses, stage client certificates, DocumentDB engines, old launch and stop times,
 ACM issuance) its answer is edited with ``aws_answers.edit_answer``. Each seed's docstring names its gaps.
@@ -13,7 +13,7 @@ import json
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from aws_answers import edit_answer, model_answers
+from aws_answers import Refusal, edit_answer, model_answers
 from aws_helpers import ACCOUNT
 from test_aws2_edge import function
 
@@ -67,6 +67,46 @@ def sagemaker(session, monkeypatch) -> Labels:
                                     SecurityGroupIds=["sg-1"])
     client.create_notebook_instance(NotebookInstanceName="bad", InstanceType="ml.t3.medium", RoleArn=arn)
     return {"good": "instance/good", "bad": "instance/bad"}
+
+
+def endpoint_configs(session, monkeypatch) -> Labels:
+    client = session.client("sagemaker")
+    client.create_model(ModelName="triage", ExecutionRoleArn=role(session),
+                        PrimaryContainer={"Image": f"{ACCOUNT}.dkr.ecr.us-east-1.amazonaws.com/triage:1"})
+    variants = [{"VariantName": "main", "ModelName": "triage", "InstanceType": "ml.m5.large", "InitialInstanceCount": 1}]
+    client.create_endpoint_config(EndpointConfigName="good", ProductionVariants=variants, KmsKeyId=KEY)
+    client.create_endpoint_config(EndpointConfigName="bad", ProductionVariants=variants)
+    return {"good": "endpoint-config/good", "bad": "endpoint-config/bad"}
+
+
+def replication_instances(session, monkeypatch) -> Labels:
+    client = session.client("dms")
+    return {label: client.create_replication_instance(
+        ReplicationInstanceIdentifier=f"{label}-dms", ReplicationInstanceClass="dms.t3.medium",
+        PubliclyAccessible=label == "bad")["ReplicationInstance"]["ReplicationInstanceArn"] for label in ("good", "bad")}
+
+
+ECS_SECRET = "ecs-env-Secret-Value-9c1f"  # a container environment value: must appear in no output
+
+
+def task_definitions(session, monkeypatch) -> Labels:
+    """Families whose latest ACTIVE revision decides: good-task's first revision and stale-task's deregistered
+    second one would fail."""
+    client = session.client("ecs")
+
+    def register(family: str, mode: str = "host", **container: Any) -> str:
+        definition = {"name": "app", "image": "app:1", "memory": 256, **container}
+        return client.register_task_definition(family=family, networkMode=mode, containerDefinitions=[definition])[
+            "taskDefinition"]["taskDefinitionArn"]
+
+    register("good-task")
+    good = register("good-task", readonlyRootFilesystem=True, user="1000:1000")
+    bad = register("bad-task", environment=[{"name": "DB_PASSWORD", "value": ECS_SECRET}])
+    bridge = register("bridge-task", "bridge", readonlyRootFilesystem=True)
+    privileged = register("privileged-task", readonlyRootFilesystem=True, privileged=True, user="root")
+    stale = register("stale-task", readonlyRootFilesystem=True, user="app")
+    client.deregister_task_definition(taskDefinition=register("stale-task", user="0"))
+    return {"good": good, "bad": bad, "bridge": bridge, "privileged": privileged, "stale": stale}
 
 
 def dax(session, monkeypatch) -> Labels:
@@ -253,6 +293,58 @@ def subnets(session, monkeypatch) -> Labels:
     return {"good": good, "bad": bad}
 
 
+def route_tables(session, monkeypatch) -> Labels:
+    ec2 = session.client("ec2")
+    vpc = ec2.create_vpc(CidrBlock="10.4.0.0/16")["Vpc"]["VpcId"]
+    gateway = ec2.create_internet_gateway()["InternetGateway"]["InternetGatewayId"]
+    ec2.attach_internet_gateway(InternetGatewayId=gateway, VpcId=vpc)
+    tables = {label: ec2.create_route_table(VpcId=vpc)["RouteTable"]["RouteTableId"]
+              for label in ("good", "bad", "bad-v6")}
+    ec2.create_route(RouteTableId=tables["good"], DestinationCidrBlock="192.0.2.0/24", GatewayId=gateway)
+    ec2.create_route(RouteTableId=tables["bad"], DestinationCidrBlock="0.0.0.0/0", GatewayId=gateway)
+    ec2.create_route(RouteTableId=tables["bad-v6"], DestinationIpv6CidrBlock="::/0", GatewayId=gateway)
+    return tables
+
+
+def ssm_documents(session, monkeypatch) -> Labels:
+    client = session.client("ssm")
+    content = json.dumps({"schemaVersion": "2.2", "description": "x", "mainSteps": [
+        {"action": "aws:runShellScript", "name": "run", "inputs": {"runCommand": ["true"]}}]})
+    for name in ("good-doc", "bad-doc", "private-doc"):
+        client.create_document(Name=name, Content=content, DocumentType="Command")
+    client.modify_document_permission(Name="good-doc", PermissionType="Share", AccountIdsToAdd=["111122223333"])
+    client.modify_document_permission(Name="bad-doc", PermissionType="Share", AccountIdsToAdd=["all"])
+    return {"good": "document/good-doc", "bad": "document/bad-doc", "private": "document/private-doc"}
+
+
+BACKUP_DENY = ("backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle", "backup:PutBackupVaultAccessPolicy")
+
+
+def vault_policies(session, monkeypatch) -> Labels:
+    """moto has no GetBackupVaultAccessPolicy: answered from the policies below (none: ResourceNotFoundException)."""
+    client = session.client("backup")
+    everyone = {"Effect": "Deny", "Principal": {"AWS": "*"}, "Resource": "*"}
+    policies = {"good-vault": [{**everyone, "Action": list(BACKUP_DENY)}],
+                "wild-vault": [{**everyone, "Action": "backup:*"}],
+                "bad-vault": [{**everyone, "Action": "backup:DeleteRecoveryPoint"}],
+                "conditional-vault": [{**everyone, "Action": list(BACKUP_DENY), "Condition": {
+                    "StringNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/*"}}}],
+                "exempting-vault": [{"Effect": "Deny", "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
+                                     "Resource": "*", "Action": list(BACKUP_DENY)}]}
+    arns = {name: client.create_backup_vault(BackupVaultName=name)["BackupVaultArn"]
+            for name in (*policies, "open-vault")}
+
+    def policy(params: dict, region: str | None) -> Any:
+        name = params["BackupVaultName"]
+        if name not in policies:
+            return Refusal("ResourceNotFoundException", 404)
+        return {"BackupVaultName": name, "BackupVaultArn": arns.get(name, name), "Policy": json.dumps(
+            {"Version": "2012-10-17", "Statement": policies[name]})}
+
+    model_answers(monkeypatch, {"GetBackupVaultAccessPolicy": policy})
+    return {name.removesuffix("-vault"): arn for name, arn in arns.items()}
+
+
 # --------------------------------------------------------------------------- Lambda, S3
 
 URL = "https://abcdefghijklmnopqrstuvwxyz.lambda-url.us-east-1.on.aws/"
@@ -324,7 +416,26 @@ def elbv2s(session, monkeypatch) -> Labels:
     elb.modify_load_balancer_attributes(LoadBalancerArn=good, Attributes=[
         {"Key": "access_logs.s3.enabled", "Value": "true"}, {"Key": "access_logs.s3.bucket", "Value": "logs"},
         {"Key": "deletion_protection.enabled", "Value": "true"}])
-    return {"good": good, "bad": bad}
+    network = elb.create_load_balancer(Name="network", Type="network", Subnets=nets)["LoadBalancers"][0]
+    acl = web_acl(session.client("wafv2"), "alb", "REGIONAL")
+    session.client("wafv2").associate_web_acl(WebACLArn=acl, ResourceArn=good)
+    return {"good": good, "bad": bad, "network": network["LoadBalancerArn"]}
+
+
+def web_acl(client, name: str, scope: str) -> str:
+    return client.create_web_acl(Name=name, Scope=scope, DefaultAction={"Allow": {}}, VisibilityConfig={
+        "SampledRequestsEnabled": True, "CloudWatchMetricsEnabled": True, "MetricName": name})["Summary"]["ARN"]
+
+
+def web_acls(session, monkeypatch) -> Labels:
+    """A logging and a silent web ACL in each scope (CLOUDFRONT lives in us-east-1)."""
+    client = session.client("wafv2", region_name="us-east-1")
+    arns = {f"{label}{suffix}": web_acl(client, f"{label}{suffix}", scope)
+            for label in ("good", "bad") for suffix, scope in (("", "REGIONAL"), ("-global", "CLOUDFRONT"))}
+    for label in ("good", "good-global"):
+        client.put_logging_configuration(LoggingConfiguration={"ResourceArn": arns[label], "LogDestinationConfigs": [
+            f"arn:aws:logs:us-east-1:{ACCOUNT}:log-group:aws-waf-logs-{label}"]})
+    return arns
 
 
 def api_stages(session, monkeypatch) -> Labels:
@@ -537,9 +648,10 @@ def trail(session, monkeypatch, selectors: dict[str, Any] | None = None, log_gro
     return "main"
 
 
-SEEDS = (eks, sagemaker, dax, kinesis, ecr, msk, emr, instances, ssm, network_acls, subnets, lambdas, buckets,
-         classic_elbs, elbv2s, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables, secrets,
-         certificates, analyzers, policies, findings, volumes, caches, domains, keys)
+SEEDS = (eks, sagemaker, endpoint_configs, replication_instances, task_definitions, dax, kinesis, ecr, msk, emr,
+         instances, ssm, network_acls, subnets, route_tables, ssm_documents, vault_policies, lambdas, buckets,
+         classic_elbs, elbv2s, web_acls, api_stages, rds_instances, rds_clusters, redshift, file_systems, tables,
+         secrets, certificates, analyzers, policies, findings, volumes, caches, domains, keys)
 
 
 ROOT_PATTERN = '{ $.userIdentity.type = "Root" && $.userIdentity.invokedBy NOT EXISTS && $.eventType != "AwsServiceEvent" }'
@@ -576,4 +688,5 @@ def answer_moto_gaps(monkeypatch) -> None:
                                 "ListProtectedResources": {"Results": []},
                                 "DescribeInstanceInformation": {"InstanceInformationList": []},
                                 "ListResourceComplianceSummaries": {"ResourceComplianceSummaryItems": []},
-                                "ListFunctionUrlConfigs": {"FunctionUrlConfigs": []}})
+                                "ListFunctionUrlConfigs": {"FunctionUrlConfigs": []},
+                                "GetBackupVaultAccessPolicy": Refusal("ResourceNotFoundException", 404)})

@@ -139,21 +139,31 @@ def run(case: Case, monkeypatch, session, denied: bool = False) -> tuple[dict[st
     return got, findings
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_control_passes_the_good_and_fails_the_bad(case: Case, aws, monkeypatch):
-    got, _ = run(case, monkeypatch, aws)
+def assert_good_and_bad(case: Case, monkeypatch, session) -> None:
+    """Each seed label gets the status the case expects."""
+    got, _ = run(case, monkeypatch, session)
     assert {label: got.get(label) for label in case.expect} == case.expect
 
 
-@pytest.mark.parametrize("case", CASES, ids=str)
-def test_a_denied_read_is_error_never_pass(case: Case, aws, monkeypatch):
-    got, findings = run(case, monkeypatch, aws, denied=True)
+def assert_denied_is_error(case: Case, monkeypatch, session) -> None:
+    """With ``case.deny`` refused, what the control judges is ``error``, never ``pass``."""
+    got, findings = run(case, monkeypatch, session, denied=True)
     assert "error" in {f.status for f in findings}
     judged = [label for label in case.expect if case.expect[label] != "skip" and label not in case.still]
     if any(label in got for label in judged):  # still listed: a per-resource read was denied
         assert {label: got.get(label) for label in judged} == dict.fromkeys(judged, "error")
     else:  # the listing itself was denied: nothing of the type can pass
         assert {f.status for f in findings} == {"error"}, [(f.resource, f.status) for f in findings]
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_control_passes_the_good_and_fails_the_bad(case: Case, aws, monkeypatch):
+    assert_good_and_bad(case, monkeypatch, aws)
+
+
+@pytest.mark.parametrize("case", CASES, ids=str)
+def test_a_denied_read_is_error_never_pass(case: Case, aws, monkeypatch):
+    assert_denied_is_error(case, monkeypatch, aws)
 
 
 def test_every_aws_control_has_a_case_here_or_tests_of_its_own():

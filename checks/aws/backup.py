@@ -1,8 +1,9 @@
-"""AWS Backup: each region has a plan, and every rule keeps recovery points long enough."""
+"""AWS Backup: each region has a plan, every rule keeps recovery points long enough, vaults forbid deleting them."""
 from __future__ import annotations
 
 from typing import Any, Iterable
 
+from hipaacheck.aws_policies import denied_to_everyone
 from hipaacheck.model import Outcome, Resource, failed, passed
 from hipaacheck.registry import check
 
@@ -31,3 +32,22 @@ def plan_retention(resource: Resource, params: dict[str, Any]) -> Iterable[Outco
         else:
             outcomes.append(passed(f"every rule keeps backups at least {minimum} days", item=name, **evidence))
     return outcomes
+
+
+@check("aws.backup.vault_deletion_denied", resource_type="aws.backup.vault", reads=("access_policy",), params={
+    "actions": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9]+:[A-Za-z0-9*]+$"}, "minItems": 1,
+                "default": ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle",
+                            "backup:PutBackupVaultAccessPolicy"]},
+})
+def vault_deletion_denied(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """The vault's access policy denies ``actions`` to every principal, unconditionally, on every recovery point
+    (AWS Config backup-recovery-point-manual-deletion-disabled: no policy fails)."""
+    policy = resource.get("access_policy")
+    if policy is None:
+        return failed("no vault access policy: recovery points can be deleted by anyone IAM allows", missing=[])
+    wanted = tuple(params["actions"])
+    denied = denied_to_everyone(policy, wanted)
+    missing = [action for action in wanted if action not in denied]
+    if missing:
+        return failed(f"the access policy does not deny to everyone: {', '.join(missing)}", missing=missing)
+    return passed(f"the access policy denies {', '.join(wanted)} to everyone", missing=[])

@@ -61,3 +61,20 @@ def instance_no_public_ip(resource: Resource, params: dict[str, Any]) -> Outcome
         return passed(f"public IPv4 address allowed for its tier (tag {allowed[0]})", public_ip=address,
                       tier_tag=allowed[0])
     return failed(f"public IPv4 address {address}", public_ip=address)
+
+
+@check("aws.ec2.route_table_no_igw_default", resource_type="aws.ec2.route_table", reads=("routes", "route_table_id"), params={
+    "allowed_route_table_ids": {"type": "array", "items": {"type": "string"}, "default": []},
+})
+def route_table_no_igw_default(resource: Resource, params: dict[str, Any]) -> Outcome:
+    """No route sends 0.0.0.0/0 or ::/0 to an internet gateway (igw-), unless the table is one of
+    ``allowed_route_table_ids`` (AWS Config's routeTableIds: the public tier's tables)."""
+    public = sorted({f"{r.get('destination')} -> {r.get('gateway_id')}" for r in resource.get("routes") or []
+                     if r.get("destination") in INTERNET and str(r.get("gateway_id") or "").startswith("igw-")})
+    if not public:
+        return passed("no route from 0.0.0.0/0 or ::/0 to an internet gateway", internet_routes=[])
+    table = resource.get("route_table_id")
+    if table in params["allowed_route_table_ids"]:
+        return passed(f"internet routes allowed for this table: {', '.join(public)}", internet_routes=public,
+                      allowed=True)
+    return failed(f"internet gateway route: {', '.join(public)}", internet_routes=public)

@@ -47,6 +47,25 @@ def describe_each(ctx: AwsContext, resources: list[Resource], call: Callable[[Re
     return resources
 
 
+def by_token(call: Callable[..., dict[str, Any]], result_key: str, token: str, **kwargs: Any) -> list[Any]:
+    """Every item under ``result_key`` of ``call(**kwargs)``, following ``token`` (in the answer and the next
+    request) by hand, for operations botocore has no paginator for. A token seen twice fails the listing."""
+    from .responses import RepeatedToken
+
+    items: list[Any] = []
+    seen: set[str] = set()
+    while True:
+        answer = call(**kwargs)
+        items.extend(answer.get(result_key) or [])
+        next_token = answer.get(token)
+        if not next_token or not answer.get(result_key):
+            return items
+        if next_token in seen:
+            raise RepeatedToken(f"{token} {str(next_token)[:80]} came back a second time")
+        seen.add(next_token)
+        kwargs[token] = next_token
+
+
 def regional(ctx: AwsContext, region: str | None, service: str, operation: str, result_key: str,
              **kwargs: Any) -> list[Any]:
     """A paginated listing made once per run and region, however many resources consult it."""

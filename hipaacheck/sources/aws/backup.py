@@ -1,10 +1,12 @@
 """AWS Backup: the backup plans of each region (one resource per region, so "no plan" is visible)
-and backup vaults."""
+and backup vaults with their access policies."""
 from __future__ import annotations
 
+import json
 from typing import Iterable
 
 from ...model import Resource
+from ._listing import read_each
 from .context import AwsContext
 from .registry import aws_collector
 
@@ -32,11 +34,18 @@ def plans(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
 
 
 @aws_collector("aws.backup.vault", service="backup",
-               calls=("backup:ListBackupVaults",))
+               calls=("backup:GetBackupVaultAccessPolicy", "backup:ListBackupVaults"))
 def vaults(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    """The vaults of the region, with each one's access policy (one GetBackupVaultAccessPolicy each)."""
+    client = ctx.client("backup", region)
+    resources = []
     for vault in ctx.paginate("backup", region, "list_backup_vaults", "BackupVaultList"):
         name = vault["BackupVaultName"]
-        yield ctx.resource("aws.backup.vault",
-                           vault.get("BackupVaultArn") or ctx.arn("backup", region, f"backup-vault:{name}"),
-                           region, name=name, encryption_key_arn=vault.get("EncryptionKeyArn"),
-                           locked=bool(vault.get("Locked", False)))
+        resources.append(ctx.resource("aws.backup.vault",
+                                      vault.get("BackupVaultArn") or ctx.arn("backup", region, f"backup-vault:{name}"),
+                                      region, name=name, encryption_key_arn=vault.get("EncryptionKeyArn"),
+                                      locked=bool(vault.get("Locked", False))))
+    read_each(ctx, resources, "access_policy", lambda r: json.loads(
+        client.get_backup_vault_access_policy(BackupVaultName=r.attributes["name"])["Policy"]),
+        not_found=("ResourceNotFoundException",))  # no access policy: None
+    return resources

@@ -1,4 +1,5 @@
-"""VPC network ACLs (with their entries) and subnets (public IP auto-assignment): both come with the listing."""
+"""VPC network ACLs (with their entries), subnets (public IP auto-assignment) and route tables (with their
+routes): each comes with its listing."""
 from __future__ import annotations
 
 from typing import Any, Iterable
@@ -40,3 +41,22 @@ def subnets(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
                             map_public_ip_on_launch=bool(subnet.get("MapPublicIpOnLaunch", False)))
 
     return listed(ctx, region, "ec2", "describe_subnets", "Subnets", build)
+
+
+def _route(route: dict[str, Any]) -> dict[str, Any]:
+    return {"destination": route.get("DestinationCidrBlock") or route.get("DestinationIpv6CidrBlock")
+            or route.get("DestinationPrefixListId"),
+            "gateway_id": route.get("GatewayId"), "state": route.get("State")}
+
+
+@aws_collector("aws.ec2.route_table", service="ec2", calls=("ec2:DescribeRouteTables",))
+def route_tables(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
+    def build(table: dict[str, Any]) -> Resource:
+        associations = table.get("Associations") or []
+        return ctx.resource("aws.ec2.route_table", ctx.arn("ec2", region, f"route-table/{table['RouteTableId']}"),
+                            region, route_table_id=table["RouteTableId"], vpc_id=table.get("VpcId"),
+                            is_main=any(a.get("Main") for a in associations),
+                            subnets=sorted(a["SubnetId"] for a in associations if "SubnetId" in a),
+                            routes=[_route(r) for r in table.get("Routes") or []])
+
+    return listed(ctx, region, "ec2", "describe_route_tables", "RouteTables", build)

@@ -1,5 +1,6 @@
 """ELBv2 (ALB/NLB) listeners: protocol, TLS policy and its protocols, and where plain HTTP goes;
-ELBv2 load balancers: access logs and deletion protection (one DescribeLoadBalancerAttributes each)."""
+ELBv2 load balancers: access logs and deletion protection (one DescribeLoadBalancerAttributes each) and, for
+application load balancers, the WAFv2 web ACL protecting them (one GetWebACLForResource each)."""
 from __future__ import annotations
 
 from typing import Any, Iterable
@@ -57,14 +58,22 @@ def _lb_attributes(ctx: AwsContext, region: str | None, arn: str) -> dict[str, b
     return {name: values.get(key, False) for key, name in LB_ATTRIBUTES.items()}
 
 
+def _web_acl(ctx: AwsContext, region: str | None, arn: str) -> str | None:
+    """The ARN of the WAFv2 web ACL associated with the load balancer, None when there is none."""
+    answer = ctx.client("wafv2", region).get_web_acl_for_resource(ResourceArn=arn)
+    return (answer.get("WebACL") or {}).get("ARN")
+
+
 @aws_collector("aws.elbv2.load_balancer", service="elbv2", derived_from={
     "access_logs": ("attributes",), "deletion_protection": ("attributes",)},
-    calls=("elbv2:DescribeLoadBalancerAttributes", "elbv2:DescribeLoadBalancers"))
+    calls=("elbv2:DescribeLoadBalancerAttributes", "elbv2:DescribeLoadBalancers", "wafv2:GetWebACLForResource"))
 def load_balancers(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     resources = [ctx.resource("aws.elbv2.load_balancer", lb["LoadBalancerArn"], region,
                               name=lb.get("LoadBalancerName"), type=lb.get("Type"), scheme=lb.get("Scheme"))
                  for lb in regional(ctx, region, "elbv2", "describe_load_balancers", "LoadBalancers")]
     read_each(ctx, resources, "attributes", lambda r: _lb_attributes(ctx, region, r.id))
+    read_each(ctx, [r for r in resources if r.attributes["type"] == "application"], "web_acl",
+              lambda r: _web_acl(ctx, region, r.id))  # WAF protects application load balancers only
     for resource in resources:  # flattened, so controls name them directly
         values = resource.attributes.pop("attributes", None)
         reason = resource.unreadable.pop("attributes", None)
