@@ -17,8 +17,11 @@ import stat
 from collections import deque
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import Any, Callable, TypeVar
 
 from ..deadline import Deadline
+
+T = TypeVar("T")
 
 MAX_FILE_BYTES = 4 * 1024 * 1024
 MAX_LINE_BYTES = 16 * 1024  # no configuration line is this long; parsers (shlex) slow down badly on longer ones
@@ -85,6 +88,14 @@ class HostContext:
         self.root = Path(root).resolve()
         self.deadline = deadline or Deadline.from_seconds(None)
         self.bytes_read = 0
+        self._memo: dict[str, Any] = {}
+
+    def memo(self, key: str, make: Callable[[], T]) -> T:
+        """What ``make`` returns, made once per context: what several collectors derive from the same files
+        (the expanded PAM stacks) is derived once per scan."""
+        if key not in self._memo:
+            self._memo[key] = make()
+        return self._memo[key]
 
     def real(self, host_path: str) -> Path:
         """Map a host path to a path under the root with no symlink in it; HostFileError if it cannot be."""

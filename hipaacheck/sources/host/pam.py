@@ -69,6 +69,7 @@ class PamStacks:
     def __init__(self, read: Callable[[str], FileRead]) -> None:
         self._read = read
         self._raw: dict[str, list[dict[str, Any]] | str] = {}  # service → entries, or an error reason
+        self._expanded: dict[tuple[str, str | None], list[dict[str, Any]] | str] = {}  # the same, expanded
         # One budget for every stack this reader expands: a service runs a few includes, a host has ~100 services.
         self.budget = ExpansionBudget("PAM include", MAX_DEPTH, max_files=MAX_EXPANSIONS)
 
@@ -89,24 +90,42 @@ class PamStacks:
             raise ValueError(value)
         return value
 
-    def stack(self, service: str, only_type: str | None = None, depth: int = 0) -> list[dict[str, Any]]:
-        """The expanded entries of ``service`` (of ``only_type`` if given); ValueError if unreadable."""
+    def stack(self, service: str, only_type: str | None = None) -> list[dict[str, Any]]:
+        """The expanded entries of ``service`` (of ``only_type`` if given), expanded once (treat them as
+        read-only); ValueError if unreadable."""
+        key = (service, only_type)
+        if key not in self._expanded:
+            try:
+                self._expanded[key] = self._expand(service, only_type, 0)
+            except ValueError as exc:
+                self._expanded[key] = str(exc)
+        value = self._expanded[key]
+        if isinstance(value, str):
+            raise ValueError(value)
+        return value
+
+    def _expand(self, service: str, only_type: str | None, depth: int) -> list[dict[str, Any]]:
         self.budget.enter(f"{PAM_DIR}/{service}", depth)
         out: list[dict[str, Any]] = []
         for entry in self.raw(service):
             if only_type and entry["type"] not in (None, only_type):
                 continue
             if "include" in entry:
-                out.extend(self.stack(entry["include"], entry["type"] or only_type, depth + 1))
+                out.extend(self._expand(entry["include"], entry["type"] or only_type, depth + 1))
             else:
                 out.append(entry)
         return out
 
 
+def pam_stacks(ctx: HostContext) -> PamStacks:
+    """The host's PAM stacks, read and expanded once for every collector that looks at them."""
+    return ctx.memo("pam_stacks", lambda: PamStacks(ctx.read))
+
+
 @host_collector("host.pam")
 def collect(ctx: HostContext) -> list[Resource]:
     resource = Resource(type="host.pam", id=PAM_DIR, attributes={"present": ctx.exists(PAM_DIR), "services": {}})
-    stacks = PamStacks(ctx.read)
+    stacks = pam_stacks(ctx)
     for path in ctx.glob(f"{PAM_DIR}/*"):
         service = PurePosixPath(path).name
         try:
@@ -123,7 +142,7 @@ def module_entries(ctx: HostContext, module: str, pam_types: tuple[str, ...]) ->
     Raises ValueError if a stack could not be read: a lockout or password
     setting in it might be the one that applies.
     """
-    stacks = PamStacks(ctx.read)
+    stacks = pam_stacks(ctx)
     seen: dict[tuple[str, int], dict[str, Any]] = {}
     for path in ctx.glob(f"{PAM_DIR}/*"):
         service = PurePosixPath(path).name

@@ -15,7 +15,7 @@ from ...model import Resource
 from .expansion import ExpansionBudget
 from .registry import host_collector
 from .files import HostContext
-from .pam import PamStacks
+from .pam import pam_stacks
 from .parsing import fill_resource
 from .redaction import REDACTED, quoted
 
@@ -175,7 +175,7 @@ def _sshd_pam_auth(ctx: HostContext) -> dict[str, Any]:
     if not ctx.exists("/etc/pam.d/sshd"):
         return {"auth": []}
     try:
-        stack = PamStacks(ctx.read).stack("sshd", "auth")
+        stack = pam_stacks(ctx).stack("sshd", "auth")
     except ValueError as exc:
         return {"error": str(exc)}
     return {"auth": [{k: e[k] for k in ("control", "module", "args", "path", "line")} for e in stack]}
