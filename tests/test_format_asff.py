@@ -204,3 +204,18 @@ def test_findings_of_another_account_are_not_imported_and_say_why(tmp_path: Path
     assert report.unreached == {other: (1, "not the caller's account (123456789012); an Organization scan "
                                            "imports into each member through its --org-role")}
     assert {f["AwsAccountId"] for f in hub.get_findings(MaxResults=100)["Findings"]} == {"123456789012"}
+
+
+@mock_aws
+def test_a_refused_import_is_reported_with_its_count_not_raised(monkeypatch) -> None:
+    from aws_helpers import deny, hook_events
+
+    from hipaacheck.exporters.securityhub import import_results
+    from hipaacheck.sources import SourceSpec
+
+    hook_events(monkeypatch, "before-call", deny(["BatchImportFindings"], code="InvalidAccessException", status=401,
+                                                 message="Account is not subscribed to AWS Security Hub"))
+    report = import_results(many(150), SourceSpec.of("aws", {"regions": "us-east-1"}))
+    assert report.imported == 0 and report.batches == 0
+    assert report.unreached == {"123456789012": (150, "securityhub:BatchImportFindings: InvalidAccessException: "
+                                                      "Account is not subscribed to AWS Security Hub")}

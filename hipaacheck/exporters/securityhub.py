@@ -24,15 +24,12 @@ class ImportReport:
     failed: list[dict[str, Any]] = field(default_factory=list)  # {Id, ErrorCode, ErrorMessage}
     unreached: dict[str, tuple[int, str]] = field(default_factory=dict)  # account -> (findings, why not imported)
 
-    def add(self, other: "ImportReport") -> None:
-        self.batches += other.batches
-        self.imported += other.imported
-        self.failed.extend(other.failed)
 
-
-def batch_import(client: Any, findings: list[dict[str, Any]], batch_size: int = BATCH_SIZE) -> ImportReport:
-    """Call ``batch_import_findings`` once per batch; a rejected finding is reported, not fatal."""
-    report = ImportReport()
+def batch_import(client: Any, findings: list[dict[str, Any]], batch_size: int = BATCH_SIZE,
+                 report: ImportReport | None = None) -> ImportReport:
+    """Call ``batch_import_findings`` once per batch, counting into ``report``; a rejected finding is
+    reported, not fatal (a refused call raises, with the batches before it counted)."""
+    report = report if report is not None else ImportReport()
     for start in range(0, len(findings), batch_size):
         batch = findings[start:start + batch_size]
         answer = client.batch_import_findings(Findings=batch)
@@ -44,8 +41,10 @@ def batch_import(client: Any, findings: list[dict[str, Any]], batch_size: int = 
 
 def import_results(results: Results, aws: SourceSpec) -> ImportReport:
     """Connect with the given AWS options and import each finding into the hub of the account it names."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
     from ..formats.asff import to_asff
-    from ..sources.aws.context import AwsContext, AwsOptions
+    from ..sources.aws.context import AwsContext, AwsOptions, describe_error
 
     caller = AwsContext.connect(AwsOptions.from_values(aws.options))
     region = caller.options.regions[0] if caller.options.regions else caller.default_region
@@ -53,13 +52,25 @@ def import_results(results: Results, aws: SourceSpec) -> ImportReport:
     for finding in to_asff(results, account=caller.account, region=region):
         by_account.setdefault(finding["AwsAccountId"], []).append(finding)
     report = ImportReport()
-    for account, findings in sorted(by_account.items()):
-        try:
-            ctx = caller if account == caller.account else member_context(caller, aws, account)
-        except Unreachable as exc:
-            report.unreached[account] = (len(findings), str(exc))
-            continue
-        report.add(batch_import(ctx.client("securityhub", region), findings))
+    try:
+        for account, findings in sorted(by_account.items()):
+            try:
+                ctx = caller if account == caller.account else member_context(caller, aws, account)
+            except Unreachable as exc:
+                report.unreached[account] = (len(findings), str(exc))
+                continue
+            before = report.imported
+            try:
+                batch_import(ctx.client("securityhub", region), findings, report=report)
+            except (BotoCoreError, ClientError) as exc:  # a hub not enabled, the import denied: this account only
+                code, message, _ = describe_error(exc)
+                report.unreached[account] = (len(findings) - (report.imported - before),
+                                             f"securityhub:BatchImportFindings: {code}: {message}")
+            finally:
+                if ctx is not caller:
+                    ctx.close()
+    finally:
+        caller.close()
     return report
 
 
