@@ -6,7 +6,7 @@ and IAM judge principals, actions and conditions the same way.
 from __future__ import annotations
 
 from fnmatch import fnmatchcase
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator
 
 # Condition keys that pin a public principal to known callers: such a statement is not open to everyone.
 # S3 Block Public Access settings, as S3 names them at the bucket and the account level
@@ -97,10 +97,14 @@ def full_service_actions(document: Any) -> list[str]:
                    for a in as_list(s.get("Action")) if str(a).endswith(":*") and str(a) != "*:*"})
 
 
-def denied_to_everyone(document: Any, actions: tuple[str, ...]) -> list[str]:
+def denied_to_everyone(document: Any, actions: tuple[str, ...], resource_of: Callable[[str], str]) -> list[str]:
     """Of ``actions``, those an unconditional Deny covers for every principal (``Principal: "*"``, not a
-    ``NotPrincipal`` that exempts some) on a wildcard Resource: a conditional Deny may exempt anyone."""
+    ``NotPrincipal`` that exempts some) and every resource: a conditional Deny may exempt anyone, and a
+    Resource pattern counts only if it matches ``resource_of(action)``, an ARN no policy would name (so
+    ``recovery-point:one*`` covers one recovery point, not all of them)."""
     denying = [s for s in statements(document)
                if s.get("Effect") == "Deny" and "NotPrincipal" not in s and public_principal(s)
-               and not s.get("Condition") and any("*" in str(r) for r in as_list(s.get("Resource")))]
-    return [action for action in actions if any(allows(s, action) for s in denying)]
+               and not s.get("Condition")]
+    return [action for action in actions
+            if any(allows(s, action) and any(fnmatchcase(resource_of(action), str(r)) for r in as_list(s.get("Resource")))
+                   for s in denying)]

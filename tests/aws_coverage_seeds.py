@@ -330,7 +330,12 @@ def vault_policies(session, monkeypatch) -> Labels:
                 "conditional-vault": [{**everyone, "Action": list(BACKUP_DENY), "Condition": {
                     "StringNotLike": {"aws:PrincipalArn": f"arn:aws:iam::{ACCOUNT}:role/*"}}}],
                 "exempting-vault": [{"Effect": "Deny", "NotPrincipal": {"AWS": f"arn:aws:iam::{ACCOUNT}:root"},
-                                     "Resource": "*", "Action": list(BACKUP_DENY)}]}
+                                     "Resource": "*", "Action": list(BACKUP_DENY)}],
+                "narrow-vault": [{**everyone, "Action": list(BACKUP_DENY),  # one recovery point, not all of them
+                                  "Resource": f"arn:aws:backup:us-east-1:{ACCOUNT}:recovery-point:only-this-one*"}],
+                "patterned-vault": [{**everyone, "Action": list(BACKUP_DENY)[:2],
+                                     "Resource": "arn:aws:backup:*:*:recovery-point:*"},
+                                    {**everyone, "Action": list(BACKUP_DENY)[2:], "Resource": "arn:aws:backup:*"}]}
     arns = {name: client.create_backup_vault(BackupVaultName=name)["BackupVaultArn"]
             for name in (*policies, "open-vault")}
 

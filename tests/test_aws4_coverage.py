@@ -31,7 +31,8 @@ CASES = [
          {**GOOD_BAD, "bridge": "skip", "privileged": "pass", "stale": "pass"}, ("DescribeTaskDefinition",)),
     Case("aws.ecs.host_mode_user", seeds.task_definitions, GOOD_BAD, ("ListTaskDefinitions",)),
     Case("aws.backup.vault_deletion_denied", seeds.vault_policies,
-         {**GOOD_BAD, "wild": "pass", "conditional": "fail", "exempting": "fail", "open": "fail"},
+         {**GOOD_BAD, "wild": "pass", "conditional": "fail", "exempting": "fail", "open": "fail", "narrow": "fail",
+          "patterned": "pass"},
          ("GetBackupVaultAccessPolicy",)),
 ]
 

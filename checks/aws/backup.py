@@ -34,6 +34,16 @@ def plan_retention(resource: Resource, params: dict[str, Any]) -> Iterable[Outco
     return outcomes
 
 
+def _any_resource(vault_arn: str, action: str) -> str:
+    """An ARN that stands for every resource ``action`` acts on in this vault: the vault itself for its policy,
+    else a recovery point no policy names, in the vault's partition, region and account."""
+    if action.lower().endswith("backupvaultaccesspolicy"):
+        return vault_arn
+    parts = vault_arn.split(":")
+    partition, region, account = (parts[1], parts[3], parts[4]) if len(parts) > 4 else ("aws", "*", "*")
+    return f"arn:{partition}:backup:{region}:{account}:recovery-point:hipaacheck-probe-0f8c2d"
+
+
 @check("aws.backup.vault_deletion_denied", resource_type="aws.backup.vault", reads=("access_policy",), params={
     "actions": {"type": "array", "items": {"type": "string", "pattern": "^[A-Za-z0-9]+:[A-Za-z0-9*]+$"}, "minItems": 1,
                 "default": ["backup:DeleteRecoveryPoint", "backup:UpdateRecoveryPointLifecycle",
@@ -46,7 +56,7 @@ def vault_deletion_denied(resource: Resource, params: dict[str, Any]) -> Outcome
     if policy is None:
         return failed("no vault access policy: recovery points can be deleted by anyone IAM allows", missing=[])
     wanted = tuple(params["actions"])
-    denied = denied_to_everyone(policy, wanted)
+    denied = denied_to_everyone(policy, wanted, lambda action: _any_resource(resource.id, action))
     missing = [action for action in wanted if action not in denied]
     if missing:
         return failed(f"the access policy does not deny to everyone: {', '.join(missing)}", missing=missing)
