@@ -67,7 +67,8 @@ def test_only_documents_the_account_owns_are_judged(aws, monkeypatch):
 def test_sharing_on_a_later_page_is_seen_and_a_looping_token_is_error(aws, monkeypatch):
     """DescribeDocumentPermission has no botocore paginator: its NextToken is followed by hand."""
     seeds.ssm_documents(aws, monkeypatch)
-    pages = {None: {"AccountIds": ["111122223333"], "NextToken": "t1"}, "t1": {"AccountIds": ["all"]}}
+    pages = {None: {"AccountIds": ["111122223333"], "NextToken": "t1"}, "t1": {"AccountIds": [], "NextToken": "t2"},
+             "t2": {"AccountIds": ["all"]}}  # an empty page mid-listing is not the end
 
     def permission(params, region):
         if params["Name"] == "private-doc":
@@ -121,3 +122,30 @@ def test_the_web_acl_is_read_only_when_wanted_and_only_for_application_load_bala
     web_acls = {r.attributes["name"]: r.attributes.get("web_acl", "absent") for r in inventory.resources}
     assert web_acls["bad"] is None and web_acls["network"] == "absent" and ":regional/webacl/alb/" in web_acls["good"]
     assert not any("web_acl" in r.unreadable for r in inventory.resources)
+
+
+def test_a_dms_instance_whose_listing_omits_public_access_is_an_error(aws, monkeypatch):
+    from aws_answers import edit_answer
+
+    seeds.replication_instances(aws, monkeypatch)
+
+    def omit(parsed, params):
+        for instance in parsed.get("ReplicationInstances", []):
+            instance.pop("PubliclyAccessible", None)
+
+    edit_answer(monkeypatch, "DescribeReplicationInstances", omit, "dms")
+    findings = evaluate_control("aws.dms.replication_not_public", collect({"aws.dms.replication_instance"}))
+    assert findings and {f.status for f in findings} == {"error"}
+    assert all("did not report PubliclyAccessible" in f.message for f in findings)
+
+
+def test_a_document_whose_sharing_was_not_read_does_not_pass():
+    from hipaacheck.inventory import Inventory
+    from hipaacheck.model import Resource
+
+    old = Resource("aws.ssm.document", "arn:aws:ssm:us-east-1:123456789012:document/old", {"name": "old"},
+                   "us-east-1", "123456789012")  # an inventory from before shared_with was collected
+    inventory = Inventory(source="aws", collected_at="2026-12-01T00:00:00Z", resource_types=["aws.ssm.document"],
+                          resources=[old])
+    [finding] = evaluate_control("aws.ssm.document_not_public", inventory)
+    assert finding.status == "fail"

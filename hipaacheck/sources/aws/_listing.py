@@ -47,9 +47,12 @@ def describe_each(ctx: AwsContext, resources: list[Resource], call: Callable[[Re
     return resources
 
 
-def by_token(call: Callable[..., dict[str, Any]], result_key: str, token: str, **kwargs: Any) -> list[Any]:
+def by_token(call: Callable[..., dict[str, Any]], result_key: str, token: str, *, stop_on_empty: bool = False,
+             **kwargs: Any) -> list[Any]:
     """Every item under ``result_key`` of ``call(**kwargs)``, following ``token`` (in the answer and the next
-    request) by hand, for operations botocore has no paginator for. A token seen twice fails the listing."""
+    request) by hand, for operations botocore has no paginator for. A token seen twice fails the listing.
+    An empty page with a token goes on to the next page (some APIs answer so mid-listing), unless
+    ``stop_on_empty``: for APIs that hand a marker with their last, empty page (WAFv2)."""
     from .responses import RepeatedToken
 
     items: list[Any] = []
@@ -58,7 +61,7 @@ def by_token(call: Callable[..., dict[str, Any]], result_key: str, token: str, *
         answer = call(**kwargs)
         items.extend(answer.get(result_key) or [])
         next_token = answer.get(token)
-        if not next_token or not answer.get(result_key):
+        if not next_token or (stop_on_empty and not answer.get(result_key)):
             return items
         if next_token in seen:
             raise RepeatedToken(f"{token} {str(next_token)[:80]} came back a second time")

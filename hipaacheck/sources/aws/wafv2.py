@@ -20,9 +20,9 @@ def _destinations(ctx: AwsContext, region: str, arn: str) -> list[str]:
 
 
 def _web_acls(ctx: AwsContext, region: str, scope: str, resource_type: str) -> list[Resource]:
-    resources = [ctx.resource(resource_type, acl["ARN"], region, name=acl.get("Name"), scope=scope)
-                 for acl in by_token(ctx.client("wafv2", region).list_web_acls, "WebACLs", "NextMarker",
-                                     Scope=scope, Limit=100)]
+    listing = by_token(ctx.client("wafv2", region).list_web_acls, "WebACLs", "NextMarker", stop_on_empty=True,
+                       Scope=scope, Limit=100)
+    resources = [ctx.resource(resource_type, acl["ARN"], region, name=acl.get("Name"), scope=scope) for acl in listing]
     read_each(ctx, resources, "log_destinations", lambda r: _destinations(ctx, region, r.id),
               not_found=("WAFNonexistentItemException",))  # no logging configuration: None
     return resources
