@@ -73,6 +73,7 @@ def apply(results: Results, inputs: PostureInputs, inventory: Inventory | None =
 
         tags = tags_by_resource(inventory.resources) if inventory is not None else {}
         report = apply_waivers(results.findings, inputs.waivers, today, tags)
+        results.recount()  # waived findings changed status in place
         results.extra.update(report.to_extra())
         for waiver in report.stale:
             log.warning("stale waiver at %s: %s matched no failing finding; remove it or fix its match",

@@ -55,12 +55,16 @@ class Results:
     _tally: tuple[list[Finding], int, Tally] | None = field(default=None, init=False, repr=False, compare=False)
 
     def tally(self) -> Tally:
-        """The findings counted once for the summary, the gate and coverage. Statuses are final by the time
-        anything counts (waivers change them first); a replaced or extended list is counted again."""
+        """The findings counted once for the summary, the gate and coverage; a replaced or extended list is
+        counted again, and whatever changes statuses in place (waivers) calls :meth:`recount`."""
         cached = self._tally
         if cached is None or cached[0] is not self.findings or cached[1] != len(self.findings):
             cached = self._tally = (self.findings, len(self.findings), Tally(self.findings))
         return cached[2]
+
+    def recount(self) -> None:
+        """Statuses changed in place: the next :meth:`tally` counts again."""
+        self._tally = None
 
     def summary(self) -> dict[str, Any]:
         # Passes at C speed (map, Counter) over every finding of a 100k-resource scan, then over the few

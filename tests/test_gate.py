@@ -79,3 +79,22 @@ def test_table_on_stdout_ends_with_the_verdict_once(tmp_path, cli):
     result = cli(*scan_args(make_env(tmp_path), "--format", "table", "--fail-on", "critical"))
     assert result.out.count(PASS_LINE) == 1 and result.out.rstrip().splitlines()[-1].startswith(PASS_LINE)
     assert PASS_LINE not in result.err
+
+
+def test_counts_made_before_waivers_are_made_again_after_them():
+    from datetime import date
+    from pathlib import Path
+
+    from hipaacheck import posture
+    from hipaacheck.results import Results, judge
+    from hipaacheck.waivers import Waiver
+
+    results = Results.load(Path(__file__).parent / "fixtures" / "results" / "mixed.json")
+    before = results.summary()["by_status"]
+    assert judge(results, "low").status == "FAIL"
+    fails = [f for f in results.findings if f.status == "fail"]
+    waivers = [Waiver(f.control_id, "accepted", "ciso", date(2099, 1, 1), resource=f.resource["id"]) for f in fails]
+    posture.apply(results, posture.PostureInputs(waivers=waivers))
+    after = results.summary()["by_status"]
+    assert after["fail"] == 0 and after["waived"] == before["waived"] + before["fail"]
+    assert judge(results, "low").status != "FAIL"
