@@ -109,13 +109,9 @@ class AttestationsFile:
 
 def sha256_file(path: Path) -> str:
     """SHA-256 of a regular file; anything else (a FIFO, a device, a folder) is an OSError, never read."""
-    import os
-    import stat
+    from .yamlio import open_regular
 
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens at once instead of waiting for a writer
-    with os.fdopen(fd, "rb") as handle:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            raise OSError(0, "not a regular file", str(path))
+    with open_regular(path) as handle:
         digest = hashlib.sha256()
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)

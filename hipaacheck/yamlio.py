@@ -8,10 +8,11 @@ built) and nest at most :data:`MAX_DEPTH` levels; a JSON document nests at most
 from __future__ import annotations
 
 import json
+import os
 import stat
 from datetime import date
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any, BinaryIO, Iterable, Iterator
 
 from .errors import InputError
 
@@ -145,13 +146,22 @@ def read_text(path: Path) -> str:
         raise InputError(str(path), "not UTF-8 text") from None
 
 
+def open_regular(path: Path) -> BinaryIO:
+    """``path`` opened for reading if it is a regular file; anything else (a FIFO, a device, a folder) is an
+    OSError, never read. Opened without blocking, so a FIFO put in its place cannot hang the run."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    handle = os.fdopen(fd, "rb")
+    if not stat.S_ISREG(os.fstat(fd).st_mode):
+        handle.close()
+        raise OSError(0, "not a regular file", str(path))
+    return handle
+
+
 def read_limited(path: Path, what: str, limit: int) -> bytes:
     """A regular input file's bytes (a roster, a register), at most ``limit`` of them, or an
-    :class:`InputError` naming it: any failure to read it (EIO, a file swapped for a loop) is one line."""
+    :class:`InputError` naming it: any failure to read it (EIO, a FIFO, a loop of links) is one line."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            raise InputError(str(path), "not a regular file")
-        with path.open("rb") as handle:
+        with open_regular(path) as handle:
             data = handle.read(limit + 1)  # the size as read, not as stat said: the file may grow meanwhile
     except FileNotFoundError:
         raise InputError(str(path), f"{what} not found") from None
@@ -163,6 +173,8 @@ def read_limited(path: Path, what: str, limit: int) -> bytes:
 
 
 def _read_error(path: Path, exc: OSError) -> InputError:
+    if exc.errno == 0 and exc.strerror:  # open_regular's refusal
+        return InputError(str(path), exc.strerror)
     if isinstance(exc, FileNotFoundError):
         return InputError(str(path), "file not found")
     if isinstance(exc, IsADirectoryError):

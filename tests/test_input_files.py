@@ -31,7 +31,7 @@ def test_a_missing_file_is_named(cli, tmp_path, flag):
 def test_a_folder_is_not_a_regular_file(cli, tmp_path, flag):
     folder = tmp_path / "folder.yaml"
     folder.mkdir()
-    input_error(scan(cli, tmp_path, flag, folder), f"{folder}: not a regular file")
+    input_error(scan(cli, tmp_path, flag, folder), f"{folder}: is a directory, expected a file")
 
 
 @pytest.mark.parametrize("flag", sorted(FLAGS))
@@ -63,3 +63,17 @@ def test_a_file_that_cannot_be_opened_is_permission_denied(cli, tmp_path, flag):
     closed.write_text("version: 1\n")
     closed.chmod(0)
     input_error(scan(cli, tmp_path, flag, closed), f"{closed}: permission denied")
+
+
+@pytest.mark.parametrize("flag", sorted(FLAGS))
+def test_a_fifo_is_refused_without_waiting_for_a_writer(tmp_path, flag):
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "roster.yaml"
+    os.mkfifo(fifo)
+    (tmp_path / "root" / "etc").mkdir(parents=True)
+    run = subprocess.run([sys.executable, "-m", "hipaacheck", "scan", "--root", str(tmp_path / "root"), "--profile",
+                          FLAGS[flag][0], "--format", "json", flag, str(fifo)],
+                         capture_output=True, text=True, timeout=60)  # opening a FIFO for reading would block
+    input_error(run, f"{fifo}: not a regular file")
