@@ -8,7 +8,7 @@ reported as not imported, with the reason, and the other accounts go on.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Callable
 
 if TYPE_CHECKING:
     from ..results import Results
@@ -47,15 +47,16 @@ def import_results(results: Results, aws: SourceSpec) -> ImportReport:
     from ..sources.aws.context import AwsContext, AwsOptions, describe_error
 
     caller = AwsContext.connect(AwsOptions.from_values(aws.options))
-    region = caller.options.regions[0] if caller.options.regions else caller.default_region
-    by_account: dict[str, list[dict[str, Any]]] = {}
-    for finding in to_asff(results, account=caller.account, region=region):
-        by_account.setdefault(finding["AwsAccountId"], []).append(finding)
-    report = ImportReport()
     try:
+        region = caller.options.regions[0] if caller.options.regions else caller.default_region
+        by_account: dict[str, list[dict[str, Any]]] = {}
+        for finding in to_asff(results, account=caller.account, region=region):
+            by_account.setdefault(finding["AwsAccountId"], []).append(finding)
+        reach = member_contexts(caller, aws)
+        report = ImportReport()
         for account, findings in sorted(by_account.items()):
             try:
-                ctx = caller if account == caller.account else member_context(caller, aws, account)
+                ctx = caller if account == caller.account else reach(account)
             except Unreachable as exc:
                 report.unreached[account] = (len(findings), str(exc))
                 continue
@@ -69,26 +70,35 @@ def import_results(results: Results, aws: SourceSpec) -> ImportReport:
             finally:
                 if ctx is not caller:
                     ctx.close()
+        return report
     finally:
         caller.close()
-    return report
 
 
 class Unreachable(Exception):
     """An account whose hub the caller cannot import into."""
 
 
-def member_context(caller: Any, aws: SourceSpec, account: str) -> Any:
-    """A context in ``account`` through the Organization scan's ``--org-role``; :class:`Unreachable` without one."""
+def member_contexts(caller: Any, aws: SourceSpec) -> Callable[[str], Any]:
+    """How to reach another account's hub: a context through the Organization scan's ``--org-role``;
+    :class:`Unreachable` without one, or when the role cannot be assumed."""
     from ..sources.aws.accounts import Account, build_accounts
     from ..sources.aws.context import describe_error
 
     if not (aws.options.get("accounts") and aws.options.get("org_role")):
-        raise Unreachable(f"not the caller's account ({caller.account}); an Organization scan imports into each "
-                          "member through its --org-role")
+        def unreachable(account: str) -> Any:
+            raise Unreachable(f"not the caller's account ({caller.account}); an Organization scan imports into "
+                              "each member through its --org-role")
+
+        return unreachable
     org = build_accounts(aws.options)
-    try:
-        return org.connect(caller, caller.client("sts"), Account(account, account))
-    except Exception as exc:  # noqa: BLE001 - one member's refusal never stops the others
-        code, message, _ = describe_error(exc)
-        raise Unreachable(f"cannot assume {org.role_arn(caller, account)}: {code}: {message}") from None
+    sts = caller.client("sts")
+
+    def reach(account: str) -> Any:
+        try:
+            return org.connect(caller, sts, Account(account, account))
+        except Exception as exc:  # noqa: BLE001 - one member's refusal never stops the others
+            code, message, _ = describe_error(exc)
+            raise Unreachable(f"cannot assume {org.role_arn(caller, account)}: {code}: {message}") from None
+
+    return reach
