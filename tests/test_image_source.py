@@ -208,4 +208,4 @@ def test_an_archive_of_several_images_is_indexed_once_for_all_of_them(cli, tmp_p
     result = cli("scan", "--source", "image", "--image", both, "--format", "json")
     assert sorted((t["name"], t["status"]) for t in result.json()["targets"]) == [("app:1", "scanned"),
                                                                                   ("app:2", "scanned")], result.err
-    assert opened == [both, both]  # read once for its images, once to scan them all
+    assert opened == [both]  # read once, for its images and their layers

@@ -47,24 +47,30 @@ class ImageSource:
         if not paths:
             raise InputError("--image", "name at least one image archive or OCI layout")
         self.images: list[ImageRef] = []
-        for path in paths:
-            archive = Archive(path)
-            try:
+        # each archive opened (its members indexed) once: to list its images now, to apply their layers later
+        self._archives: dict[Path, Archive] = {}
+        try:
+            for path in paths:
+                archive = self._archives[path] = Archive(path)
                 self.images.extend(read_images(archive))
-            finally:
-                archive.close()
+        except BaseException:
+            self.close()
+            raise
+
+    def close(self) -> None:
+        for archive in self._archives.values():
+            archive.close()
+        self._archives.clear()
 
     def collect_targets(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                         attributes: Wanted | None = None) -> Iterator[tuple[Target, Inventory | None]]:
-        archives: dict[Path, Archive] = {}  # each opened (its members indexed) once for all of its images
         try:
             for image in self.images:
                 if progress:
                     progress(f"image {image.name}")
-                yield self._scan(image, resource_types, archives)
+                yield self._scan(image, resource_types)
         finally:
-            for archive in archives.values():
-                archive.close()
+            self.close()
 
     def collect(self, resource_types: set[str], progress: ProgressCallback | None = None, *,
                 attributes: Wanted | None = None) -> Inventory:
@@ -72,17 +78,16 @@ class ImageSource:
         return only_inventory(self.collect_targets(resource_types, progress, attributes=attributes), len(self.images),
                               "--image")
 
-    def _scan(self, image: ImageRef, resource_types: set[str],
-              archives: dict[Path, Archive]) -> tuple[Target, Inventory | None]:
+    def _scan(self, image: ImageRef, resource_types: set[str]) -> tuple[Target, Inventory | None]:
         from ...targets import Target, TargetStatus, status_of
 
         details = _details(image)
         with StagedTree("hipaacheck-image-") as tree:
             budget = Budget()
             try:
-                if image.archive not in archives:
-                    archives[image.archive] = Archive(image.archive)
-                _apply_all(image, archives[image.archive], LayerApplier(tree, budget))
+                if image.archive not in self._archives:  # a second pass over the images
+                    self._archives[image.archive] = Archive(image.archive)
+                _apply_all(image, self._archives[image.archive], LayerApplier(tree, budget))
             except (ImageTooLarge, DigestMismatch, InputError, OSError, EOFError, ValueError) as exc:
                 return Target("image", image.digest, image.name, TargetStatus.ERROR,
                               f"layers could not be applied: {exc}", details), None
