@@ -2,8 +2,8 @@
 
 A fan-out of 4 includes over 15 levels is a billion files, each within any depth limit: what bounds it
 is the total. One :class:`ExpansionBudget` serves one file tree (an sshd_config and all it includes,
-the PAM stacks of one collector); going past it is a :class:`~.files.HostFileError`, so the resource
-is unreadable and its checks report ``error``.
+the PAM stacks of one host scan, expanded once for every collector); going past it is a
+:class:`~.files.HostFileError`, so the resource is unreadable and its checks report ``error``.
 """
 from __future__ import annotations
 
