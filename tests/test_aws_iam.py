@@ -122,6 +122,17 @@ def test_root_hardware_mfa_fails_a_virtual_device_and_passes_a_hardware_key(aws,
     assert statuses(evaluate_control("aws.iam.root_mfa", collect({"aws.iam.account"}))) == {root: "pass"}
 
 
+def test_a_users_device_named_like_roots_is_not_roots(aws, monkeypatch):
+    iam = aws.client("iam")
+    iam.create_user(UserName="mallory")
+    device = iam.create_virtual_mfa_device(VirtualMFADeviceName="root-account-mfa-device")["VirtualMFADevice"]
+    iam.enable_mfa_device(UserName="mallory", SerialNumber=device["SerialNumber"],
+                          AuthenticationCode1="123456", AuthenticationCode2="654321")
+    root_mfa_on(monkeypatch)
+    [finding] = evaluate_control("aws.iam.root_hardware_mfa", collect({"aws.iam.account"}))
+    assert finding.status == "pass", finding.message
+
+
 def test_root_hardware_mfa_is_an_error_when_devices_cannot_be_listed(aws, monkeypatch):
     root_mfa_on(monkeypatch)
     hook_events(monkeypatch, "before-call", deny(["ListVirtualMFADevices"]))

@@ -277,6 +277,14 @@ def test_login_events_watch_the_faillock_dir_a_pam_line_names(tmp_path: Path, ar
     assert [(o.item, o.status) for o in outcomes] == expected
 
 
+def test_an_inventory_without_faillock_dirs_makes_the_watch_an_error_not_a_pass(tmp_path: Path) -> None:
+    root = tree(tmp_path, {"/etc/audit/rules.d/50-login.rules": "-w /var/log/lastlog -p wa\n"})
+    resource = collect(root, "host.audit_rules")
+    del resource.attributes["faillock_dirs"]  # as an inventory from an older hipaacheck holds it
+    outcomes = run("host.audit.watches", resource, paths=["/var/log/lastlog"], paths_from=["faillock_dirs"])
+    assert statuses(outcomes) == ["error"] and "not in this inventory" in outcomes[0].message
+
+
 def test_an_unreadable_pam_stack_makes_the_faillock_dirs_watch_an_error(tmp_path: Path) -> None:
     root = tree(tmp_path, {"/etc/audit/rules.d/50-login.rules": "-w /var/run/faillock -p wa\n"})
     (root / "etc/pam.d/common-auth").mkdir(parents=True)

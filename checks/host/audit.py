@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from hipaacheck.model import Location, Outcome, Resource, failed, passed
+from hipaacheck.model import Location, Outcome, Resource, Unreadable, failed, passed
 from hipaacheck.registry import check
 
 ALIASES = (("/var/run/", "/run/"),)
@@ -46,8 +46,12 @@ def _suppressor(rules: list[dict[str, Any]], watch: dict[str, Any], path: str, p
 
 def _paths(resource: Resource, params: dict[str, Any]) -> list[str]:
     """``paths``, then the paths the resource names under each of ``paths_from`` (pam_faillock's folders), once each."""
-    named = [resource.get(name) for name in params["paths_from"]]
-    found = [path for value in named for path in (value if isinstance(value, list) else [value])]
+    found: list[str] = []
+    for name in params["paths_from"]:
+        value = resource.get(name)
+        if value is None:  # an inventory collected before the attribute existed: unknown, not "no path"
+            raise Unreadable(name, "not in this inventory (collected by an older hipaacheck)")
+        found.extend(value if isinstance(value, list) else [value])
     return list(dict.fromkeys([*params["paths"], *found]))
 
 

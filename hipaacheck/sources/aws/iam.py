@@ -111,8 +111,12 @@ def account(ctx: AwsContext, region: str | None) -> Iterator[Resource]:
 
 
 def _is_root_device(device: dict[str, Any]) -> bool:
-    user_arn = str((device.get("User") or {}).get("Arn") or "")
-    return user_arn.endswith(":root") or str(device.get("SerialNumber") or "").endswith("/root-account-mfa-device")
+    """Assigned to root: its user is the root (an IAM user may name a device root-account-mfa-device too); the
+    serial decides only when the answer names no user."""
+    user_arn = (device.get("User") or {}).get("Arn")
+    if user_arn:
+        return str(user_arn).endswith(":root")
+    return str(device.get("SerialNumber") or "").endswith("/root-account-mfa-device")
 
 
 def _access_keys(row: dict[str, str]) -> list[dict[str, Any]]:
