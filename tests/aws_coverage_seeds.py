@@ -95,9 +95,10 @@ def task_definitions(session, monkeypatch) -> Labels:
     client = session.client("ecs")
 
     def register(family: str, mode: str = "host", **container: Any) -> str:
+        """The family's ARN (the resource id); registering makes a revision of it."""
         definition = {"name": "app", "image": "app:1", "memory": 256, **container}
         return client.register_task_definition(family=family, networkMode=mode, containerDefinitions=[definition])[
-            "taskDefinition"]["taskDefinitionArn"]
+            "taskDefinition"]["taskDefinitionArn"].rpartition(":")[0]
 
     register("good-task")
     good = register("good-task", readonlyRootFilesystem=True, user="1000:1000")
@@ -105,7 +106,7 @@ def task_definitions(session, monkeypatch) -> Labels:
     bridge = register("bridge-task", "bridge", readonlyRootFilesystem=True)
     privileged = register("privileged-task", readonlyRootFilesystem=True, privileged=True, user="root")
     stale = register("stale-task", readonlyRootFilesystem=True, user="app")
-    client.deregister_task_definition(taskDefinition=register("stale-task", user="0"))
+    client.deregister_task_definition(taskDefinition=f"{register('stale-task', user='0')}:2")
     return {"good": good, "bad": bad, "bridge": bridge, "privileged": privileged, "stale": stale}
 
 

@@ -90,7 +90,9 @@ def test_only_each_family_s_latest_active_revision_is_judged_and_no_environment_
     inventory = collect({"aws.ecs.task_definition"})
     assert sorted(r.id for r in inventory.resources) == sorted(labels.values())
     assert seeds.ECS_SECRET not in json.dumps([r.attributes for r in inventory.resources])
-    assert {r.attributes["family"]: r.attributes["revision"] for r in inventory.resources}["good-task"] == 2
+    good = next(r for r in inventory.resources if r.attributes["family"] == "good-task")
+    assert good.attributes["revision"] == 2 and good.attributes["revision_arn"] == f"{good.id}:2"
+    assert not good.id.endswith(":2")  # the family is the resource: its id outlives each revision
 
 
 def test_root_users_are_named_as_ecs_spells_them():

@@ -1,5 +1,8 @@
 """ECS task definitions: the latest ACTIVE revision of each family (what AWS Config evaluates), with its network
-mode and, per container, only the root-filesystem, privilege and user settings (never environment values)."""
+mode and, per container, only the root-filesystem, privilege and user settings (never environment values).
+
+A family is the resource (its ARN without the revision): each deploy registers a revision, and a finding,
+waiver or baseline entry must follow the family across them."""
 from __future__ import annotations
 
 from typing import Any, Iterable
@@ -39,6 +42,8 @@ def task_definitions(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
     client = ctx.client("ecs", region)
     latest = latest_revisions(ctx.paginate("ecs", region, "list_task_definitions", "taskDefinitionArns",
                                            status="ACTIVE"))
-    resources = [ctx.resource("aws.ecs.task_definition", arn, region, family=family, revision=revision)
+    resources = [ctx.resource("aws.ecs.task_definition", arn.rpartition(":")[0], region, family=family,
+                              revision=revision, revision_arn=arn)
                  for family, (revision, arn) in sorted(latest.items())]
-    return describe_each(ctx, resources, lambda r: client.describe_task_definition(taskDefinition=r.id), _settings)
+    return describe_each(ctx, resources, lambda r: client.describe_task_definition(
+        taskDefinition=r.attributes["revision_arn"]), _settings)
