@@ -2,7 +2,6 @@
 configurations (the KMS key of the hosting instances' storage)."""
 from __future__ import annotations
 
-import re
 from typing import Any, Callable, Iterable
 
 from ...model import Resource
@@ -11,15 +10,14 @@ from .context import AwsContext
 from .registry import aws_collector
 
 
-def _described(ctx: AwsContext, region: str | None, resource_type: str, kind: str,
+def _described(ctx: AwsContext, region: str | None, resource_type: str, kind: str, listing: str, describe: str,
                settings: Callable[[dict[str, Any]], dict[str, Any]]) -> list[Resource]:
-    """SageMaker's listings omit the settings: List<kind>s, then one Describe<kind> per item (``kind`` is
-    NotebookInstance or EndpointConfig; SageMaker names the keys and parameters after it)."""
-    snake = re.sub(r"(?<!^)(?=[A-Z])", "_", kind).lower()
-    describe = getattr(ctx.client("sagemaker", region), f"describe_{snake}")
+    """SageMaker's listings omit the settings: the ``listing`` operation, then one ``describe`` per item
+    (``kind``: NotebookInstance or EndpointConfig, after which SageMaker names the keys and parameters)."""
+    describe_one = getattr(ctx.client("sagemaker", region), describe)
     resources = [ctx.resource(resource_type, item[f"{kind}Arn"], region, name=item[f"{kind}Name"])
-                 for item in ctx.paginate("sagemaker", region, f"list_{snake}s", f"{kind}s")]
-    return describe_each(ctx, resources, lambda r: describe(**{f"{kind}Name": r.attributes["name"]}), settings)
+                 for item in ctx.paginate("sagemaker", region, listing, f"{kind}s")]
+    return describe_each(ctx, resources, lambda r: describe_one(**{f"{kind}Name": r.attributes["name"]}), settings)
 
 
 def _notebook(notebook: dict[str, Any]) -> dict[str, Any]:
@@ -32,11 +30,12 @@ def _notebook(notebook: dict[str, Any]) -> dict[str, Any]:
 @aws_collector("aws.sagemaker.notebook_instance", service="sagemaker",
                calls=("sagemaker:DescribeNotebookInstance", "sagemaker:ListNotebookInstances"))
 def notebook_instances(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
-    return _described(ctx, region, "aws.sagemaker.notebook_instance", "NotebookInstance", _notebook)
+    return _described(ctx, region, "aws.sagemaker.notebook_instance", "NotebookInstance", "list_notebook_instances",
+                      "describe_notebook_instance", _notebook)
 
 
 @aws_collector("aws.sagemaker.endpoint_config", service="sagemaker",
                calls=("sagemaker:DescribeEndpointConfig", "sagemaker:ListEndpointConfigs"))
 def endpoint_configs(ctx: AwsContext, region: str | None) -> Iterable[Resource]:
-    return _described(ctx, region, "aws.sagemaker.endpoint_config", "EndpointConfig",
-                      lambda config: {"kms_key_id": config.get("KmsKeyId")})
+    return _described(ctx, region, "aws.sagemaker.endpoint_config", "EndpointConfig", "list_endpoint_configs",
+                      "describe_endpoint_config", lambda config: {"kms_key_id": config.get("KmsKeyId")})
