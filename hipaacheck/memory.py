@@ -26,7 +26,7 @@ def gc_paused(long_lived: bool = False) -> Iterator[None]:
     finally:
         if was_enabled:
             if long_lived:
-                gc.freeze()
+                keep_long_lived()
             gc.enable()
 
 
